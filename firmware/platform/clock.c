@@ -1,0 +1,86 @@
+/*
+ * clock.c — system and fixed clocks, local-time conversion, AGENDA_NOW parsing.
+ */
+#include "platform/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int64_t system_now(void *ctx)
+{
+	(void)ctx;
+	return (int64_t)time(NULL);
+}
+
+static int64_t fixed_now(void *ctx)
+{
+	return *(const int64_t *)ctx;
+}
+
+agenda_clock clock_system(void)
+{
+	return (agenda_clock){.now = system_now, .ctx = NULL};
+}
+
+agenda_clock clock_fixed(int64_t *seconds)
+{
+	return (agenda_clock){.now = fixed_now, .ctx = seconds};
+}
+
+void clock_local(int64_t epoch, agenda_day *day, int *minute_of_day)
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (day)
+		*day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (minute_of_day)
+		*minute_of_day = tm.tm_hour * 60 + tm.tm_min;
+}
+
+int64_t clock_epoch_of(agenda_day day, int minute_of_day)
+{
+	struct tm tm = {0};
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = minute_of_day / 60;
+	tm.tm_min = minute_of_day % 60;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+agenda_err clock_from_env(agenda_clock *out, int64_t *storage)
+{
+	const char *v = getenv(CLOCK_ENV);
+	char date[DATE_TEXT_MAX];
+	int hh, mm, ss, n = 0;
+	agenda_day day;
+
+	if (!v || !*v) {
+		*out = clock_system();
+		return AG_OK;
+	}
+	if (v[0] == '@') {
+		char *end;
+		long long e = strtoll(v + 1, &end, 10);
+
+		if (end == v + 1 || *end)
+			return AG_ERR_INVALID;
+		*storage = (int64_t)e;
+	} else {
+		if (sscanf(v, "%10[0-9-]T%2d:%2d:%2d%n", date, &hh, &mm, &ss, &n) != 4 || v[n] ||
+		    !date_parse(date, &day) || hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 ||
+		    ss < 0)
+			return AG_ERR_INVALID;
+		*storage = clock_epoch_of(day, hh * 60 + mm) + ss;
+	}
+	*out = clock_fixed(storage);
+	return AG_OK;
+}
