@@ -1,0 +1,60 @@
+/*
+ * slot_search.h — pick the appointment date: the earliest free slot this device holds.
+ *
+ * The search starts at the first open day after a minimum lead (in open days) from today and
+ * walks forward over the Questura's calendar: a day with no free held slot ("full") or a closed
+ * day moves it to the next open day, up to a horizon. It never invents capacity: slots come only
+ * from the caller's next_free function (the store's held slots, or an array in tests and
+ * benchmarks). The result says whether and why the date was deferred, for the screen and slip.
+ */
+#ifndef AGENDA_CORE_SLOT_SEARCH_H
+#define AGENDA_CORE_SLOT_SEARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/error.h"
+
+struct sched_free_slot {
+	agenda_day day;
+	int minute; /* minutes since midnight */
+	int64_t slot_id;
+};
+
+/*
+ * The earliest free held slot with from <= day <= until (earliest minute on that day), into *out.
+ * Returns false when there is none. May return slots on days the calendar says are closed
+ * (a closure added after the capacity); the search skips those.
+ */
+typedef bool (*sched_next_free_fn)(void *ctx, agenda_day from, agenda_day until,
+				   struct sched_free_slot *out);
+
+#define SCHED_DEFAULT_LEAD_OPEN_DAYS 1
+#define SCHED_DEFAULT_HORIZON_DAYS 90
+
+struct sched_request {
+	agenda_day today;
+	int lead_open_days; /* 0 = today if open; 1 = the next open day after today (default) */
+	int horizon_days;   /* last day considered is today + horizon_days */
+	const struct cal_rules *calendar;
+	sched_next_free_fn next_free;
+	void *ctx;
+};
+
+struct sched_result {
+	struct sched_free_slot slot;
+	agenda_day first_tried; /* the first open day on or after the lead */
+	bool deferred;          /* slot.day > first_tried */
+	int days_full;          /* open days in [first_tried, slot.day) with no free slot */
+	int days_closed;        /* closed days in (first_tried, slot.day) passed over */
+};
+
+/*
+ * AG_OK with *out filled; AG_ERR_NO_CAPACITY when no free slot lies on an open day within the
+ * horizon (detail says up to which date); AG_ERR_USAGE on a negative lead or horizon.
+ */
+agenda_err sched_find(const struct sched_request *req, struct sched_result *out,
+		      agenda_detail *why);
+
+#endif
