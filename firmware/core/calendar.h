@@ -29,11 +29,11 @@ struct cal_rules {
 
 enum cal_status {
 	CAL_OPEN = 0,
-	CAL_OPEN_EXTRA,    /* a normally closed day opened explicitly */
+	CAL_OPEN_EXTRA, /* a normally closed day opened explicitly */
 	CAL_WEEKEND,
-	CAL_HOLIDAY,       /* national holiday */
-	CAL_PATRON,        /* the city's patron saint */
-	CAL_CLOSURE        /* explicit closure */
+	CAL_HOLIDAY, /* national holiday */
+	CAL_PATRON,  /* the city's patron saint */
+	CAL_CLOSURE  /* explicit closure */
 };
 
 /* Easter Sunday of a Gregorian year (anonymous Gregorian algorithm). */
@@ -42,8 +42,16 @@ agenda_day cal_easter_sunday(int year);
 /* True when d is an Italian national holiday; *name (may be NULL) gets its Italian name. */
 bool cal_national_holiday(agenda_day d, const char **name);
 
-/* Why d is open or closed for these rules. */
+/*
+ * Why d is open or closed for these rules (rules may be NULL: national calendar only).
+ * An exception decides alone: a closure gives CAL_CLOSURE on any day, an opening gives
+ * CAL_OPEN_EXTRA on a day that would be closed (CAL_OPEN otherwise). Without one, the most
+ * telling reason wins: holiday, then patron, then weekend (Easter Sunday is CAL_HOLIDAY).
+ */
 enum cal_status cal_day_status(const struct cal_rules *rules, agenda_day d);
+
+/* Stable English identifier of a status, for logs and --json ("holiday", "patron", ...). */
+const char *cal_status_name(enum cal_status status);
 
 static inline bool cal_is_open(const struct cal_rules *rules, agenda_day d)
 {
@@ -51,7 +59,11 @@ static inline bool cal_is_open(const struct cal_rules *rules, agenda_day d)
 	return s == CAL_OPEN || s == CAL_OPEN_EXTRA;
 }
 
-/* The patron saint's day of a Questura's city ("Roma", "milano", ...); false if not on file. */
+/*
+ * The patron saint's day of a Questura's city ("Roma", "milano", ...); false if not on file.
+ * Case-insensitive, surrounding spaces ignored; month and day may be NULL. The table holds only
+ * cities known for certain; other Questure carry their patron day in their own record.
+ */
 bool cal_patron_for_city(const char *city, int *month, int *day);
 
 #endif

@@ -15,7 +15,7 @@
 #include "core/error.h"
 
 #define PRATICA_MAX 16 /* "RM/2026/001234" + NUL */
-#define VISTO_MAX 13   /* "ITA012345678" + NUL */
+#define VISTO_MAX   13 /* "ITA012345678" + NUL */
 
 /* Which part of a number was wrong (also in the detail text). */
 enum number_part {
@@ -31,9 +31,9 @@ enum number_part {
 
 /* AG_OK and the canonical form in out, or AG_ERR_INVALID with *part and the detail set. */
 agenda_err numero_pratica_normalise(const char *input, char out[PRATICA_MAX],
-				    enum number_part *part, agenda_detail *why);
+                                    enum number_part *part, agenda_detail *why);
 agenda_err numero_visto_normalise(const char *input, char out[VISTO_MAX], enum number_part *part,
-				  agenda_detail *why);
+                                  agenda_detail *why);
 
 /* True for an Italian province code (sigla automobilistica, e.g. "RM", "MI", "BO", "PD"). */
 int provincia_is_known(const char *sigla);

@@ -28,10 +28,11 @@ struct sched_free_slot {
  * (a closure added after the capacity); the search skips those.
  */
 typedef bool (*sched_next_free_fn)(void *ctx, agenda_day from, agenda_day until,
-				   struct sched_free_slot *out);
+                                   struct sched_free_slot *out);
 
 #define SCHED_DEFAULT_LEAD_OPEN_DAYS 1
-#define SCHED_DEFAULT_HORIZON_DAYS 90
+#define SCHED_DEFAULT_HORIZON_DAYS   90
+#define SCHED_MAX_HORIZON_DAYS       3660 /* ten years: a larger horizon is a caller's mistake */
 
 struct sched_request {
 	agenda_day today;
@@ -52,9 +53,13 @@ struct sched_result {
 
 /*
  * AG_OK with *out filled; AG_ERR_NO_CAPACITY when no free slot lies on an open day within the
- * horizon (detail says up to which date); AG_ERR_USAGE on a negative lead or horizon.
+ * horizon (detail says up to which date); AG_ERR_USAGE on a negative lead or horizon, a horizon
+ * over SCHED_MAX_HORIZON_DAYS, a NULL request, result, calendar or next_free, or a next_free that
+ * returns a day before the one asked. On failure *out is zeroed, except that with
+ * AG_ERR_NO_CAPACITY out->first_tried still names the first day tried (today + horizon + 1 when
+ * the lead itself reaches past the horizon).
  */
 agenda_err sched_find(const struct sched_request *req, struct sched_result *out,
-		      agenda_detail *why);
+                      agenda_detail *why);
 
 #endif
