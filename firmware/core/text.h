@@ -1,0 +1,21 @@
+/*
+ * text.h — checks on text that comes from people and files: UTF-8, control characters, length.
+ *
+ * Fields are stored verbatim or refused with a reason; never silently cut or "cleaned".
+ */
+#ifndef AGENDA_CORE_TEXT_H
+#define AGENDA_CORE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool text_is_utf8(const char *s, size_t len);
+
+/* True when s contains a C0 control character or DEL (tabs and newlines included). */
+bool text_has_control(const char *s);
+
+/* Copies s without leading/trailing ASCII spaces into out; false if it does not fit. */
+bool text_trim_copy(const char *s, char *out, size_t size);
+
+#endif

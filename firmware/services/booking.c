@@ -1,0 +1,664 @@
+/*
+ * booking.c — the booking path: propose, confirm, cancel, move, print records, day close.
+ *
+ * Every change is one IMMEDIATE transaction that writes the change, its journal entry (what
+ * central must learn, invariant I4) and its audit record (I6), committed with synchronous=FULL
+ * before the call returns (I1). The schema's partial unique indexes back up the rules checked
+ * here: one confirmed appointment per slot (I2) and per practice (I3).
+ */
+#include "services/booking.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/messages.h"
+#include "core/slot_search.h"
+#include "core/text.h"
+#include "services/audit.h"
+#include "services/questure.h"
+
+static const char *const STATE_NAMES[] = {"confirmed", "cancelled", "moved"};
+
+const char *appointment_state_name(enum appointment_state s)
+{
+	return (s >= APPOINTMENT_CONFIRMED && s <= APPOINTMENT_MOVED) ? STATE_NAMES[s] : "?";
+}
+
+static enum appointment_state state_parse(const char *text)
+{
+	for (int i = 0; i <= APPOINTMENT_MOVED; i++)
+		if (text && strcmp(text, STATE_NAMES[i]) == 0)
+			return (enum appointment_state)i;
+	return APPOINTMENT_CANCELLED;
+}
+
+/* ---- reading appointments ---------------------------------------------------------- */
+
+#define BOOKING_SELECT                                                                             \
+	"SELECT a.id, a.practice_id, p.numero_pratica, s.questura, a.slot_id, s.day, s.minute,"    \
+	" a.deferred_from, a.state, a.prints, a.modello209, a.created_at, o.username"              \
+	" FROM appointment a JOIN slot s ON s.id = a.slot_id"                                      \
+	" JOIN practice p ON p.id = a.practice_id JOIN operator o ON o.id = a.operator_id "
+
+static void read_booking(sqlite3_stmt *st, struct booking *b)
+{
+	memset(b, 0, sizeof *b);
+	snprintf(b->id, sizeof b->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	b->practice_id = sqlite3_column_int64(st, 1);
+	snprintf(b->numero_pratica, sizeof b->numero_pratica, "%s",
+	         (const char *)sqlite3_column_text(st, 2));
+	snprintf(b->questura, sizeof b->questura, "%s", (const char *)sqlite3_column_text(st, 3));
+	b->slot_id = sqlite3_column_int64(st, 4);
+	b->day = (agenda_day)sqlite3_column_int(st, 5);
+	b->minute = sqlite3_column_int(st, 6);
+	b->deferred = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	b->deferred_from = b->deferred ? (agenda_day)sqlite3_column_int(st, 7) : 0;
+	b->state = state_parse((const char *)sqlite3_column_text(st, 8));
+	b->prints = sqlite3_column_int(st, 9);
+	b->modello209 = sqlite3_column_int(st, 10) != 0;
+	b->created_at = sqlite3_column_int64(st, 11);
+	snprintf(b->operator_username, sizeof b->operator_username, "%s",
+	         (const char *)sqlite3_column_text(st, 12));
+}
+
+static agenda_err load_booking(agenda_ctx *ctx, const char *sql, const char *text, int64_t id,
+                               struct booking *out, agenda_detail *why)
+{
+	sqlite3_stmt *st = store_stmt(ctx->store, sql, why);
+	int rc;
+
+	if (!st)
+		return AG_ERR_STORE;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_booking(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return AG_OK;
+	if (rc != SQLITE_DONE)
+		return store_error(ctx->store, rc, why);
+	agenda_detail_set(why, MSG_BOOKING_NOT_FOUND, text ? text : "?");
+	return AG_ERR_NOT_FOUND;
+}
+
+static const char BY_ID[] = BOOKING_SELECT "WHERE a.id = ?";
+static const char LIVE_BY_PRACTICE[] =
+        BOOKING_SELECT "WHERE a.practice_id = ? AND a.state = 'confirmed'";
+
+agenda_err booking_get(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
+                       struct booking *out, agenda_detail *why)
+{
+	agenda_err err = session_require_personal_data(who, why);
+
+	return err ? err : load_booking(ctx, BY_ID, appointment_id, 0, out, why);
+}
+
+/* ---- slot search over the store ----------------------------------------------------- */
+
+struct store_slots {
+	agenda_ctx *ctx;
+	const char *questura;
+	int store_rc; /* first SQLite error met, reported after the search */
+};
+
+static bool store_next_free(void *arg, agenda_day from, agenda_day until,
+                            struct sched_free_slot *out)
+{
+	static const char SQL[] = "SELECT id, day, minute FROM slot WHERE questura = ?"
+	                          " AND state = 'free' AND held_by = ? AND day BETWEEN ? AND ?"
+	                          " ORDER BY day, minute LIMIT 1";
+	struct store_slots *src = arg;
+	sqlite3_stmt *st = store_stmt(src->ctx->store, SQL, NULL);
+	int rc;
+
+	if (!st) {
+		src->store_rc = SQLITE_ERROR;
+		return false;
+	}
+	sqlite3_bind_text(st, 1, src->questura, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, src->ctx->device_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, from);
+	sqlite3_bind_int(st, 4, until);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->slot_id = sqlite3_column_int64(st, 0);
+		out->day = (agenda_day)sqlite3_column_int(st, 1);
+		out->minute = sqlite3_column_int(st, 2);
+	} else if (rc != SQLITE_DONE && !src->store_rc) {
+		src->store_rc = rc;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/* Finds the earliest free held slot for the practice's Questura. */
+static agenda_err find_slot(agenda_ctx *ctx, const struct practice *p,
+                            const struct booking_options *opt, struct sched_result *res,
+                            agenda_detail *why)
+{
+	struct store_slots src = {.ctx = ctx, .questura = p->questura};
+	struct sched_request req = {0};
+	struct cal_rules rules;
+	agenda_err err;
+
+	req.today = agenda_today(ctx, NULL);
+	req.lead_open_days = opt && opt->lead_open_days >= 0 ? opt->lead_open_days
+	                                                     : SCHED_DEFAULT_LEAD_OPEN_DAYS;
+	req.horizon_days =
+	        opt && opt->horizon_days > 0 ? opt->horizon_days : SCHED_DEFAULT_HORIZON_DAYS;
+	err = questura_rules(ctx, p->questura, req.today, req.today + req.horizon_days, &rules,
+	                     why);
+	if (err != AG_OK)
+		return err;
+	req.calendar = &rules;
+	req.next_free = store_next_free;
+	req.ctx = &src;
+	err = sched_find(&req, res, why);
+	questura_rules_free(&rules);
+	if (src.store_rc)
+		return store_error(ctx->store, src.store_rc, why);
+	return err;
+}
+
+static void fill_from_search(struct booking *b, const struct practice *p,
+                             const struct sched_result *res)
+{
+	b->practice_id = p->id;
+	snprintf(b->numero_pratica, sizeof b->numero_pratica, "%s", p->numero_pratica);
+	snprintf(b->questura, sizeof b->questura, "%s", p->questura);
+	b->slot_id = res->slot.slot_id;
+	b->day = res->slot.day;
+	b->minute = res->slot.minute;
+	b->deferred = res->deferred;
+	b->deferred_from = res->deferred ? res->first_tried : 0;
+	b->days_full = res->days_full;
+	b->days_closed = res->days_closed;
+}
+
+agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t practice_id,
+                           const struct booking_options *opt, struct booking *out,
+                           agenda_detail *why)
+{
+	struct practice p;
+	struct sched_result res;
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	if ((err = session_require_personal_data(who, why)) ||
+	    (err = practice_by_id(ctx, practice_id, &p, why)) ||
+	    (err = practice_check_bookable(&p, why)))
+		return err;
+	err = load_booking(ctx, LIVE_BY_PRACTICE, NULL, practice_id, out, why);
+	if (err == AG_OK) {
+		out->existing = true;
+		return AG_OK;
+	}
+	if (err != AG_ERR_NOT_FOUND)
+		return err;
+	agenda_detail_clear(why);
+	memset(out, 0, sizeof *out);
+	if ((err = find_slot(ctx, &p, opt, &res, why)) != AG_OK)
+		return err;
+	fill_from_search(out, &p, &res);
+	snprintf(out->operator_username, sizeof out->operator_username, "%s", who->username);
+	return AG_OK;
+}
+
+/* ---- writing: journal entries and the steps of a booking ------------------------------ */
+
+/* Appends a journal entry for central: kind, appointment and a JSON payload. */
+static agenda_err journal_add(agenda_ctx *ctx, const char *kind, const char *appointment_id,
+                              json_t *payload, agenda_detail *why)
+{
+	static const char SQL[] = "INSERT INTO journal(entry_id, kind, appointment_id, payload,"
+	                          " created_at) VALUES(?, ?, ?, ?, ?)";
+	char entry_id[37];
+	char *text = NULL;
+	sqlite3_stmt *st;
+	agenda_err err = rng_uuid(&ctx->rng, entry_id);
+
+	if (err != AG_OK) {
+		agenda_detail_set(why, MSG_RNG_FAILED);
+		goto done;
+	}
+	json_object_set_new(payload, "entry_id", json_string(entry_id));
+	json_object_set_new(payload, "kind", json_string(kind));
+	json_object_set_new(payload, "device", json_string(ctx->device_id));
+	json_object_set_new(payload, "at", json_integer(clock_now(&ctx->clock)));
+	if (!(text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS))) {
+		agenda_detail_set(why, MSG_NOMEM);
+		err = AG_ERR_NOMEM;
+		goto done;
+	}
+	if (!(st = store_stmt(ctx->store, SQL, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, appointment_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, clock_now(&ctx->clock));
+	err = store_step_done(ctx->store, st, why);
+done:
+	free(text);
+	json_decref(payload);
+	return err;
+}
+
+static json_t *booking_json(const struct booking *b)
+{
+	char day[DATE_TEXT_MAX], time[8];
+
+	date_format(b->day, day, sizeof day);
+	time_format(b->minute, time, sizeof time);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "appointment_id", b->id,
+	                 "numero_pratica", b->numero_pratica, "questura", b->questura, "date", day,
+	                 "time", time, "operator", b->operator_username, "modello209",
+	                 b->modello209);
+}
+
+/* Takes a free held slot; anything else means the caller's view is stale. */
+static agenda_err take_slot(agenda_ctx *ctx, int64_t slot_id, agenda_detail *why)
+{
+	static const char SQL[] = "UPDATE slot SET state = 'booked' WHERE id = ? AND state = 'free'"
+	                          " AND held_by = ?";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	agenda_err err;
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_int64(st, 1, slot_id);
+	sqlite3_bind_text(st, 2, ctx->device_id, -1, SQLITE_STATIC);
+	if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
+		return err;
+	if (sqlite3_changes(store_db(ctx->store)) != 1) {
+		agenda_detail_set(why, MSG_STORE_FAILED, "slot no longer free");
+		return AG_ERR_STORE;
+	}
+	return AG_OK;
+}
+
+static agenda_err free_slot(agenda_ctx *ctx, int64_t slot_id, agenda_detail *why)
+{
+	static const char SQL[] = "UPDATE slot SET state = 'free' WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_int64(st, 1, slot_id);
+	return store_step_done(ctx->store, st, why);
+}
+
+static agenda_err insert_appointment(agenda_ctx *ctx, const struct session *who, struct booking *b,
+                                     agenda_detail *why)
+{
+	static const char SQL[] = "INSERT INTO appointment(id, practice_id, slot_id, operator_id,"
+	                          " created_at, state, deferred_from, modello209)"
+	                          " VALUES(?, ?, ?, ?, ?, 'confirmed', ?, ?)";
+	sqlite3_stmt *st;
+	agenda_err err = rng_uuid(&ctx->rng, b->id);
+
+	if (err != AG_OK) {
+		agenda_detail_set(why, MSG_RNG_FAILED);
+		return err;
+	}
+	if (!(st = store_stmt(ctx->store, SQL, why)))
+		return AG_ERR_STORE;
+	b->created_at = clock_now(&ctx->clock);
+	b->state = APPOINTMENT_CONFIRMED;
+	snprintf(b->operator_username, sizeof b->operator_username, "%s", who->username);
+	sqlite3_bind_text(st, 1, b->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, b->practice_id);
+	sqlite3_bind_int64(st, 3, b->slot_id);
+	sqlite3_bind_int64(st, 4, who->operator_id);
+	sqlite3_bind_int64(st, 5, b->created_at);
+	if (b->deferred)
+		sqlite3_bind_int(st, 6, b->deferred_from);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int(st, 7, b->modello209);
+	return store_step_done(ctx->store, st, why);
+}
+
+/* Searches, takes the slot, inserts the appointment: the heart of confirm and move. */
+static agenda_err book_new(agenda_ctx *ctx, const struct session *who, const struct practice *p,
+                           const struct booking_options *opt, struct booking *out,
+                           agenda_detail *why)
+{
+	struct sched_result res;
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	if ((err = find_slot(ctx, p, opt, &res, why)) != AG_OK)
+		return err;
+	fill_from_search(out, p, &res);
+	out->modello209 = opt && opt->modello209;
+	if ((err = take_slot(ctx, out->slot_id, why)) != AG_OK)
+		return err;
+	return insert_appointment(ctx, who, out, why);
+}
+
+static void audit_detail(const struct booking *b, char *out, size_t size)
+{
+	char day[DATE_TEXT_MAX], time[8], from[DATE_TEXT_MAX] = "";
+
+	date_format(b->day, day, sizeof day);
+	time_format(b->minute, time, sizeof time);
+	if (b->deferred)
+		date_format(b->deferred_from, from, sizeof from);
+	snprintf(out, size, "pratica=%s questura=%s at=%s %s%s%s", b->numero_pratica, b->questura,
+	         day, time, b->deferred ? " deferred_from=" : "", from);
+}
+
+agenda_err booking_confirm(agenda_ctx *ctx, const struct session *who, int64_t practice_id,
+                           const struct booking_options *opt, struct booking *out,
+                           agenda_detail *why)
+{
+	struct practice p;
+	char detail[160];
+	json_t *payload;
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	if ((err = session_require_personal_data(who, why)))
+		return err;
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if ((err = practice_by_id(ctx, practice_id, &p, why)) ||
+	    (err = practice_check_bookable(&p, why)))
+		goto done;
+	/* One live appointment per practice (I3): booking again shows the one it has. */
+	err = load_booking(ctx, LIVE_BY_PRACTICE, NULL, practice_id, out, why);
+	if (err == AG_OK) {
+		out->existing = true;
+		store_rollback(ctx->store);
+		return AG_OK;
+	}
+	if (err != AG_ERR_NOT_FOUND)
+		goto done;
+	agenda_detail_clear(why);
+	if ((err = book_new(ctx, who, &p, opt, out, why)) != AG_OK)
+		goto done;
+	payload = booking_json(out);
+	if (out->deferred) {
+		char from[DATE_TEXT_MAX];
+
+		date_format(out->deferred_from, from, sizeof from);
+		json_object_set_new(payload, "deferred_from", json_string(from));
+	}
+	if ((err = journal_add(ctx, "book", out->id, payload, why)) != AG_OK)
+		goto done;
+	audit_detail(out, detail, sizeof detail);
+	if ((err = audit_append(ctx, who->username, "book", out->id, detail, why)) != AG_OK)
+		goto done;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK) {
+		store_rollback(ctx->store);
+		memset(out->id, 0, sizeof out->id);
+	}
+	return err;
+}
+
+static agenda_err check_reason(const char *reason, agenda_detail *why)
+{
+	char trimmed[REASON_MAX];
+
+	if (!reason || !text_trim_copy(reason, trimmed, sizeof trimmed) || !trimmed[0]) {
+		agenda_detail_set(why,
+		                  reason && strlen(reason) >= REASON_MAX ? MSG_REASON_TOO_LONG
+		                                                         : MSG_REASON_REQUIRED,
+		                  REASON_MAX - 1);
+		return reason && strlen(reason) >= REASON_MAX ? AG_ERR_INVALID : AG_ERR_USAGE;
+	}
+	if (!text_is_utf8(reason, strlen(reason)) || text_has_control(reason)) {
+		agenda_detail_set(why, MSG_REASON_BAD_TEXT);
+		return AG_ERR_INVALID;
+	}
+	return AG_OK;
+}
+
+/* Loads a confirmed appointment inside the caller's transaction. */
+static agenda_err load_live(agenda_ctx *ctx, const char *id, struct booking *b, agenda_detail *why)
+{
+	agenda_err err = load_booking(ctx, BY_ID, id, 0, b, why);
+
+	if (err == AG_OK && b->state != APPOINTMENT_CONFIRMED) {
+		agenda_detail_set(why, MSG_BOOKING_NOT_LIVE, id, appointment_state_name(b->state));
+		return AG_ERR_REFUSED;
+	}
+	return err;
+}
+
+static agenda_err end_appointment(agenda_ctx *ctx, const char *id, const char *state,
+                                  const char *reason, const char *replaced_by, agenda_detail *why)
+{
+	static const char SQL[] = "UPDATE appointment SET state = ?2, cancel_reason = ?3,"
+	                          " ended_at = ?4, replaced_by = ?5 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, clock_now(&ctx->clock));
+	sqlite3_bind_text(st, 5, replaced_by, -1, SQLITE_STATIC);
+	return store_step_done(ctx->store, st, why);
+}
+
+agenda_err booking_cancel(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
+                          const char *reason, agenda_detail *why)
+{
+	struct booking b;
+	json_t *payload;
+	agenda_err err;
+
+	if ((err = session_require_personal_data(who, why)) || (err = check_reason(reason, why)))
+		return err;
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if ((err = load_live(ctx, appointment_id, &b, why)) ||
+	    (err = end_appointment(ctx, b.id, "cancelled", reason, NULL, why)) ||
+	    (err = free_slot(ctx, b.slot_id, why)))
+		goto done;
+	payload = json_pack("{s:s, s:s, s:s}", "appointment_id", b.id, "reason", reason, "operator",
+	                    who->username);
+	if ((err = journal_add(ctx, "cancel", b.id, payload, why)) ||
+	    (err = audit_append(ctx, who->username, "cancel", b.id, b.numero_pratica, why)))
+		goto done;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	return err;
+}
+
+agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
+                        const char *reason, const struct booking_options *opt, struct booking *out,
+                        agenda_detail *why)
+{
+	struct booking old;
+	struct practice p;
+	char detail[200];
+	json_t *payload;
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	if ((err = session_require_personal_data(who, why)) || (err = check_reason(reason, why)))
+		return err;
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if ((err = load_live(ctx, appointment_id, &old, why)) ||
+	    (err = practice_by_id(ctx, old.practice_id, &p, why)))
+		goto done;
+	/*
+	 * The old appointment stops being live first (one live per practice), but its slot is
+	 * freed only after the search, so the move never lands on the same slot again.
+	 */
+	if ((err = end_appointment(ctx, old.id, "moved", reason, NULL, why)) ||
+	    (err = book_new(ctx, who, &p, opt, out, why)) ||
+	    (err = end_appointment(ctx, old.id, "moved", reason, out->id, why)) ||
+	    (err = free_slot(ctx, old.slot_id, why)))
+		goto done;
+	payload = booking_json(out);
+	json_object_set_new(payload, "replaces", json_string(old.id));
+	json_object_set_new(payload, "reason", json_string(reason));
+	if ((err = journal_add(ctx, "move", out->id, payload, why)) != AG_OK)
+		goto done;
+	audit_detail(out, detail, sizeof detail);
+	if ((err = audit_append(ctx, who->username, "move", old.id, detail, why)) != AG_OK)
+		goto done;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK) {
+		store_rollback(ctx->store);
+		memset(out->id, 0, sizeof out->id);
+	}
+	return err;
+}
+
+/* prints + 1 or modello209 = 1, with journal and audit, in one transaction. */
+static agenda_err record_event(agenda_ctx *ctx, const struct session *who, const char *id,
+                               const char *sql, const char *kind, agenda_detail *why)
+{
+	struct booking b;
+	sqlite3_stmt *st;
+	json_t *payload;
+	agenda_err err;
+
+	if ((err = session_require_personal_data(who, why)))
+		return err;
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if ((err = load_booking(ctx, BY_ID, id, 0, &b, why)))
+		goto done;
+	if (!(st = store_stmt(ctx->store, sql, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, b.id, -1, SQLITE_STATIC);
+	if ((err = store_step_done(ctx->store, st, why)))
+		goto done;
+	payload = json_pack("{s:s, s:s, s:i}", "appointment_id", b.id, "operator", who->username,
+	                    "prints", b.prints + (strcmp(kind, "print") == 0 ? 1 : 0));
+	if ((err = journal_add(ctx, kind, b.id, payload, why)) ||
+	    (err = audit_append(ctx, who->username,
+	                        strcmp(kind, "print") == 0 && b.prints > 0 ? "reprint" : kind, b.id,
+	                        b.numero_pratica, why)))
+		goto done;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	return err;
+}
+
+agenda_err booking_record_print(agenda_ctx *ctx, const struct session *who,
+                                const char *appointment_id, agenda_detail *why)
+{
+	static const char SQL[] = "UPDATE appointment SET prints = prints + 1 WHERE id = ?";
+
+	return record_event(ctx, who, appointment_id, SQL, "print", why);
+}
+
+agenda_err booking_record_modello209(agenda_ctx *ctx, const struct session *who,
+                                     const char *appointment_id, agenda_detail *why)
+{
+	static const char SQL[] = "UPDATE appointment SET modello209 = 1 WHERE id = ?";
+
+	return record_event(ctx, who, appointment_id, SQL, "modello209", why);
+}
+
+/* ---- the day ------------------------------------------------------------------------ */
+
+agenda_err booking_day_list(agenda_ctx *ctx, const struct session *who, agenda_day day,
+                            booking_visit_fn visit, void *arg, agenda_detail *why)
+{
+	static const char SQL[] = BOOKING_SELECT
+	        "WHERE a.created_at >= ? AND a.created_at < ? ORDER BY a.created_at, a.id";
+	struct booking b;
+	sqlite3_stmt *st;
+	agenda_err err = session_require_personal_data(who, why);
+	int rc;
+
+	if (err)
+		return err;
+	if (!(st = store_stmt(ctx->store, SQL, why)))
+		return AG_ERR_STORE;
+	sqlite3_bind_int64(st, 1, clock_epoch_of(day, 0));
+	sqlite3_bind_int64(st, 2, clock_epoch_of(day + 1, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_booking(st, &b);
+		visit(arg, &b);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
+}
+
+agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_day day,
+                             struct day_close_report *out, agenda_detail *why)
+{
+	static const char COUNT[] =
+	        "SELECT coalesce(sum(state = 'confirmed'), 0), coalesce(sum(state != 'confirmed'), "
+	        "0),"
+	        " (SELECT coalesce(max(version), 0) + 1 FROM day_close WHERE day = ?3)"
+	        " FROM appointment WHERE created_at >= ?1 AND created_at < ?2";
+	static const char INSERT[] = "INSERT INTO day_close(day, version, closed_at, operator_id,"
+	                             " appointments, cancellations) VALUES(?, ?, ?, ?, ?, ?)";
+	char date[DATE_TEXT_MAX], detail[96];
+	sqlite3_stmt *st;
+	json_t *payload;
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	out->day = day;
+	if ((err = session_require_personal_data(who, why)))
+		return err;
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if (!(st = store_stmt(ctx->store, COUNT, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, clock_epoch_of(day, 0));
+	sqlite3_bind_int64(st, 2, clock_epoch_of(day + 1, 0));
+	sqlite3_bind_int(st, 3, day);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->appointments = sqlite3_column_int(st, 0);
+		out->cancellations = sqlite3_column_int(st, 1);
+		out->version = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (!(st = store_stmt(ctx->store, INSERT, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_int(st, 1, day);
+	sqlite3_bind_int(st, 2, out->version);
+	sqlite3_bind_int64(st, 3, clock_now(&ctx->clock));
+	sqlite3_bind_int64(st, 4, who->operator_id);
+	sqlite3_bind_int(st, 5, out->appointments);
+	sqlite3_bind_int(st, 6, out->cancellations);
+	if ((err = store_step_done(ctx->store, st, why)))
+		goto done;
+	date_format(day, date, sizeof date);
+	payload = json_pack("{s:s, s:i, s:i, s:i}", "day", date, "version", out->version,
+	                    "appointments", out->appointments, "cancellations", out->cancellations);
+	snprintf(detail, sizeof detail, "version=%d appointments=%d cancellations=%d", out->version,
+	         out->appointments, out->cancellations);
+	if ((err = journal_add(ctx, "close_day", NULL, payload, why)) ||
+	    (err = audit_append(ctx, who->username, "close_day", date, detail, why)))
+		goto done;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	return err;
+}

@@ -1,0 +1,350 @@
+/*
+ * operators.c — accounts, generated passwords, Argon2id hashes, log-in and lockout.
+ *
+ * Unknown user and wrong password give the same answer and cost the same time (a dummy hash is
+ * verified for unknown users), so the screen does not reveal which user names exist.
+ */
+#include "services/operators.h"
+
+#include <argon2.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/messages.h"
+#include "services/audit.h"
+#include "services/outbox.h"
+
+/* No 0/O, 1/l/I: the Dirigente reads the password from an email and dictates it. */
+static const char PASSWORD_ALPHABET[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+#define SALT_LEN    16
+#define HASH_LEN    32
+#define ENCODED_MAX 128
+
+static const char *const ROLE_NAMES[] = {"operatore", "dirigente", "tecnico"};
+
+const char *operator_role_name(enum operator_role role)
+{
+	return (role >= ROLE_OPERATORE && role <= ROLE_TECNICO) ? ROLE_NAMES[role] : "?";
+}
+
+bool operator_role_parse(const char *text, enum operator_role *out)
+{
+	for (int r = ROLE_OPERATORE; r <= ROLE_TECNICO; r++) {
+		if (text && strcmp(text, ROLE_NAMES[r]) == 0) {
+			*out = (enum operator_role)r;
+			return true;
+		}
+	}
+	return false;
+}
+
+agenda_err operator_username_check(const char *username, agenda_detail *why)
+{
+	size_t n = username ? strlen(username) : 0;
+
+	if (n < 3 || n >= USERNAME_MAX || !islower((unsigned char)username[0]))
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)username[i];
+
+		if (!(islower(c) || isdigit(c) || c == '.' || c == '_' || c == '-'))
+			goto bad;
+	}
+	return AG_OK;
+bad:
+	agenda_detail_set(why, MSG_OPERATOR_BAD_USERNAME);
+	return AG_ERR_INVALID;
+}
+
+/* Uniform choice from the alphabet by rejection sampling (no modulo bias). */
+static agenda_err generate_password(agenda_ctx *ctx, char *out)
+{
+	const unsigned n = sizeof PASSWORD_ALPHABET - 1;
+	const unsigned limit = 256 - 256 % n;
+	int len = 0;
+
+	while (len < PASSWORD_LENGTH) {
+		unsigned char b[32];
+
+		if (rng_fill(&ctx->rng, b, sizeof b) != 0)
+			return AG_ERR_IO;
+		for (size_t i = 0; i < sizeof b && len < PASSWORD_LENGTH; i++)
+			if (b[i] < limit)
+				out[len++] = PASSWORD_ALPHABET[b[i] % n];
+	}
+	out[len] = '\0';
+	return AG_OK;
+}
+
+static agenda_err hash_password(agenda_ctx *ctx, const char *password, char *encoded)
+{
+	unsigned char salt[SALT_LEN];
+
+	if (rng_fill(&ctx->rng, salt, sizeof salt) != 0)
+		return AG_ERR_IO;
+	if (argon2id_hash_encoded(PASSWORD_HASH_PASSES, PASSWORD_HASH_MEMORY_KIB, 1, password,
+	                          strlen(password), salt, sizeof salt, HASH_LEN, encoded,
+	                          ENCODED_MAX) != ARGON2_OK)
+		return AG_ERR_NOMEM;
+	return AG_OK;
+}
+
+/* Queues the new password to the Dirigente when the device knows the address. */
+static agenda_err mail_password(agenda_ctx *ctx, const char *username, const char *password,
+                                agenda_detail *why)
+{
+	char to[128], site[64] = "", message_id[96], uuid[37], subject[160], body[512];
+	agenda_err err;
+
+	if (!store_setting_get(ctx->store, "dirigente_email", to, sizeof to) || !to[0])
+		return AG_OK;
+	store_setting_get(ctx->store, "site", site, sizeof site);
+	if ((err = rng_uuid(&ctx->rng, uuid)) != AG_OK)
+		return err;
+	snprintf(message_id, sizeof message_id, "<password.%s@%s.agenda>", uuid, ctx->device_id);
+	snprintf(subject, sizeof subject, msg_get(MSG_OPERATOR_PASSWORD_SUBJECT, LANG_IT),
+	         username);
+	snprintf(body, sizeof body, msg_get(MSG_OPERATOR_PASSWORD_BODY, LANG_IT), site, username,
+	         password);
+	return outbox_queue(ctx, "password", message_id, to, subject, body, NULL, NULL, why);
+}
+
+static agenda_err set_password(agenda_ctx *ctx, const char *actor, const char *username,
+                               enum operator_role role, bool create, char *password_out,
+                               agenda_detail *why)
+{
+	static const char INSERT[] =
+	        "INSERT INTO operator(username, role, password_hash, created_at)"
+	        " VALUES(?, ?, ?, ?)";
+	static const char UPDATE[] = "UPDATE operator SET password_hash = ?3, failures = 0,"
+	                             " locked_until = 0 WHERE username = ?1";
+	char password[PASSWORD_MAX], encoded[ENCODED_MAX];
+	sqlite3_stmt *st;
+	agenda_err err;
+
+	if ((err = operator_username_check(username, why)) != AG_OK)
+		return err;
+	if ((err = generate_password(ctx, password)) != AG_OK ||
+	    (err = hash_password(ctx, password, encoded)) != AG_OK) {
+		agenda_detail_set(why, MSG_RNG_FAILED);
+		return err;
+	}
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if (!(st = store_stmt(ctx->store, create ? INSERT : UPDATE, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, encoded, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, clock_now(&ctx->clock));
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		int rc = sqlite3_extended_errcode(store_db(ctx->store));
+
+		sqlite3_reset(st);
+		if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+			agenda_detail_set(why, MSG_OPERATOR_EXISTS, username);
+			err = AG_ERR_EXISTS;
+		} else {
+			err = store_error(ctx->store, rc, why);
+		}
+		goto done;
+	}
+	sqlite3_reset(st);
+	if (!create && sqlite3_changes(store_db(ctx->store)) == 0) {
+		agenda_detail_set(why, MSG_OPERATOR_NOT_FOUND, username);
+		err = AG_ERR_NOT_FOUND;
+		goto done;
+	}
+	err = mail_password(ctx, username, password, why);
+	if (err == AG_OK)
+		err = audit_append(ctx, actor, create ? "operator_add" : "operator_password",
+		                   username, create ? operator_role_name(role) : "", why);
+	if (err == AG_OK)
+		err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	else if (password_out)
+		snprintf(password_out, PASSWORD_MAX, "%s", password);
+	memset(password, 0, sizeof password);
+	return err;
+}
+
+agenda_err operator_add(agenda_ctx *ctx, const char *actor, const char *username,
+                        enum operator_role role, char *password_out, agenda_detail *why)
+{
+	return set_password(ctx, actor, username, role, true, password_out, why);
+}
+
+agenda_err operator_reset_password(agenda_ctx *ctx, const char *actor, const char *username,
+                                   char *password_out, agenda_detail *why)
+{
+	return set_password(ctx, actor, username, ROLE_OPERATORE, false, password_out, why);
+}
+
+/* Runs one UPDATE on an operator row inside its own transaction, with an audit record. */
+static agenda_err update_and_audit(agenda_ctx *ctx, const char *sql, int64_t a, int64_t b,
+                                   const char *username, const char *actor, const char *action,
+                                   agenda_detail *why)
+{
+	sqlite3_stmt *st;
+	agenda_err err = store_begin(ctx->store, why);
+
+	if (err != AG_OK)
+		return err;
+	if (!(st = store_stmt(ctx->store, sql, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, a);
+	sqlite3_bind_int64(st, 3, b);
+	err = store_step_done(ctx->store, st, why);
+	if (err == AG_OK)
+		err = audit_append(ctx, actor, action, username, "", why);
+	if (err == AG_OK)
+		err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	return err;
+}
+
+agenda_err operator_unlock(agenda_ctx *ctx, const char *actor, const char *username,
+                           agenda_detail *why)
+{
+	static const char SQL[] = "UPDATE operator SET failures = ?2, locked_until = ?3"
+	                          " WHERE username = ?1";
+	static const char EXISTS[] = "SELECT 1 FROM operator WHERE username = ?";
+	sqlite3_stmt *st = store_stmt(ctx->store, EXISTS, why);
+	bool found;
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!found) {
+		agenda_detail_set(why, MSG_OPERATOR_NOT_FOUND, username);
+		return AG_ERR_NOT_FOUND;
+	}
+	return update_and_audit(ctx, SQL, 0, 0, username, actor, "operator_unlock", why);
+}
+
+static void read_operator(sqlite3_stmt *st, struct operator_info *op)
+{
+	memset(op, 0, sizeof *op);
+	op->id = sqlite3_column_int64(st, 0);
+	snprintf(op->username, sizeof op->username, "%s", (const char *)sqlite3_column_text(st, 1));
+	operator_role_parse((const char *)sqlite3_column_text(st, 2), &op->role);
+	op->failures = sqlite3_column_int(st, 3);
+	op->locked_until = sqlite3_column_int64(st, 4);
+}
+
+agenda_err operator_list(agenda_ctx *ctx, operator_visit_fn visit, void *arg, agenda_detail *why)
+{
+	static const char SQL[] = "SELECT id, username, role, failures, locked_until FROM operator"
+	                          " ORDER BY username";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	struct operator_info op;
+	int rc;
+
+	if (!st)
+		return AG_ERR_STORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_operator(st, &op);
+		visit(arg, &op);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
+}
+
+/* A valid encoding of a random password: unknown users are verified against it. */
+static const char DUMMY_HASH[] = "$argon2id$v=19$m=19456,t=2,p=1$"
+                                 "c29tZXNhbHRzb21lc2FsdA$"
+                                 "Vx4b3ZQmzmL0qzYbyoRpjvvUhHcGhc3OqITe3b1JJ8I";
+
+agenda_err session_login(agenda_ctx *ctx, const char *username, const char *password,
+                         struct session *out, agenda_detail *why)
+{
+	static const char FIND[] =
+	        "SELECT id, username, role, failures, locked_until, password_hash"
+	        " FROM operator WHERE username = ?";
+	static const char FAIL[] = "UPDATE operator SET failures = ?2, locked_until = ?3"
+	                           " WHERE username = ?1";
+	int64_t now = clock_now(&ctx->clock);
+	char encoded[ENCODED_MAX] = "";
+	struct operator_info op;
+	sqlite3_stmt *st = store_stmt(ctx->store, FIND, why);
+	bool found = false, ok;
+	agenda_err err;
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, username ? username : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		read_operator(st, &op);
+		snprintf(encoded, sizeof encoded, "%s", (const char *)sqlite3_column_text(st, 5));
+		found = true;
+	}
+	sqlite3_reset(st);
+	if (found && op.locked_until > now) {
+		char until[8];
+		int minute;
+
+		clock_local(op.locked_until, NULL, &minute);
+		time_format(minute, until, sizeof until);
+		agenda_detail_set(why, MSG_LOGIN_LOCKED, until);
+		return AG_ERR_LOCKED;
+	}
+	ok = argon2id_verify(found ? encoded : DUMMY_HASH, password ? password : "",
+	                     password ? strlen(password) : 0) == ARGON2_OK;
+	if (!found || !ok) {
+		agenda_detail_set(why, MSG_LOGIN_WRONG);
+		if (!found)
+			return AG_ERR_AUTH;
+		/* A lock that has run out starts a fresh count. */
+		int failures = (op.locked_until != 0 ? 0 : op.failures) + 1;
+		int64_t until = failures >= LOGIN_MAX_FAILURES ? now + LOGIN_LOCK_SECONDS : 0;
+
+		err = update_and_audit(ctx, FAIL, failures >= LOGIN_MAX_FAILURES ? 0 : failures,
+		                       until, op.username, op.username,
+		                       until ? "login_locked" : "login_failed", why);
+		if (err != AG_OK)
+			return err;
+		if (until) {
+			char at[8];
+			int minute;
+
+			clock_local(until, NULL, &minute);
+			time_format(minute, at, sizeof at);
+			agenda_detail_set(why, MSG_LOGIN_NOW_LOCKED, LOGIN_MAX_FAILURES, at);
+			return AG_ERR_LOCKED;
+		}
+		agenda_detail_set(why, MSG_LOGIN_WRONG_LEFT, LOGIN_MAX_FAILURES - failures);
+		return AG_ERR_AUTH;
+	}
+	if (op.failures != 0 || op.locked_until != 0) {
+		err = update_and_audit(ctx, FAIL, 0, 0, op.username, op.username, "login", why);
+		if (err != AG_OK)
+			return err;
+	}
+	memset(out, 0, sizeof *out);
+	out->operator_id = op.id;
+	snprintf(out->username, sizeof out->username, "%s", op.username);
+	out->role = op.role;
+	out->started_at = now;
+	return AG_OK;
+}
+
+agenda_err session_require_personal_data(const struct session *s, agenda_detail *why)
+{
+	if (s && (s->role == ROLE_OPERATORE || s->role == ROLE_DIRIGENTE))
+		return AG_OK;
+	agenda_detail_set(why, MSG_ROLE_NO_PERSONAL_DATA);
+	return AG_ERR_REFUSED;
+}

@@ -1,0 +1,79 @@
+/*
+ * operators.h — operator accounts and log-in (sessions).
+ *
+ * User names are the SPI ones. Passwords are generated here (CSPRNG), never chosen, and stored
+ * only as Argon2id hashes; the clear text goes to the Dirigente by email (outbox) and, on a
+ * stand-alone device, once to whoever created the account. Five wrong passwords in a row lock an
+ * account for 15 minutes. A tecnico may service the device but never reads personal data.
+ */
+#ifndef AGENDA_SERVICES_OPERATORS_H
+#define AGENDA_SERVICES_OPERATORS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "services/context.h"
+
+#define USERNAME_MAX       33
+#define PASSWORD_LENGTH    12
+#define PASSWORD_MAX       64
+#define LOGIN_MAX_FAILURES 5
+#define LOGIN_LOCK_SECONDS (15 * 60)
+
+enum operator_role { ROLE_OPERATORE = 0, ROLE_DIRIGENTE, ROLE_TECNICO };
+
+struct operator_info {
+	int64_t id;
+	char username[USERNAME_MAX];
+	enum operator_role role;
+	int failures;
+	int64_t locked_until; /* epoch seconds; 0 or past = not locked */
+};
+
+/* Who is logged in; every service that touches personal data takes one. */
+struct session {
+	int64_t operator_id;
+	char username[USERNAME_MAX];
+	enum operator_role role;
+	int64_t started_at;
+};
+
+const char *operator_role_name(enum operator_role role);
+bool operator_role_parse(const char *text, enum operator_role *out);
+
+/* Checks an SPI-style user name: 3..32 of [a-z0-9._-], starting with a letter. */
+agenda_err operator_username_check(const char *username, agenda_detail *why);
+
+/*
+ * Creates an account with a generated password, written to password_out (PASSWORD_MAX bytes).
+ * When the setting "dirigente_email" exists, the password is also queued to the Dirigente in the
+ * outbox. actor is who does it (audit).
+ */
+agenda_err operator_add(agenda_ctx *ctx, const char *actor, const char *username,
+                        enum operator_role role, char *password_out, agenda_detail *why);
+
+/* New generated password for an existing account; also clears a lock. */
+agenda_err operator_reset_password(agenda_ctx *ctx, const char *actor, const char *username,
+                                   char *password_out, agenda_detail *why);
+
+agenda_err operator_unlock(agenda_ctx *ctx, const char *actor, const char *username,
+                           agenda_detail *why);
+
+typedef void (*operator_visit_fn)(void *arg, const struct operator_info *op);
+agenda_err operator_list(agenda_ctx *ctx, operator_visit_fn visit, void *arg, agenda_detail *why);
+
+/*
+ * Log-in: AG_OK and *out, or AG_ERR_AUTH (unknown user or wrong password, same answer), or
+ * AG_ERR_LOCKED (detail says until when). Failures and locks are recorded and audited.
+ */
+agenda_err session_login(agenda_ctx *ctx, const char *username, const char *password,
+                         struct session *out, agenda_detail *why);
+
+/* AG_OK when the session may see applicants' personal data; AG_ERR_REFUSED for a tecnico. */
+agenda_err session_require_personal_data(const struct session *s, agenda_detail *why);
+
+/* Argon2id parameters (OWASP: 19 MiB, 2 passes, 1 lane). */
+#define PASSWORD_HASH_MEMORY_KIB 19456
+#define PASSWORD_HASH_PASSES     2
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * practices.c — practice lookup, eligibility, upsert and CSV import of nulla-osta records.
+ */
+#include "services/practices.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/csv.h"
+#include "core/messages.h"
+#include "core/text.h"
+#include "services/audit.h"
+
+#define IMPORT_MAX_BYTES (256u * 1024 * 1024)
+
+static const char SELECT_COLUMNS[] =
+        "SELECT id, numero_pratica, coalesce(numero_visto, ''), cognome, nome, data_nascita,"
+        " nazionalita, tipo, questura, status, demo FROM practice ";
+
+enum practice_kind practice_kind_of(const char *tipo)
+{
+	static const char *const LAVORO[] = {"lavoro", "lavoro subordinato", "lavoro_subordinato"};
+	static const char *const FAMIGLIA[] = {"ricongiungimento familiare",
+	                                       "ricongiungimento_familiare", "ricongiungimento",
+	                                       "famiglia"};
+
+	for (size_t i = 0; i < sizeof LAVORO / sizeof *LAVORO; i++)
+		if (strcasecmp(tipo, LAVORO[i]) == 0)
+			return KIND_LAVORO;
+	for (size_t i = 0; i < sizeof FAMIGLIA / sizeof *FAMIGLIA; i++)
+		if (strcasecmp(tipo, FAMIGLIA[i]) == 0)
+			return KIND_RICONGIUNGIMENTO;
+	return KIND_OTHER;
+}
+
+const char *practice_kind_name(enum practice_kind kind)
+{
+	switch (kind) {
+	case KIND_LAVORO:
+		return "lavoro";
+	case KIND_RICONGIUNGIMENTO:
+		return "ricongiungimento familiare";
+	default:
+		return "altro";
+	}
+}
+
+static void copy_column(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	snprintf(out, size, "%s", t ? t : "");
+}
+
+static void read_practice(sqlite3_stmt *st, struct practice *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(st, 0);
+	copy_column(st, 1, p->numero_pratica, sizeof p->numero_pratica);
+	copy_column(st, 2, p->numero_visto, sizeof p->numero_visto);
+	copy_column(st, 3, p->cognome, sizeof p->cognome);
+	copy_column(st, 4, p->nome, sizeof p->nome);
+	p->data_nascita = (agenda_day)sqlite3_column_int(st, 5);
+	copy_column(st, 6, p->nazionalita, sizeof p->nazionalita);
+	copy_column(st, 7, p->tipo, sizeof p->tipo);
+	copy_column(st, 8, p->questura, sizeof p->questura);
+	copy_column(st, 9, p->status, sizeof p->status);
+	p->demo = sqlite3_column_int(st, 10) != 0;
+}
+
+/* One row by a bound key; AG_ERR_NOT_FOUND when none. */
+static agenda_err find_one(agenda_ctx *ctx, const char *sql, const char *text, int64_t id,
+                           struct practice *out, agenda_detail *why)
+{
+	sqlite3_stmt *st = store_stmt(ctx->store, sql, why);
+	int rc;
+
+	if (!st)
+		return AG_ERR_STORE;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_practice(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return AG_OK;
+	return rc == SQLITE_DONE ? AG_ERR_NOT_FOUND : store_error(ctx->store, rc, why);
+}
+
+/* Static SQL texts (the statement cache is keyed by their address). */
+static char BY_PRATICA[256], BY_VISTO[256], BY_ID[256];
+
+static void build_queries(void)
+{
+	if (!BY_PRATICA[0]) {
+		snprintf(BY_PRATICA, sizeof BY_PRATICA, "%sWHERE numero_pratica = ?",
+		         SELECT_COLUMNS);
+		snprintf(BY_VISTO, sizeof BY_VISTO, "%sWHERE numero_visto = ?", SELECT_COLUMNS);
+		snprintf(BY_ID, sizeof BY_ID, "%sWHERE id = ?", SELECT_COLUMNS);
+	}
+}
+
+agenda_err practice_by_id(agenda_ctx *ctx, int64_t id, struct practice *out, agenda_detail *why)
+{
+	agenda_err err;
+
+	build_queries();
+	err = find_one(ctx, BY_ID, NULL, id, out, why);
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_PRACTICE_ID_NOT_FOUND, (long long)id);
+	return err;
+}
+
+agenda_err practice_lookup(agenda_ctx *ctx, const struct session *who, const char *numero_pratica,
+                           const char *numero_visto, struct practice *out, agenda_detail *why)
+{
+	char pratica[PRATICA_MAX] = "", visto[VISTO_MAX] = "";
+	struct practice by_visto;
+	enum number_part part;
+	bool has_pratica = numero_pratica && *numero_pratica,
+	     has_visto = numero_visto && *numero_visto;
+	agenda_err err;
+
+	if ((err = session_require_personal_data(who, why)) != AG_OK)
+		return err;
+	if (!has_pratica && !has_visto) {
+		agenda_detail_set(why, MSG_LOOKUP_NEED_NUMBER);
+		return AG_ERR_USAGE;
+	}
+	if (has_pratica && (err = numero_pratica_normalise(numero_pratica, pratica, &part, why)))
+		return err;
+	if (has_visto && (err = numero_visto_normalise(numero_visto, visto, &part, why)))
+		return err;
+	build_queries();
+	if (has_pratica) {
+		err = find_one(ctx, BY_PRATICA, pratica, 0, out, why);
+		if (err == AG_ERR_NOT_FOUND)
+			agenda_detail_set(why, MSG_LOOKUP_PRATICA_NOT_FOUND, pratica);
+		if (err != AG_OK)
+			return err;
+	}
+	if (has_visto) {
+		err = find_one(ctx, BY_VISTO, visto, 0, has_pratica ? &by_visto : out, why);
+		if (err == AG_ERR_NOT_FOUND)
+			agenda_detail_set(why, MSG_LOOKUP_VISTO_NOT_FOUND, visto);
+		if (err != AG_OK)
+			return err;
+		if (has_pratica && by_visto.id != out->id) {
+			agenda_detail_set(why, MSG_LOOKUP_MISMATCH, visto, by_visto.numero_pratica,
+			                  pratica);
+			return AG_ERR_REFUSED;
+		}
+	}
+	return AG_OK;
+}
+
+agenda_err practice_check_bookable(const struct practice *p, agenda_detail *why)
+{
+	if (practice_kind_of(p->tipo) == KIND_OTHER) {
+		agenda_detail_set(why, MSG_PRACTICE_NOT_ELIGIBLE, p->numero_pratica, p->tipo);
+		return AG_ERR_REFUSED;
+	}
+	if (strcmp(p->status, "nulla_osta_rilasciato") != 0) {
+		agenda_detail_set(why, MSG_PRACTICE_BAD_STATUS, p->numero_pratica, p->status);
+		return AG_ERR_REFUSED;
+	}
+	return AG_OK;
+}
+
+agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_detail *why)
+{
+	static const char SQL[] =
+	        "INSERT INTO practice(numero_pratica, numero_visto, cognome, nome, data_nascita,"
+	        " nazionalita, tipo, questura, status, demo, updated_at)"
+	        " VALUES(?1, nullif(?2, ''), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	        " ON CONFLICT(numero_pratica) DO UPDATE SET numero_visto = excluded.numero_visto,"
+	        " cognome = excluded.cognome, nome = excluded.nome,"
+	        " data_nascita = excluded.data_nascita, nazionalita = excluded.nazionalita,"
+	        " tipo = excluded.tipo, questura = excluded.questura, status = excluded.status,"
+	        " demo = excluded.demo, updated_at = excluded.updated_at";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	int rc;
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, p->numero_pratica, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->numero_visto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->cognome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, p->nome, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, p->data_nascita);
+	sqlite3_bind_text(st, 6, p->nazionalita, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, p->tipo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, p->questura, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, p->status[0] ? p->status : "nulla_osta_rilasciato", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, p->demo);
+	sqlite3_bind_int64(st, 11, clock_now(&ctx->clock));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return AG_OK;
+	if (sqlite3_extended_errcode(store_db(ctx->store)) == SQLITE_CONSTRAINT_UNIQUE) {
+		agenda_detail_set(why, MSG_IMPORT_VISTO_TAKEN, p->numero_visto);
+		return AG_ERR_EXISTS;
+	}
+	return store_error(ctx->store, rc, why);
+}
+
+/* ---- CSV import ---------------------------------------------------------------------- */
+
+enum column {
+	COL_PRATICA,
+	COL_VISTO,
+	COL_COGNOME,
+	COL_NOME,
+	COL_NASCITA,
+	COL_NAZIONALITA,
+	COL_TIPO,
+	COL_QUESTURA,
+	COLUMN_COUNT
+};
+
+static const char *const HEADER[COLUMN_COUNT] = {"numero_pratica", "numero_visto", "cognome",
+                                                 "nome",           "data_nascita", "nazionalita",
+                                                 "tipo",           "questura"};
+
+static bool header_matches(const struct csv_record *rec)
+{
+	if (rec->count != COLUMN_COUNT)
+		return false;
+	for (int i = 0; i < COLUMN_COUNT; i++) {
+		char name[CSV_FIELD_MAX];
+
+		if (!text_trim_copy(rec->field[i], name, sizeof name) ||
+		    strcasecmp(name, HEADER[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* A free-text field: trimmed, non-empty, valid UTF-8, no control characters, fits. */
+static agenda_err text_field(const char *in, const char *column, char *out, size_t size,
+                             agenda_detail *why)
+{
+	if (!text_is_utf8(in, strlen(in))) {
+		agenda_detail_set(why, MSG_IMPORT_NOT_UTF8, column);
+		return AG_ERR_INVALID;
+	}
+	if (text_has_control(in)) {
+		agenda_detail_set(why, MSG_IMPORT_CONTROL, column);
+		return AG_ERR_INVALID;
+	}
+	if (!text_trim_copy(in, out, size)) {
+		agenda_detail_set(why, MSG_IMPORT_TOO_LONG, column, (int)size - 1);
+		return AG_ERR_INVALID;
+	}
+	if (!out[0]) {
+		agenda_detail_set(why, MSG_IMPORT_EMPTY, column);
+		return AG_ERR_INVALID;
+	}
+	return AG_OK;
+}
+
+static bool questura_exists(agenda_ctx *ctx, const char *code)
+{
+	static const char SQL[] = "SELECT 1 FROM questura WHERE code = ?";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, NULL);
+	bool found;
+
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+static agenda_err parse_row(agenda_ctx *ctx, const struct csv_record *rec, agenda_day today,
+                            struct practice *p, agenda_detail *why)
+{
+	char tmp[CSV_FIELD_MAX];
+	enum number_part part;
+	agenda_err err;
+
+	memset(p, 0, sizeof *p);
+	if (rec->count != COLUMN_COUNT) {
+		agenda_detail_set(why, MSG_IMPORT_COLUMNS, rec->count, COLUMN_COUNT);
+		return AG_ERR_INVALID;
+	}
+	if ((err = numero_pratica_normalise(rec->field[COL_PRATICA], p->numero_pratica, &part,
+	                                    why)))
+		return err;
+	if (text_trim_copy(rec->field[COL_VISTO], tmp, sizeof tmp) && tmp[0] &&
+	    (err = numero_visto_normalise(tmp, p->numero_visto, &part, why)))
+		return err;
+	if ((err = text_field(rec->field[COL_COGNOME], "cognome", p->cognome, sizeof p->cognome,
+	                      why)) ||
+	    (err = text_field(rec->field[COL_NOME], "nome", p->nome, sizeof p->nome, why)) ||
+	    (err = text_field(rec->field[COL_NASCITA], "data_nascita", tmp, sizeof tmp, why)) ||
+	    (err = text_field(rec->field[COL_NAZIONALITA], "nazionalita", p->nazionalita,
+	                      sizeof p->nazionalita, why)) ||
+	    (err = text_field(rec->field[COL_TIPO], "tipo", p->tipo, sizeof p->tipo, why)))
+		return err;
+	if (!date_parse(tmp, &p->data_nascita) || p->data_nascita > today) {
+		agenda_detail_set(why, MSG_IMPORT_BAD_DATE, tmp);
+		return AG_ERR_INVALID;
+	}
+	if (practice_kind_of(p->tipo) != KIND_OTHER)
+		snprintf(p->tipo, sizeof p->tipo, "%s",
+		         practice_kind_name(practice_kind_of(p->tipo)));
+	if ((err = text_field(rec->field[COL_QUESTURA], "questura", p->questura, sizeof p->questura,
+	                      why)))
+		return err;
+	for (char *c = p->questura; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	if (!questura_exists(ctx, p->questura)) {
+		agenda_detail_set(why, MSG_IMPORT_UNKNOWN_QUESTURA, p->questura);
+		return AG_ERR_NOT_FOUND;
+	}
+	return AG_OK;
+}
+
+static agenda_err read_all(FILE *in, char **data, size_t *len, agenda_detail *why)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		goto nomem;
+	for (;;) {
+		size_t got = fread(buf + n, 1, cap - n, in);
+
+		n += got;
+		if (n < cap)
+			break;
+		if (cap >= IMPORT_MAX_BYTES) {
+			free(buf);
+			agenda_detail_set(why, MSG_IMPORT_FILE_TOO_BIG, IMPORT_MAX_BYTES >> 20);
+			return AG_ERR_INVALID;
+		}
+		char *bigger = realloc(buf, cap * 2);
+
+		if (!bigger)
+			goto nomem;
+		buf = bigger;
+		cap *= 2;
+	}
+	if (ferror(in)) {
+		free(buf);
+		agenda_detail_set(why, MSG_IMPORT_READ_FAILED);
+		return AG_ERR_IO;
+	}
+	*data = buf;
+	*len = n;
+	return AG_OK;
+nomem:
+	free(buf);
+	agenda_detail_set(why, MSG_NOMEM);
+	return AG_ERR_NOMEM;
+}
+
+static void report_bad(import_bad_row_fn bad_row, void *arg, int line, const agenda_detail *d)
+{
+	if (bad_row)
+		bad_row(arg, line, d->it, d->en);
+}
+
+agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
+                               import_bad_row_fn bad_row, void *arg, struct import_report *report,
+                               agenda_detail *why)
+{
+	struct csv_record *rec = malloc(sizeof *rec);
+	struct csv_cursor cur;
+	struct practice p;
+	agenda_day today = agenda_today(ctx, NULL);
+	char *data = NULL, summary[64];
+	size_t len = 0;
+	agenda_err err;
+	enum csv_status cs;
+
+	memset(report, 0, sizeof *report);
+	if (!rec) {
+		agenda_detail_set(why, MSG_NOMEM);
+		return AG_ERR_NOMEM;
+	}
+	if ((err = read_all(in, &data, &len, why)) != AG_OK)
+		goto done;
+	csv_cursor_init(&cur, data, len, csv_guess_separator(data, len));
+	if (csv_next(&cur, rec) != CSV_RECORD || !header_matches(rec)) {
+		agenda_detail_set(why, MSG_IMPORT_BAD_HEADER);
+		err = AG_ERR_INVALID;
+		goto done;
+	}
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		goto done;
+	while ((cs = csv_next(&cur, rec)) != CSV_END) {
+		agenda_detail row_why;
+		int line = cs == CSV_RECORD ? rec->first_line : cur.line - 1;
+
+		report->rows_read++;
+		agenda_detail_clear(&row_why);
+		if (cs != CSV_RECORD) {
+			agenda_detail_set(&row_why,
+			                  cs == CSV_TOO_LONG ? MSG_IMPORT_FIELD_TOO_LONG
+			                                     : MSG_IMPORT_BAD_QUOTING,
+			                  CSV_FIELD_MAX - 1);
+			err = AG_ERR_INVALID;
+		} else {
+			err = parse_row(ctx, rec, today, &p, &row_why);
+			if (err == AG_OK)
+				err = practice_upsert(ctx, &p, &row_why);
+		}
+		if (err == AG_ERR_DISK_FULL || err == AG_ERR_IO || err == AG_ERR_STORE ||
+		    err == AG_ERR_NOMEM) {
+			*why = row_why;
+			store_rollback(ctx->store);
+			report->rows_imported = 0;
+			goto done;
+		}
+		if (err != AG_OK) {
+			report->rows_rejected++;
+			report_bad(bad_row, arg, line, &row_why);
+			continue;
+		}
+		report->rows_imported++;
+	}
+	snprintf(summary, sizeof summary, "imported=%d rejected=%d", report->rows_imported,
+	         report->rows_rejected);
+	err = audit_append(ctx, actor, "practice_import", "csv", summary, why);
+	if (err == AG_OK)
+		err = store_commit(ctx->store, why);
+	else
+		store_rollback(ctx->store);
+	if (err != AG_OK)
+		report->rows_imported = 0;
+done:
+	free(data);
+	free(rec);
+	return err;
+}

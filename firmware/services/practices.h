@@ -1,0 +1,82 @@
+/*
+ * practices.h — the cached nulla-osta records and their lookup.
+ *
+ * The operator recalls an applicant by numero di pratica and/or numero di visto (the circular:
+ * "inserendo il Numero di Pratica e/o il Numero di Visto"). Both are normalised first; when both
+ * are given they must name the same practice. Only first-entry practices for work (lavoro) or
+ * family reunification (ricongiungimento familiare) may be booked.
+ */
+#ifndef AGENDA_SERVICES_PRACTICES_H
+#define AGENDA_SERVICES_PRACTICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/numbers.h"
+#include "services/context.h"
+#include "services/operators.h"
+
+#define PERSON_NAME_MAX   128
+#define FIELD_MAX         64
+#define QUESTURA_CODE_MAX 8
+
+enum practice_kind { KIND_LAVORO = 0, KIND_RICONGIUNGIMENTO, KIND_OTHER };
+
+struct practice {
+	int64_t id;
+	char numero_pratica[PRATICA_MAX];
+	char numero_visto[VISTO_MAX]; /* "" when the practice has none yet */
+	char cognome[PERSON_NAME_MAX];
+	char nome[PERSON_NAME_MAX];
+	agenda_day data_nascita;
+	char nazionalita[FIELD_MAX];
+	char tipo[FIELD_MAX]; /* as imported; see practice_kind_of */
+	char questura[QUESTURA_CODE_MAX];
+	char status[FIELD_MAX];
+	bool demo;
+};
+
+/* "lavoro", "lavoro subordinato" -> LAVORO; "ricongiungimento familiare" -> RICONGIUNGIMENTO. */
+enum practice_kind practice_kind_of(const char *tipo);
+
+/* Canonical stored spelling of a recognised kind ("lavoro", "ricongiungimento familiare"). */
+const char *practice_kind_name(enum practice_kind kind);
+
+/*
+ * Looks a practice up by either or both numbers (NULL or "" = not given). AG_ERR_INVALID for a
+ * malformed number (detail names the part), AG_ERR_NOT_FOUND, AG_ERR_REFUSED when the two
+ * numbers name different practices or the session may not read personal data.
+ */
+agenda_err practice_lookup(agenda_ctx *ctx, const struct session *who, const char *numero_pratica,
+                           const char *numero_visto, struct practice *out, agenda_detail *why);
+
+/* By id, without session checks: for services that already hold a checked session. */
+agenda_err practice_by_id(agenda_ctx *ctx, int64_t id, struct practice *out, agenda_detail *why);
+
+/* AG_OK when the practice may be booked, AG_ERR_REFUSED with the reason otherwise. */
+agenda_err practice_check_bookable(const struct practice *p, agenda_detail *why);
+
+/* Inserts or updates (by numero_pratica) one practice; numbers must already be canonical. */
+agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_detail *why);
+
+/* Result of an import: good rows kept, bad rows reported through the callback and skipped. */
+struct import_report {
+	int rows_read;
+	int rows_imported;
+	int rows_rejected;
+};
+typedef void (*import_bad_row_fn)(void *arg, int line, const char *reason_it,
+                                  const char *reason_en);
+
+/*
+ * Imports a UTF-8 CSV with header
+ * numero_pratica,numero_visto,cognome,nome,data_nascita,nazionalita,tipo,questura
+ * (RFC 4180 quoting; comma or semicolon separated). Good rows are committed in one transaction;
+ * a wrong header is AG_ERR_INVALID and imports nothing.
+ */
+agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
+                               import_bad_row_fn bad_row, void *arg, struct import_report *report,
+                               agenda_detail *why);
+
+#endif

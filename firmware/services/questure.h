@@ -1,0 +1,77 @@
+/*
+ * questure.h — the Questure a device books for, their calendars and their capacity.
+ *
+ * Capacity is a set of concrete slots (questura, day, time) held by this device. Until central
+ * grants slots (a later issue), a stand-alone device holds every slot its own "capacity set"
+ * creates; the slot model is already the one grants will fill (invariant I2: a device books only
+ * slots it holds and never invents capacity).
+ */
+#ifndef AGENDA_SERVICES_QUESTURE_H
+#define AGENDA_SERVICES_QUESTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "services/context.h"
+#include "services/practices.h"
+
+#define QUESTURA_NAME_MAX    96
+#define QUESTURA_ADDRESS_MAX 160
+#define EMAIL_MAX            128
+
+struct questura {
+	char code[QUESTURA_CODE_MAX]; /* province code: "RM", "MI", "BO", "PD" */
+	char name[QUESTURA_NAME_MAX]; /* "Questura di Roma" */
+	char city[FIELD_MAX];
+	char address[QUESTURA_ADDRESS_MAX];
+	char email[EMAIL_MAX]; /* where the end-of-day list goes */
+	int patron_month;      /* 0 = take it from cal_patron_for_city */
+	int patron_day;
+};
+
+/* Adds or updates a Questura (code must be a known province). */
+agenda_err questura_put(agenda_ctx *ctx, const char *actor, const struct questura *q,
+                        agenda_detail *why);
+agenda_err questura_get(agenda_ctx *ctx, const char *code, struct questura *out,
+                        agenda_detail *why);
+
+typedef void (*questura_visit_fn)(void *arg, const struct questura *q);
+agenda_err questura_list(agenda_ctx *ctx, questura_visit_fn visit, void *arg, agenda_detail *why);
+
+/*
+ * A Questura's calendar rules, exceptions included, for [from, to]. The exceptions array is
+ * malloc'd into *rules (free with questura_rules_free).
+ */
+agenda_err questura_rules(agenda_ctx *ctx, const char *code, agenda_day from, agenda_day to,
+                          struct cal_rules *rules, agenda_detail *why);
+void questura_rules_free(struct cal_rules *rules);
+
+/*
+ * Adds a closure (open = false) or an extra opening day. A closure on a day that already has
+ * confirmed appointments is refused (they must be moved first).
+ */
+agenda_err questura_exception_add(agenda_ctx *ctx, const char *actor, const char *code,
+                                  agenda_day day, bool open, const char *note, agenda_detail *why);
+
+struct capacity_plan {
+	agenda_day from, to; /* inclusive */
+	unsigned weekdays;   /* bit 1 << (ISO weekday - 1); 0x1f = Monday..Friday */
+	int first_minute;    /* first appointment time */
+	int minutes_per_slot;
+	int slots_per_day; /* 0 removes free capacity */
+};
+
+struct capacity_report {
+	int days; /* days of the range the plan applies to */
+	int slots_created;
+	int slots_removed;     /* free slots no longer in the plan */
+	int slots_kept_booked; /* booked slots outside the new plan, kept */
+};
+
+/* Sets the held slots of matching days to the plan; booked slots are never touched. */
+agenda_err capacity_set(agenda_ctx *ctx, const char *actor, const char *code,
+                        const struct capacity_plan *plan, struct capacity_report *report,
+                        agenda_detail *why);
+
+#endif

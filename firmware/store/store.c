@@ -1,0 +1,332 @@
+/*
+ * store.c — opening, checking and migrating the SQLite file; statement cache; transactions.
+ */
+#include "store/store.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/messages.h"
+#include "store/schema.h"
+
+#define STMT_CACHE_SIZE 64
+
+struct cached_stmt {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	struct cached_stmt cache[STMT_CACHE_SIZE];
+	int cached;
+};
+
+agenda_err store_error(store *s, int rc, agenda_detail *why)
+{
+	const char *text = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return AG_OK;
+	case SQLITE_FULL:
+		agenda_detail_set(why, MSG_STORE_DISK_FULL);
+		return AG_ERR_DISK_FULL;
+	case SQLITE_IOERR:
+		/* A write that hit the end of the disk often surfaces as an I/O error on the WAL.
+		 */
+		agenda_detail_set(why, MSG_STORE_IO, text);
+		return AG_ERR_IO;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		agenda_detail_set(why, MSG_STORE_CORRUPT, s ? s->path : "?");
+		return AG_ERR_CORRUPT;
+	case SQLITE_NOMEM:
+		agenda_detail_set(why, MSG_NOMEM);
+		return AG_ERR_NOMEM;
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_READONLY:
+		agenda_detail_set(why, MSG_STORE_CANTOPEN, s ? s->path : "?", text);
+		return AG_ERR_IO;
+	default:
+		agenda_detail_set(why, MSG_STORE_FAILED, text);
+		return AG_ERR_STORE;
+	}
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static agenda_err quick_check(store *s, agenda_detail *why)
+{
+	sqlite3_stmt *st;
+	agenda_err err = AG_OK;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_error(s, rc, why);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+		agenda_detail_set(why, MSG_STORE_CORRUPT, s->path);
+		err = AG_ERR_CORRUPT;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int table_count(sqlite3 *db, int *count)
+{
+	return pragma_int(db, "SELECT count(*) FROM sqlite_schema", count);
+}
+
+/* Applies migrations user_version+1 .. SCHEMA_VERSION in one transaction. */
+static agenda_err migrate(store *s, int from, agenda_detail *why)
+{
+	char pragma[64];
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	for (int v = from; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
+		rc = sqlite3_exec(s->db, SCHEMA_MIGRATIONS[v], NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SCHEMA_VERSION);
+		rc = sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
+	}
+	if (rc == SQLITE_OK) {
+		snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d",
+		         SCHEMA_APPLICATION_ID);
+		rc = sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		agenda_err err = store_error(s, rc, why);
+
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return AG_OK;
+}
+
+/* Checks identity and version of an opened file; migrates it when allowed. */
+static agenda_err check_and_migrate(store *s, int flags, agenda_detail *why)
+{
+	int app_id = 0, version = 0, tables = 0, rc;
+
+	rc = pragma_int(s->db, "PRAGMA application_id", &app_id);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(s->db, "PRAGMA user_version", &version);
+	if (rc == SQLITE_OK)
+		rc = table_count(s->db, &tables);
+	if (rc != SQLITE_OK)
+		return store_error(s, rc, why);
+	if (app_id != SCHEMA_APPLICATION_ID && (app_id != 0 || tables > 0 || version > 0)) {
+		agenda_detail_set(why, MSG_STORE_FOREIGN, s->path);
+		return AG_ERR_CORRUPT;
+	}
+	if (version > SCHEMA_VERSION) {
+		agenda_detail_set(why, MSG_STORE_NEWER, s->path, version, SCHEMA_VERSION);
+		return AG_ERR_SCHEMA_NEWER;
+	}
+	if (!(flags & STORE_SKIP_CHECK) && tables > 0) {
+		agenda_err err = quick_check(s, why);
+
+		if (err != AG_OK)
+			return err;
+	}
+	if (version == SCHEMA_VERSION)
+		return AG_OK;
+	if (version == 0 && !(flags & STORE_OPEN_CREATE)) {
+		agenda_detail_set(why, MSG_STORE_NOT_INITIALISED, s->path);
+		return AG_ERR_NOT_FOUND;
+	}
+	if (flags & STORE_READ_ONLY) {
+		agenda_detail_set(why, MSG_STORE_NEEDS_MIGRATION, s->path);
+		return AG_ERR_REFUSED;
+	}
+	return migrate(s, version, why);
+}
+
+agenda_err store_open(const char *path, int flags, store **out, agenda_detail *why)
+{
+	store *s = calloc(1, sizeof *s);
+	int oflags = (flags & STORE_READ_ONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	agenda_err err;
+	int rc;
+
+	*out = NULL;
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		agenda_detail_set(why, MSG_NOMEM);
+		return AG_ERR_NOMEM;
+	}
+	if (!(flags & STORE_READ_ONLY) && (flags & STORE_OPEN_CREATE))
+		oflags |= SQLITE_OPEN_CREATE;
+	if (!(flags & STORE_OPEN_CREATE) && access(path, F_OK) != 0) {
+		agenda_detail_set(why, MSG_STORE_NOT_INITIALISED, path);
+		err = AG_ERR_NOT_FOUND;
+		goto fail;
+	}
+	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		err = store_error(s, rc, why);
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * Read the header before anything writes: journal_mode=WAL on a foreign or corrupt file
+	 * would already change it. NOTADB shows up here for files that are not SQLite at all.
+	 */
+	err = check_and_migrate(s, flags, why);
+	if (err != AG_OK)
+		goto fail;
+	if (!(flags & STORE_READ_ONLY)) {
+		rc = sqlite3_exec(s->db,
+		                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+		                  "PRAGMA foreign_keys = ON;",
+		                  NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			err = store_error(s, rc, why);
+			goto fail;
+		}
+	}
+	*out = s;
+	return AG_OK;
+fail:
+	store_close(s);
+	return err;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->cached; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *store_db(store *s)
+{
+	return s->db;
+}
+
+const char *store_path(const store *s)
+{
+	return s->path;
+}
+
+sqlite3_stmt *store_stmt(store *s, const char *sql, agenda_detail *why)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	for (int i = 0; i < s->cached; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].stmt);
+			sqlite3_clear_bindings(s->cache[i].stmt);
+			return s->cache[i].stmt;
+		}
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		store_error(s, rc, why);
+		return NULL;
+	}
+	if (s->cached < STMT_CACHE_SIZE) {
+		s->cache[s->cached].sql = sql;
+		s->cache[s->cached++].stmt = st;
+		return st;
+	}
+	/* Cache full: a programming error (more static queries than slots); fail loudly. */
+	sqlite3_finalize(st);
+	agenda_detail_set(why, MSG_STORE_FAILED, "statement cache full");
+	return NULL;
+}
+
+agenda_err store_step_done(store *s, sqlite3_stmt *st, agenda_detail *why)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return AG_OK;
+	return store_error(s, rc, why);
+}
+
+agenda_err store_begin(store *s, agenda_detail *why)
+{
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? AG_OK : store_error(s, rc, why);
+}
+
+agenda_err store_commit(store *s, agenda_detail *why)
+{
+	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return AG_OK;
+	/* SQLite may keep the transaction open after a failed COMMIT (e.g. SQLITE_FULL). */
+	agenda_err err = store_error(s, rc, why);
+	store_rollback(s);
+	return err;
+}
+
+void store_rollback(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool store_setting_get(store *s, const char *key, char *out, size_t size)
+{
+	static const char SQL[] = "SELECT value FROM setting WHERE key = ?";
+	sqlite3_stmt *st = store_stmt(s, SQL, NULL);
+	bool found = false;
+
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		found = true;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+agenda_err store_setting_set(store *s, const char *key, const char *value, agenda_detail *why)
+{
+	static const char SQL[] = "INSERT INTO setting(key, value) VALUES(?, ?)"
+	                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *st = store_stmt(s, SQL, why);
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return store_step_done(s, st, why);
+}

@@ -1,0 +1,57 @@
+/*
+ * store.h — the device's one SQLite file: open, migrate, transactions, prepared statements.
+ *
+ * The file is in WAL mode with synchronous=FULL, so a COMMIT returns only after the log is on
+ * disk: a booking is durable before anything shows it (invariant I1). Opening checks that the
+ * file is ours (application_id), not from newer firmware (user_version) and sound
+ * (PRAGMA quick_check), and refuses it otherwise without writing. A store handle belongs to one
+ * thread; each worker opens its own.
+ */
+#ifndef AGENDA_STORE_STORE_H
+#define AGENDA_STORE_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "core/error.h"
+
+typedef struct store store;
+
+enum store_open_flags {
+	STORE_OPEN_EXISTING = 0,
+	STORE_OPEN_CREATE = 1, /* create the file and the schema if missing */
+	STORE_SKIP_CHECK = 2,  /* skip quick_check (benchmarks on very large files) */
+	STORE_READ_ONLY = 4    /* diagnostics: never writes, refuses a file that needs migrating */
+};
+
+agenda_err store_open(const char *path, int flags, store **out, agenda_detail *why);
+void store_close(store *s);
+
+/* The SQLite handle, for the store's own query modules only. */
+sqlite3 *store_db(store *s);
+
+/*
+ * A prepared statement for a static SQL text, cached by the text's address and reset before it
+ * is returned. NULL on a prepare error (detail in why).
+ */
+sqlite3_stmt *store_stmt(store *s, const char *sql, agenda_detail *why);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. A failed commit leaves nothing half-written. */
+agenda_err store_begin(store *s, agenda_detail *why);
+agenda_err store_commit(store *s, agenda_detail *why);
+void store_rollback(store *s);
+
+/* Maps a SQLite result code to agenda_err and fills a detail (disk full, corrupt, ...). */
+agenda_err store_error(store *s, int sqlite_rc, agenda_detail *why);
+
+/* Runs a statement to completion (no rows expected); maps errors. */
+agenda_err store_step_done(store *s, sqlite3_stmt *st, agenda_detail *why);
+
+/* Settings (key/value) of the device: site, device id, texts. get returns false if unset. */
+bool store_setting_get(store *s, const char *key, char *out, size_t size);
+agenda_err store_setting_set(store *s, const char *key, const char *value, agenda_detail *why);
+
+/* The path the store was opened on (for messages). */
+const char *store_path(const store *s);
+
+#endif
