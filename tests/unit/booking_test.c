@@ -1,0 +1,318 @@
+/*
+ * booking_test.c — the booking rules on a real SQLite file: earliest slot after the lead, full
+ * days deferred, one live appointment per practice, ineligible kinds refused, cancel frees the
+ * slot, move, print and Modello 209 records, the day list and the day close; and that every
+ * change writes exactly one journal entry and one audit record.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "services/audit.h"
+
+static const agenda_day MAY4 = 20577; /* 2026-05-04, Monday: checked in a test below */
+
+static void clock_is_monday(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(date_from_ymd(2026, 5, 4), MAY4);
+	assert_int_equal(agenda_today(&f->ctx, NULL), MAY4);
+}
+
+static void books_next_open_day_first_slot(void **state)
+{
+	struct fixture *f = *state;
+	struct booking b;
+	agenda_detail why;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, &why),
+	                 AG_OK);
+	assert_false(b.existing);
+	assert_int_equal(b.day, MAY4 + 1); /* lead: one open day after today */
+	assert_int_equal(b.minute, 9 * 60);
+	assert_false(b.deferred);
+	assert_string_equal(b.questura, "RM");
+	assert_string_equal(b.numero_pratica, "RM/2026/000001");
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal WHERE kind = 'book'"), 1);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action = 'book'"), 1);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM slot WHERE state = 'booked'"), 1);
+}
+
+static void booking_again_returns_existing(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_OK);
+	assert_true(b.existing);
+	assert_string_equal(a.id, b.id);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 1);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 1);
+}
+
+static void full_day_defers_with_reason(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b, c;
+
+	fixture_capacity(f, MAY4, 30, 1); /* one slot a day */
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(a.day, MAY4 + 1);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(b.day, MAY4 + 2);
+	assert_true(b.deferred);
+	assert_int_equal(b.deferred_from, MAY4 + 1);
+	assert_int_equal(b.days_full, 1);
+	/* the deferral survives in the store */
+	assert_int_equal(booking_get(&f->ctx, &f->op, b.id, &c, NULL), AG_OK);
+	assert_true(c.deferred);
+	assert_int_equal(c.deferred_from, MAY4 + 1);
+}
+
+static void closure_and_weekend_are_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct booking b;
+	struct practice p;
+
+	fixture_capacity(f, MAY4, 30, 1);
+	/* Tue 5 (taken), Wed 6 closed, Thu 7 and Fri 8 taken: next is Mon 11. */
+	assert_int_equal(
+	        questura_exception_add(&f->ctx, "test", "RM", MAY4 + 2, false, "sciopero", NULL),
+	        AG_OK);
+	fixture_practice(f, "RM/2026/000010", "", "lavoro", &p.id);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, p.id, NULL, &b, NULL), AG_OK);
+	assert_int_equal(b.day, MAY4 + 1);
+	fixture_practice(f, "RM/2026/000011", "", "lavoro", &p.id);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, p.id, NULL, &b, NULL), AG_OK);
+	assert_int_equal(b.day, MAY4 + 3);
+	assert_int_equal(b.days_closed, 1);
+	fixture_practice(f, "RM/2026/000012", "", "lavoro", &p.id);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, p.id, NULL, &b, NULL), AG_OK);
+	assert_int_equal(b.day, MAY4 + 4);
+	fixture_practice(f, "RM/2026/000013", "", "lavoro", &p.id);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, p.id, NULL, &b, NULL), AG_OK);
+	assert_int_equal(b.day, MAY4 + 7);
+	assert_int_equal(date_weekday(b.day), 1);
+	/* a closure on a day with confirmed appointments is refused */
+	assert_int_equal(questura_exception_add(&f->ctx, "test", "RM", MAY4 + 7, false, "", NULL),
+	                 AG_ERR_REFUSED);
+}
+
+static void no_capacity_in_horizon(void **state)
+{
+	struct fixture *f = *state;
+	struct booking b;
+	agenda_detail why;
+
+	fixture_capacity(f, MAY4 + 100, 10, 5); /* beyond the 90-day horizon */
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, &why),
+	                 AG_ERR_NO_CAPACITY);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 0);
+	struct booking_options longer = {.lead_open_days = -1, .horizon_days = 120};
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, &longer, &b, &why),
+	                 AG_OK);
+	assert_int_equal(b.day, MAY4 + 100);
+}
+
+static void ineligible_kind_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct booking b;
+	agenda_detail why;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_studio, NULL, &b, &why),
+	                 AG_ERR_REFUSED);
+	assert_non_null(strstr(why.it, "studio"));
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
+}
+
+static void tecnico_cannot_read_or_book(void **state)
+{
+	struct fixture *f = *state;
+	struct session tech = f->op;
+	struct practice p;
+	struct booking b;
+
+	tech.role = ROLE_TECNICO;
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(practice_lookup(&f->ctx, &tech, "RM/2026/000001", NULL, &p, NULL),
+	                 AG_ERR_REFUSED);
+	assert_int_equal(booking_confirm(&f->ctx, &tech, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_ERR_REFUSED);
+}
+
+static void lookup_by_either_number_and_mismatch(void **state)
+{
+	struct fixture *f = *state;
+	struct practice p;
+	agenda_detail why;
+
+	assert_int_equal(practice_lookup(&f->ctx, &f->op, "rm 2026 1", NULL, &p, NULL), AG_OK);
+	assert_int_equal(p.id, f->practice_lavoro);
+	assert_int_equal(practice_lookup(&f->ctx, &f->op, NULL, "ita-000 000 002", &p, NULL),
+	                 AG_OK);
+	assert_int_equal(p.id, f->practice_famiglia);
+	assert_int_equal(
+	        practice_lookup(&f->ctx, &f->op, "RM/2026/000001", "ITA000000001", &p, NULL),
+	        AG_OK);
+	assert_int_equal(
+	        practice_lookup(&f->ctx, &f->op, "RM/2026/000001", "ITA000000002", &p, &why),
+	        AG_ERR_REFUSED);
+	assert_int_equal(practice_lookup(&f->ctx, &f->op, "RM/2026/999999", NULL, &p, &why),
+	                 AG_ERR_NOT_FOUND);
+	assert_int_equal(practice_lookup(&f->ctx, &f->op, "XX/2026/1", NULL, &p, &why),
+	                 AG_ERR_INVALID);
+	assert_int_equal(practice_lookup(&f->ctx, &f->op, NULL, NULL, &p, &why), AG_ERR_USAGE);
+}
+
+static void cancel_frees_slot_and_needs_reason(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+
+	fixture_capacity(f, MAY4, 30, 1);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, a.id, "  ", NULL), AG_ERR_USAGE);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, a.id, "rinuncia del richiedente", NULL),
+	                 AG_OK);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, a.id, "ancora", NULL), AG_ERR_REFUSED);
+	/* the freed slot is the earliest again */
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(b.slot_id, a.slot_id);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal WHERE kind = 'cancel'"), 1);
+}
+
+static void move_is_cancel_and_book(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b, old;
+
+	fixture_capacity(f, MAY4, 30, 1);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_move(&f->ctx, &f->op, a.id, "malattia", NULL, &b, NULL), AG_OK);
+	assert_string_not_equal(a.id, b.id);
+	assert_int_not_equal(a.slot_id, b.slot_id);
+	assert_int_equal(b.day, MAY4 + 2);
+	assert_int_equal(booking_get(&f->ctx, &f->op, a.id, &old, NULL), AG_OK);
+	assert_int_equal(old.state, APPOINTMENT_MOVED);
+	assert_int_equal(
+	        fixture_count(f, "SELECT count(*) FROM appointment WHERE state = 'confirmed'"), 1);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM slot WHERE state = 'booked'"), 1);
+}
+
+static void print_and_modello209_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+
+	fixture_capacity(f, MAY4, 30, 1);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_false(a.modello209);
+	assert_int_equal(booking_record_print(&f->ctx, &f->op, a.id, NULL), AG_OK);
+	assert_int_equal(booking_record_print(&f->ctx, &f->op, a.id, NULL), AG_OK);
+	assert_int_equal(booking_record_modello209(&f->ctx, &f->op, a.id, NULL), AG_OK);
+	assert_int_equal(booking_get(&f->ctx, &f->op, a.id, &b, NULL), AG_OK);
+	assert_int_equal(b.prints, 2);
+	assert_true(b.modello209);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action = 'reprint'"),
+	                 1);
+}
+
+static int counter;
+static void count_visit(void *arg, const struct booking *b)
+{
+	(void)arg;
+	(void)b;
+	counter++;
+}
+
+static void day_list_and_close(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+	struct day_close_report r;
+
+	fixture_capacity(f, MAY4, 30, 3);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, b.id, "errore", NULL), AG_OK);
+	counter = 0;
+	assert_int_equal(booking_day_list(&f->ctx, &f->op, MAY4, count_visit, NULL, NULL), AG_OK);
+	assert_int_equal(counter, 2);
+	counter = 0;
+	assert_int_equal(booking_day_list(&f->ctx, &f->op, MAY4 + 1, count_visit, NULL, NULL),
+	                 AG_OK);
+	assert_int_equal(counter, 0);
+	assert_int_equal(booking_close_day(&f->ctx, &f->op, MAY4, &r, NULL), AG_OK);
+	assert_int_equal(r.version, 1);
+	assert_int_equal(r.appointments, 1);
+	assert_int_equal(r.cancellations, 1);
+	assert_int_equal(booking_close_day(&f->ctx, &f->op, MAY4, &r, NULL), AG_OK);
+	assert_int_equal(r.version, 2);
+}
+
+static void every_change_is_journalled_and_audited(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_report rep;
+	struct booking a, b;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_move(&f->ctx, &f->op, a.id, "richiesta", NULL, &b, NULL), AG_OK);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, b.id, "rinuncia", NULL), AG_OK);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 3);
+	assert_int_equal(fixture_count(f, "SELECT count(DISTINCT entry_id) FROM journal"), 3);
+	assert_int_equal(audit_verify(&f->ctx, &rep, NULL), AG_OK);
+	assert_int_equal(rep.problem, AUDIT_INTACT);
+	/* no applicant names in the audit or the journal (I7) */
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE detail GLOB '*ROSSI*'"
+	                                  " OR subject GLOB '*ROSSI*'"),
+	                 0);
+	assert_int_equal(
+	        fixture_count(f, "SELECT count(*) FROM journal WHERE payload GLOB '*ROSSI*'"), 0);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        T(clock_is_monday),
+	        T(books_next_open_day_first_slot),
+	        T(booking_again_returns_existing),
+	        T(full_day_defers_with_reason),
+	        T(closure_and_weekend_are_skipped),
+	        T(no_capacity_in_horizon),
+	        T(ineligible_kind_refused),
+	        T(tecnico_cannot_read_or_book),
+	        T(lookup_by_either_number_and_mismatch),
+	        T(cancel_frees_slot_and_needs_reason),
+	        T(move_is_cancel_and_book),
+	        T(print_and_modello209_recorded),
+	        T(day_list_and_close),
+	        T(every_change_is_journalled_and_audited),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

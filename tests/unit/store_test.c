@@ -1,0 +1,204 @@
+/*
+ * store_test.c — the store opens only files it may safely write: it creates and migrates a new
+ * one, reopens it, and refuses — byte for byte untouched — a missing, foreign, corrupt or
+ * newer-schema file. Also: WAL with synchronous=FULL, and a full disk during a booking leaves
+ * no partial booking (a size cap through SQLite's max_page_count stands in for the disk here;
+ * the real full file system is tests/integration).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "store/schema.h"
+
+static char *slurp(const char *path, long *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	*len = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc((size_t)*len + 1);
+	assert_int_equal(fread(buf, 1, (size_t)*len, fp), (size_t)*len);
+	fclose(fp);
+	return buf;
+}
+
+/* Opens path and expects err; the file must be byte-identical afterwards. */
+static void refused_untouched(const char *path, agenda_err expected)
+{
+	long before_len, after_len;
+	char *before = slurp(path, &before_len), *after;
+	store *s = NULL;
+	agenda_detail why;
+
+	assert_int_equal(store_open(path, STORE_OPEN_CREATE, &s, &why), expected);
+	assert_null(s);
+	assert_true(why.it[0] != '\0');
+	after = slurp(path, &after_len);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, (size_t)before_len);
+	free(before);
+	free(after);
+}
+
+static void creates_migrates_reopens(void **state)
+{
+	struct fixture *f = *state;
+	store *s;
+
+	assert_int_equal(fixture_count(f, "PRAGMA user_version"), SCHEMA_VERSION);
+	assert_int_equal(fixture_count(f, "PRAGMA application_id"), SCHEMA_APPLICATION_ID);
+	assert_int_equal(fixture_count(f, "PRAGMA synchronous"), 2); /* FULL */
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM pragma_journal_mode"
+	                                  " WHERE journal_mode = 'wal'"),
+	                 1);
+	assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &s, NULL), AG_OK);
+	store_close(s);
+}
+
+static void missing_file_not_created_without_flag(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	store *s;
+
+	snprintf(path, sizeof path, "%s/none.db", f->dir);
+	assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, NULL), AG_ERR_NOT_FOUND);
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void foreign_database_refused(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	sqlite3 *db;
+
+	snprintf(path, sizeof path, "%s/foreign.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(1)", 0, 0, 0),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	refused_untouched(path, AG_ERR_CORRUPT);
+}
+
+static void not_sqlite_refused(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/text.db", f->dir);
+	fp = fopen(path, "wb");
+	for (int i = 0; i < 200; i++)
+		fputs("questo non è un database\n", fp);
+	fclose(fp);
+	refused_untouched(path, AG_ERR_CORRUPT);
+}
+
+static void corrupt_database_refused(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], cmd[300];
+	FILE *fp;
+	long len;
+	char *bytes;
+
+	fixture_capacity(f, date_from_ymd(2026, 5, 4), 60, 20);
+	/* a checkpointed copy, then scribble over every b-tree page header but the first */
+	assert_int_equal(fixture_sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
+	snprintf(path, sizeof path, "%s/corrupt.db", f->dir);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->path, path);
+	assert_int_equal(system(cmd), 0);
+	bytes = slurp(path, &len);
+	assert_true(len > 8 * 4096);
+	for (long page = 1; page < len / 4096; page++)
+		memset(bytes + page * 4096 + 8, 0x5a, 64);
+	fp = fopen(path, "wb");
+	fwrite(bytes, 1, (size_t)len, fp);
+	fclose(fp);
+	free(bytes);
+	refused_untouched(path, AG_ERR_CORRUPT);
+}
+
+static void newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	char sql[64];
+
+	agenda_ctx_close(&f->ctx);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION + 1);
+	assert_int_equal(fixture_sql(f, sql), SQLITE_OK);
+	assert_int_equal(fixture_sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
+	refused_untouched(f->path, AG_ERR_SCHEMA_NEWER);
+	/* reopen for the teardown */
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
+	assert_int_equal(fixture_sql(f, sql), SQLITE_OK);
+	assert_int_equal(
+	        agenda_ctx_open_with(&f->ctx, f->path, 0, clock_fixed(&f->now), f->ctx.rng, NULL),
+	        AG_OK);
+}
+
+static void full_disk_leaves_no_partial_booking(void **state)
+{
+	struct fixture *f = *state;
+	agenda_day may4 = date_from_ymd(2026, 5, 4);
+	struct booking b;
+	agenda_detail why;
+	int booked = 0;
+	agenda_err err = AG_OK;
+
+	fixture_capacity(f, may4, 60, 20);
+	/* cap the file at its current size: the next pages cannot be had */
+	long long pages = fixture_count(f, "PRAGMA page_count");
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+	assert_int_equal(sqlite3_exec(store_db(f->ctx.store), sql, 0, 0, 0), SQLITE_OK);
+	for (int i = 0; i < 400 && err == AG_OK; i++) {
+		char pratica[PRATICA_MAX];
+		int64_t id;
+
+		snprintf(pratica, sizeof pratica, "RM/2026/%06d", 100 + i);
+		sqlite3_exec(store_db(f->ctx.store), "PRAGMA max_page_count = 1000000", 0, 0, 0);
+		fixture_practice(f, pratica, "", "lavoro", &id);
+		sqlite3_exec(store_db(f->ctx.store), sql, 0, 0, 0);
+		err = booking_confirm(&f->ctx, &f->op, id, NULL, &b, &why);
+		if (err == AG_OK)
+			booked++;
+	}
+	assert_int_equal(err, AG_ERR_DISK_FULL);
+	assert_non_null(strstr(why.it, "Disco pieno"));
+	/* every confirmed booking is whole; the failed one left nothing */
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), booked);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM slot WHERE state = 'booked'"),
+	                 booked);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal WHERE kind = 'book'"),
+	                 booked);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action = 'book'"),
+	                 booked);
+	/* space comes back: the same device books again */
+	sqlite3_exec(store_db(f->ctx.store), "PRAGMA max_page_count = 1000000", 0, 0, 0);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, &why),
+	                 AG_OK);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        T(creates_migrates_reopens),
+	        T(missing_file_not_created_without_flag),
+	        T(foreign_database_refused),
+	        T(not_sqlite_refused),
+	        T(corrupt_database_refused),
+	        T(newer_schema_refused),
+	        T(full_disk_leaves_no_partial_booking),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
