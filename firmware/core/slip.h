@@ -18,8 +18,9 @@
 #include "core/date.h"
 #include "core/error.h"
 
-#define SLIP_LINE_MAX 260 /* bytes of UTF-8 in one printed line (64 code points of up to 4 bytes)  \
-	                   */
+#define SLIP_LINE_MAX                                                                              \
+	260 /* bytes of UTF-8 in one printed line (64 code points of up to 4 bytes)                \
+	     */
 #define SLIP_LINES_MAX   96
 #define SLIP_COLUMNS_MIN 24
 #define SLIP_COLUMNS_MAX 64

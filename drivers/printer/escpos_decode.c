@@ -1,0 +1,510 @@
+/*
+ * escpos_decode.c — the receipt printer in software (see escpos_decode.h): a small state
+ * machine over the byte stream, a line buffer laid out on LF by the alignment in force, Font-A
+ * sized cells drawn with FreeType, raster images blitted, native QR codes drawn with
+ * libqrencode, and libpng to save the result.
+ */
+#include "printer/escpos_decode.h"
+#include "printer/cp858.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <png.h>
+#include <qrencode.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CELL_W          12
+#define CELL_H          24
+#define BASELINE        19
+#define LINE_GAP        6
+#define LINE_MAX_GLYPHS 256
+#define QR_DATA_MAX     7089
+#define FONT_REGULAR    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+#define FONT_BOLD       "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+
+typedef struct glyph {
+	unsigned char byte;
+	bool bold;
+	int sx, sy; /* magnification */
+} glyph;
+
+typedef struct decoder {
+	escpos_page *page;
+	bool bold;
+	int sx, sy, align;
+	int line_align;
+	glyph line[LINE_MAX_GLYPHS];
+	int line_len;
+	int qr_module, qr_level;
+	unsigned char qr_data[QR_DATA_MAX + 1];
+	size_t qr_len;
+	FT_Library ft;
+	FT_Face face[2]; /* regular, bold; NULL when not loaded */
+	bool failed;
+} decoder;
+
+static bool grow_rows(decoder *d, int rows)
+{
+	escpos_page *pg = d->page;
+	int cap = pg->rows_allocated ? pg->rows_allocated : 1024;
+	unsigned char *p;
+
+	if (rows <= pg->rows_allocated)
+		return true;
+	while (cap < rows)
+		cap *= 2;
+	p = realloc(pg->pixels, (size_t)cap * (size_t)pg->width);
+	if (!p) {
+		d->failed = true;
+		return false;
+	}
+	memset(p + (size_t)pg->rows_allocated * (size_t)pg->width, 0,
+	       (size_t)(cap - pg->rows_allocated) * (size_t)pg->width);
+	pg->pixels = p;
+	pg->rows_allocated = cap;
+	return true;
+}
+
+static void text_append(decoder *d, const char *s, size_t n)
+{
+	escpos_page *pg = d->page;
+
+	if (pg->text_len + n + 1 > pg->text_cap) {
+		size_t cap = pg->text_cap ? pg->text_cap : 1024;
+		char *p;
+
+		while (cap < pg->text_len + n + 1)
+			cap *= 2;
+		p = realloc(pg->text, cap);
+		if (!p) {
+			d->failed = true;
+			return;
+		}
+		pg->text = p;
+		pg->text_cap = cap;
+	}
+	memcpy(pg->text + pg->text_len, s, n);
+	pg->text_len += n;
+	pg->text[pg->text_len] = '\0';
+}
+
+static void set_pixel(decoder *d, int x, int y)
+{
+	escpos_page *pg = d->page;
+
+	if (x >= 0 && x < pg->width && y >= 0 && y < pg->rows_allocated)
+		pg->pixels[(size_t)y * (size_t)pg->width + (size_t)x] = 1;
+}
+
+/* Draws one cell (CELL_W x CELL_H before magnification) at x, y. */
+static void draw_glyph(decoder *d, const glyph *g, int x, int y)
+{
+	unsigned char cell[CELL_H][CELL_W];
+	uint32_t cp = cp858_to_unicode(g->byte);
+	FT_Face face = d->face[g->bold ? 1 : 0] ? d->face[g->bold ? 1 : 0] : d->face[0];
+
+	memset(cell, 0, sizeof cell);
+	if (cp == ' ')
+		return;
+	if (face && FT_Load_Char(face, cp, FT_LOAD_RENDER | FT_LOAD_TARGET_MONO) == 0) {
+		FT_Bitmap *bm = &face->glyph->bitmap;
+		int left = face->glyph->bitmap_left, top = BASELINE - face->glyph->bitmap_top;
+
+		for (int r = 0; r < (int)bm->rows; r++)
+			for (int c = 0; c < (int)bm->width; c++) {
+				const unsigned char *row = bm->buffer + r * bm->pitch;
+				int on = bm->pixel_mode == FT_PIXEL_MODE_MONO
+				                 ? (row[c / 8] >> (7 - c % 8)) & 1
+				                 : row[c] > 127;
+
+				if (on && top + r >= 0 && top + r < CELL_H && left + c >= 0 &&
+				    left + c < CELL_W)
+					cell[top + r][left + c] = 1;
+			}
+	} else {
+		for (int i = 2; i < CELL_W - 2; i++)
+			cell[4][i] = cell[BASELINE][i] = 1;
+		for (int i = 4; i <= BASELINE; i++)
+			cell[i][2] = cell[i][CELL_W - 3] = 1;
+	}
+	for (int r = 0; r < CELL_H * g->sy; r++)
+		for (int c = 0; c < CELL_W * g->sx; c++)
+			if (cell[r / g->sy][c / g->sx])
+				set_pixel(d, x + c, y + r);
+}
+
+static int aligned_x(const decoder *d, int align, int width)
+{
+	int room = d->page->width - width;
+
+	if (room <= 0)
+		return 0;
+	return align == 1 ? room / 2 : align == 2 ? room : 0;
+}
+
+static void flush_line(decoder *d)
+{
+	escpos_page *pg = d->page;
+	int width = 0, height = CELL_H * d->sy, x;
+
+	for (int i = 0; i < d->line_len; i++) {
+		width += CELL_W * d->line[i].sx;
+		if (CELL_H * d->line[i].sy > height)
+			height = CELL_H * d->line[i].sy;
+	}
+	if (!grow_rows(d, pg->height + height + LINE_GAP))
+		return;
+	x = aligned_x(d, d->line_align, width);
+	for (int i = 0; i < d->line_len; i++) {
+		char utf8[4];
+		const glyph *g = &d->line[i];
+		size_t n = cp858_byte_to_utf8(g->byte, utf8);
+
+		draw_glyph(d, g, x, pg->height + height - CELL_H * g->sy);
+		x += CELL_W * g->sx;
+		text_append(d, utf8, n);
+	}
+	text_append(d, "\n", 1);
+	pg->height += height + LINE_GAP;
+	d->line_len = 0;
+}
+
+static void put_char(decoder *d, unsigned char byte)
+{
+	if (d->line_len == 0)
+		d->line_align = d->align;
+	if (d->line_len == LINE_MAX_GLYPHS)
+		flush_line(d);
+	d->line[d->line_len++] = (glyph){byte, d->bold, d->sx, d->sy};
+}
+
+static void blit(decoder *d, int width_bytes, int rows, const unsigned char *bits, int scale)
+{
+	escpos_page *pg = d->page;
+	int x0 = aligned_x(d, d->align, width_bytes * 8 * scale);
+
+	if (!grow_rows(d, pg->height + rows * scale))
+		return;
+	for (int y = 0; y < rows * scale; y++)
+		for (int x = 0; x < width_bytes * 8 * scale; x++) {
+			int sx = x / scale, sy = y / scale;
+
+			if (bits[(size_t)sy * (size_t)width_bytes + (size_t)(sx / 8)] &
+			    (0x80 >> (sx % 8)))
+				set_pixel(d, x0 + x, pg->height + y);
+		}
+	pg->height += rows * scale;
+}
+
+static void print_qr(decoder *d)
+{
+	QRcode *qr;
+	unsigned char *bits;
+	int wb;
+	char head[16];
+
+	d->qr_data[d->qr_len] = '\0';
+	qr = QRcode_encodeString8bit((const char *)d->qr_data, 0, (QRecLevel)d->qr_level);
+	if (!qr) {
+		d->page->unknown++;
+		return;
+	}
+	wb = (qr->width + 7) / 8;
+	bits = calloc((size_t)wb * (size_t)qr->width, 1);
+	if (bits) {
+		for (int y = 0; y < qr->width; y++)
+			for (int x = 0; x < qr->width; x++)
+				if (qr->data[y * qr->width + x] & 1)
+					bits[y * wb + x / 8] |= (unsigned char)(0x80 >> (x % 8));
+		blit(d, wb, qr->width, bits, d->qr_module);
+		free(bits);
+	}
+	QRcode_free(qr);
+	d->page->qr_count++;
+	snprintf(head, sizeof head, "[QR] ");
+	text_append(d, head, strlen(head));
+	text_append(d, (const char *)d->qr_data, d->qr_len);
+	text_append(d, "\n", 1);
+}
+
+/* GS ( k with cn = 49 (QR Code). p points at cn, n bytes of parameters follow pL pH. */
+static void qr_function(decoder *d, const unsigned char *p, size_t n)
+{
+	if (n < 2 || p[0] != 49) {
+		d->page->unknown += (int)n;
+		return;
+	}
+	switch (p[1]) {
+	case 67:
+		if (n >= 3)
+			d->qr_module = p[2] < 1 ? 1 : p[2] > 16 ? 16 : p[2];
+		break;
+	case 69:
+		if (n >= 3)
+			d->qr_level = p[2] == 48   ? QR_ECLEVEL_L
+			              : p[2] == 50 ? QR_ECLEVEL_Q
+			              : p[2] == 51 ? QR_ECLEVEL_H
+			                           : QR_ECLEVEL_M;
+		break;
+	case 80:
+		d->qr_len = n >= 3 ? (n - 3 > QR_DATA_MAX ? QR_DATA_MAX : n - 3) : 0;
+		memcpy(d->qr_data, p + 3, d->qr_len);
+		break;
+	case 81:
+		if (d->qr_len)
+			print_qr(d);
+		break;
+	default:
+		break; /* model (65) and the rest change nothing we draw */
+	}
+}
+
+static void reset_style(decoder *d)
+{
+	d->bold = false;
+	d->sx = d->sy = 1;
+	d->align = 0;
+}
+
+static void load_fonts(decoder *d)
+{
+	const char *regular = getenv("AGENDA_PRINTER_FONT");
+
+	if (FT_Init_FreeType(&d->ft) != 0) {
+		d->ft = NULL;
+		return;
+	}
+	if (FT_New_Face(d->ft, regular ? regular : FONT_REGULAR, 0, &d->face[0]) != 0)
+		d->face[0] = NULL;
+	if (FT_New_Face(d->ft, FONT_BOLD, 0, &d->face[1]) != 0)
+		d->face[1] = NULL;
+	for (int i = 0; i < 2; i++)
+		if (d->face[i])
+			FT_Set_Pixel_Sizes(d->face[i], 0, 20);
+}
+
+/* Returns the length of the command at p, 0 when it is cut short (need more bytes). */
+static size_t command(decoder *d, const unsigned char *p, size_t left)
+{
+	escpos_page *pg = d->page;
+
+	switch (p[0]) {
+	case 0x0A:
+		flush_line(d);
+		return 1;
+	case 0x0D:
+		return 1;
+	case 0x10: /* DLE EOT n and other real-time commands: 3 bytes */
+		return left >= 3 ? 3 : 0;
+	case 0x1B:
+		if (left < 2)
+			return 0;
+		switch (p[1]) {
+		case '@':
+			reset_style(d);
+			return 2;
+		case 't':
+			return left >= 3 ? 3 : 0;
+		case 'E':
+			if (left < 3)
+				return 0;
+			d->bold = p[2] & 1;
+			return 3;
+		case 'a':
+			if (left < 3)
+				return 0;
+			d->align = (p[2] % 48) > 2 ? 0 : p[2] % 48;
+			return 3;
+		case 'd':
+			if (left < 3)
+				return 0;
+			if (d->line_len)
+				flush_line(d);
+			for (int i = 0; i < p[2]; i++)
+				flush_line(d);
+			return 3;
+		default:
+			pg->unknown += 2;
+			return 2;
+		}
+	case 0x1D:
+		if (left < 2)
+			return 0;
+		switch (p[1]) {
+		case '!':
+			if (left < 3)
+				return 0;
+			d->sx = ((p[2] >> 4) & 7) + 1;
+			d->sy = (p[2] & 7) + 1;
+			return 3;
+		case 'V': {
+			size_t n = (left >= 3 && p[2] >= 65) ? 4 : 3;
+
+			if (left < n)
+				return 0;
+			if (d->line_len)
+				flush_line(d);
+			pg->cut = true;
+			return n;
+		}
+		case 'v': {
+			size_t wb, rows;
+
+			if (left < 8)
+				return 0;
+			wb = (size_t)(p[4] | p[5] << 8);
+			rows = (size_t)(p[6] | p[7] << 8);
+			if (left < 8 + wb * rows)
+				return 0;
+			if (d->line_len)
+				flush_line(d);
+			blit(d, (int)wb, (int)rows, p + 8, 1);
+			return 8 + wb * rows;
+		}
+		case '(': {
+			size_t n;
+
+			if (left < 5)
+				return 0;
+			n = (size_t)(p[3] | p[4] << 8);
+			if (left < 5 + n)
+				return 0;
+			if (p[2] == 'k')
+				qr_function(d, p + 5, n);
+			else
+				pg->unknown += (int)(5 + n);
+			return 5 + n;
+		}
+		default:
+			pg->unknown += 2;
+			return 2;
+		}
+	default:
+		if (p[0] >= 0x20)
+			put_char(d, p[0]);
+		return 1;
+	}
+}
+
+agenda_err escpos_decode_page(const unsigned char *data, size_t len, int dots_per_line,
+                              escpos_page *page, size_t *consumed)
+{
+	decoder *d = calloc(1, sizeof *d);
+	size_t at = 0;
+	agenda_err err = AG_OK;
+
+	memset(page, 0, sizeof *page);
+	*consumed = 0;
+	if (!d)
+		return AG_ERR_NOMEM;
+	page->width = dots_per_line > 0 ? dots_per_line : 576;
+	d->page = page;
+	reset_style(d);
+	d->qr_module = 3;
+	d->qr_level = QR_ECLEVEL_M;
+	load_fonts(d);
+	text_append(d, "", 0);
+	while (at < len && !page->cut && !d->failed) {
+		size_t n = command(d, data + at, len - at);
+
+		if (n == 0)
+			break;
+		at += n;
+	}
+	if (d->line_len)
+		flush_line(d);
+	if (d->failed) {
+		err = AG_ERR_NOMEM;
+		escpos_page_free(page);
+	}
+	*consumed = at;
+	for (int i = 0; i < 2; i++)
+		if (d->face[i])
+			FT_Done_Face(d->face[i]);
+	if (d->ft)
+		FT_Done_FreeType(d->ft);
+	free(d);
+	return err;
+}
+
+agenda_err escpos_page_write_text(const escpos_page *page, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return AG_ERR_IO;
+	ok = fwrite(page->text ? page->text : "", 1, page->text_len, f) == page->text_len;
+	ok = (fclose(f) == 0) && ok;
+	return ok ? AG_OK : AG_ERR_IO;
+}
+
+#define PNG_MARGIN 16
+
+static agenda_err write_png_rows(FILE *f, const escpos_page *page, png_bytep row)
+{
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	int w = page->width + 2 * PNG_MARGIN, h = page->height + 2 * PNG_MARGIN;
+
+	if (!info) {
+		png_destroy_write_struct(&png, NULL);
+		return AG_ERR_NOMEM;
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		return AG_ERR_IO;
+	}
+	png_init_io(png, f);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 1, PNG_COLOR_TYPE_GRAY,
+	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (int y = 0; y < h; y++) {
+		int py = y - PNG_MARGIN;
+
+		memset(row, 0xFF, (size_t)(w + 7) / 8);
+		for (int x = 0; py >= 0 && py < page->height && x < page->width; x++)
+			if (page->pixels[(size_t)py * (size_t)page->width + (size_t)x]) {
+				int px = x + PNG_MARGIN;
+
+				row[px / 8] &= (png_byte) ~(0x80 >> (px % 8));
+			}
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	return AG_OK;
+}
+
+agenda_err escpos_page_write_png(const escpos_page *page, const char *path)
+{
+	FILE *f;
+	png_bytep row;
+	agenda_err err;
+
+	if (!page->pixels && page->height > 0)
+		return AG_ERR_USAGE;
+	row = malloc((size_t)(page->width + 2 * PNG_MARGIN + 7) / 8);
+	if (!row)
+		return AG_ERR_NOMEM;
+	f = fopen(path, "wb");
+	if (!f) {
+		free(row);
+		return AG_ERR_IO;
+	}
+	err = write_png_rows(f, page, row);
+	if (fclose(f) != 0 && err == AG_OK)
+		err = AG_ERR_IO;
+	free(row);
+	return err;
+}
+
+void escpos_page_free(escpos_page *page)
+{
+	free(page->pixels);
+	free(page->text);
+	memset(page, 0, sizeof *page);
+}

@@ -1,0 +1,205 @@
+/*
+ * print_queue_test.c — the print worker over the virtual and file backends: a job goes queued ->
+ * sending -> done with the exact bytes delivered; a printer without paper or with its cover open
+ * fails the job before any byte is sent, the job stays in the reprint queue and a retry prints
+ * the same bytes; a dead target fails the job with a reason instead of blocking the caller.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "printer/escpos.h"
+#include "printer/print_queue.h"
+#include "printer/virtual.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/agenda-pq-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const unsigned char JOB[] = "\x1B@\x1Bt\x13Prova \xD5\n\x1DV\x42\x00";
+
+static void file_backend_gets_exact_bytes(void **state)
+{
+	(void)state;
+	char uri[128], path[100];
+	print_queue *q;
+	print_job_info info;
+	uint64_t id;
+	unsigned char got[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/out.bin", dir);
+	snprintf(uri, sizeof uri, "file:%s", path);
+	assert_int_equal(print_queue_start(&(print_queue_config){.uri = uri}, &q), AG_OK);
+	assert_int_equal(print_queue_submit(q, "ref-1", JOB, sizeof JOB - 1, &id), AG_OK);
+	assert_int_equal(print_queue_wait(q, id, 5000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_DONE);
+	assert_int_equal(info.sent, sizeof JOB - 1);
+	assert_string_equal(info.reference, "ref-1");
+	print_queue_stop(q);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(got, 1, sizeof got, f);
+	fclose(f);
+	assert_int_equal(n, sizeof JOB - 1);
+	assert_memory_equal(got, JOB, n);
+}
+
+static void faults_fail_the_job_and_retry_prints(void **state)
+{
+	(void)state;
+	char uri[128], png[128];
+	print_queue *q;
+	print_job_info info;
+	uint64_t id, again, failed[4];
+
+	snprintf(uri, sizeof uri, "virtual:%s/slip", dir);
+	assert_int_equal(print_queue_start(&(print_queue_config){.uri = uri}, &q), AG_OK);
+
+	printer_virtual_inject(PRINTER_STATUS_PAPER_OUT | PRINTER_STATUS_PAPER_NEAR_END,
+	                       PRINTER_OK);
+	assert_int_equal(print_queue_submit(q, "ref-2", JOB, sizeof JOB - 1, &id), AG_OK);
+	assert_int_equal(print_queue_wait(q, id, 5000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_FAILED);
+	assert_int_equal(info.fault, PRINTER_PAPER_OUT);
+	assert_int_equal(info.sent, 0);
+	assert_int_equal(print_queue_failed(q, failed, 4), 1);
+	assert_true(failed[0] == id);
+	assert_int_equal(print_queue_retry(q, 999, &again), AG_ERR_NOT_FOUND);
+
+	printer_virtual_inject(PRINTER_STATUS_COVER_OPEN, PRINTER_OK);
+	assert_int_equal(print_queue_retry(q, id, &again), AG_OK);
+	assert_int_equal(print_queue_retry(q, id, &again), AG_ERR_REFUSED); /* already retried */
+	assert_int_equal(print_queue_wait(q, again, 5000, &info), AG_OK);
+	assert_int_equal(info.fault, PRINTER_COVER_OPEN);
+	assert_true(info.retry_of == id);
+
+	printer_virtual_inject(0, PRINTER_OK);
+	id = again;
+	assert_int_equal(print_queue_retry(q, id, &again), AG_OK);
+	assert_int_equal(print_queue_wait(q, again, 5000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_DONE);
+	assert_int_equal(print_queue_failed(q, failed, 4), 0);
+	assert_int_equal(print_queue_job(q, id, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_RETRIED);
+	print_queue_stop(q);
+	/* exactly one page came out */
+	snprintf(png, sizeof png, "%s/slip-1.png", dir);
+	assert_int_equal(access(png, R_OK), 0);
+	snprintf(png, sizeof png, "%s/slip-2.png", dir);
+	assert_int_not_equal(access(png, R_OK), 0);
+}
+
+static void write_fault_and_status_poll(void **state)
+{
+	(void)state;
+	char uri[128];
+	print_queue *q;
+	print_job_info info;
+	uint64_t id;
+	printer_fault f = PRINTER_IO;
+
+	snprintf(uri, sizeof uri, "virtual:%s/poll", dir);
+	printer_virtual_inject(PRINTER_STATUS_PAPER_NEAR_END, PRINTER_DISCONNECTED);
+	assert_int_equal(print_queue_start(&(print_queue_config){.uri = uri, .poll_ms = 20}, &q),
+	                 AG_OK);
+	assert_int_equal(print_queue_submit(q, "ref-3", JOB, sizeof JOB - 1, &id), AG_OK);
+	assert_int_equal(print_queue_wait(q, id, 5000, &info), AG_OK);
+	assert_int_equal(info.fault, PRINTER_DISCONNECTED);
+	for (int i = 0;
+	     i < 100 && print_queue_printer_status(q, &f) != PRINTER_STATUS_PAPER_NEAR_END; i++)
+		usleep(10000);
+	assert_int_equal(print_queue_printer_status(q, &f), PRINTER_STATUS_PAPER_NEAR_END);
+	assert_int_equal(f, PRINTER_OK);
+	printer_virtual_inject(0, PRINTER_OK);
+	print_queue_stop(q);
+}
+
+static void bad_targets_fail_without_blocking(void **state)
+{
+	(void)state;
+	print_queue *q;
+	print_job_info info;
+	uint64_t id;
+	struct timespec t0, t1;
+	agenda_detail d;
+	printer *p;
+	printer_fault f;
+
+	assert_int_equal(printer_open("lpt:1", NULL, 0, &p, &f, &d), AG_ERR_INVALID);
+	assert_int_equal(f, PRINTER_BAD_TARGET);
+	assert_non_null(strstr(d.it, "lpt:1"));
+	assert_int_equal(printer_open("file:/nonexistent-dir/x", NULL, 0, &p, &f, &d), AG_ERR_IO);
+	assert_int_equal(f, PRINTER_NOT_FOUND);
+	assert_non_null(strstr(d.it, "Stampante non trovata"));
+	/* a port nobody listens on: refused at once */
+	assert_int_equal(print_queue_start(&(print_queue_config){.uri = "tcp:127.0.0.1:9"}, &q),
+	                 AG_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(print_queue_submit(q, "ref-4", JOB, sizeof JOB - 1, &id), AG_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 50000000L);
+	assert_int_equal(print_queue_wait(q, id, 10000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_FAILED);
+	assert_int_equal(info.fault, PRINTER_NOT_FOUND);
+	print_queue_stop(q);
+}
+
+static void status_words(void **state)
+{
+	(void)state;
+	agenda_detail d;
+
+	assert_int_equal(printer_status_decode(0x16, 0x12, 0x12), 0);
+	assert_int_equal(printer_status_decode(0x1E, 0x32, 0x7E),
+	                 PRINTER_STATUS_OFFLINE | PRINTER_STATUS_PAPER_OUT |
+	                         PRINTER_STATUS_PAPER_NEAR_END);
+	assert_int_equal(printer_status_decode(-1, 0x16, -1), PRINTER_STATUS_COVER_OPEN);
+	assert_int_equal(printer_status_decode(-1, 0x52, -1), PRINTER_STATUS_ERROR);
+	assert_int_equal(printer_status_decode(-1, -1, -1), PRINTER_STATUS_UNKNOWN);
+	assert_int_equal(
+	        printer_status_blocking(PRINTER_STATUS_COVER_OPEN | PRINTER_STATUS_PAPER_OUT),
+	        PRINTER_PAPER_OUT);
+	printer_status_detail(PRINTER_STATUS_PAPER_NEAR_END, &d);
+	assert_non_null(strstr(d.it, "Carta quasi finita"));
+	printer_fault_detail(PRINTER_PERMISSION, &d);
+	assert_non_null(strstr(d.it, "agenda-kiosk"));
+	printer_fault_detail(PRINTER_BUSY, &d);
+	assert_non_null(strstr(d.it, "occupata"));
+	assert_string_equal(printer_fault_name(PRINTER_COVER_OPEN), "cover_open");
+	assert_string_equal(print_job_state_name(PRINT_JOB_FAILED), "failed");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(file_backend_gets_exact_bytes),
+	        cmocka_unit_test(faults_fail_the_job_and_retry_prints),
+	        cmocka_unit_test(write_fault_and_status_poll),
+	        cmocka_unit_test(bad_targets_fail_without_blocking),
+	        cmocka_unit_test(status_words),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
