@@ -1,0 +1,176 @@
+/*
+ * ctl.h — what agendactl's command files share: the run state, option parsing, output, log-in.
+ *
+ * agendactl is a thin client of libagenda's public API (services/, store/ settings, core/):
+ * each ctl_*.c file turns one group of commands' arguments into library calls and prints the
+ * results, as plain text in the chosen language or as one JSON object per result (--json).
+ * No SQL and no business rule lives here; every person-facing word comes from the catalogue.
+ * Exit codes are the table in ctl_output.c (documented in docs/CLI.md and `agendactl help`).
+ */
+#ifndef AGENDA_CTL_CTL_H
+#define AGENDA_CTL_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "core/messages.h"
+#include "services/booking.h"
+#include "services/context.h"
+#include "services/operators.h"
+
+/* Exit statuses (docs/CLI.md). */
+enum ctl_exit {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,
+	EXIT_USAGE = 2,
+	EXIT_NOT_FOUND = 3,
+	EXIT_REFUSED = 4,
+	EXIT_NO_CAPACITY = 5,
+	EXIT_STORE = 6,
+	EXIT_AUTH = 7,
+	EXIT_LOCKED = 8,
+	EXIT_INVALID = 9,
+	EXIT_DISK_FULL = 10,
+	EXIT_CORRUPT = 11,
+	EXIT_PARTIAL = 12
+};
+
+#define CTL_DEFAULT_DB "/var/lib/agenda/agenda.db"
+#define CTL_ENV_DB     "AGENDA_DB"
+#define CTL_ENV_USER   "AGENDA_USER"
+/* Who the audit log names for set-up commands, which run without an operator log-in. */
+#define CTL_ACTOR "agendactl"
+
+/* One run of agendactl. */
+struct ctl {
+	const char *db_path;
+	bool json;
+	agenda_lang lang;
+	const char *user; /* --user, else AGENDA_USER */
+	const struct ctl_command *command;
+	agenda_ctx ctx;
+	bool ctx_open;
+	int64_t clock_storage;
+	struct session session;
+};
+
+typedef int (*ctl_handler)(struct ctl *c, int argc, char **argv);
+
+/* One entry of the dispatch table: "questura" "add", or "book" with sub NULL. */
+struct ctl_command {
+	const char *group;
+	const char *sub;
+	ctl_handler run;
+	agenda_msg summary; /* one line for `help` */
+	agenda_msg help;    /* usage, description and example for `help COMMAND` */
+};
+
+/* ---- option parsing (ctl_args.c) ---- */
+
+struct ctl_opt {
+	const char *name;  /* "--from" */
+	bool takes_value;  /* false: a flag */
+	const char *value; /* filled: the value, or "" for a flag that was given */
+};
+
+/*
+ * Splits argv into the options of spec and positional arguments (at most max_pos, at least
+ * min_pos, stored in pos). Prints a usage error and returns EXIT_USAGE on anything else.
+ */
+int ctl_parse(struct ctl *c, int argc, char **argv, struct ctl_opt *spec, size_t nspec,
+              const char **pos, int min_pos, int max_pos);
+
+/* Value converters: EXIT_OK, or an error printed and EXIT_INVALID. */
+int ctl_parse_day(struct ctl *c, const char *text, agenda_day *out);
+int ctl_parse_minute(struct ctl *c, const char *text, int *out);
+int ctl_parse_int(struct ctl *c, const char *what, const char *text, int min, int max, int *out);
+int ctl_parse_weekdays(struct ctl *c, const char *text, unsigned *out);
+int ctl_parse_month_day(struct ctl *c, const char *text, int *month, int *day);
+
+/* ---- output (ctl_output.c) ---- */
+
+int ctl_exit_code(agenda_err err);
+
+/* Prints a failure (JSON error object, or the message on stderr) and returns its exit code. */
+int ctl_fail(struct ctl *c, agenda_err err, const agenda_detail *why);
+
+/* Same, for a failure the CLI itself detects, from a catalogue entry and its arguments. */
+int ctl_fail_msg(struct ctl *c, agenda_err err, agenda_msg id, ...);
+
+/* A usage error: the message, then the command's usage; EXIT_USAGE. */
+int ctl_usage(struct ctl *c, agenda_msg id, ...);
+
+/* A catalogue line in the run's language on stdout (plain mode), newline added. */
+void ctl_say(struct ctl *c, agenda_msg id, ...);
+
+/* A catalogue line in the run's language on stderr, newline added. */
+void ctl_warn(struct ctl *c, agenda_msg id, ...);
+
+/* Prints one JSON object on one line of stdout and releases it. */
+void ctl_emit(json_t *obj);
+
+/* "2026-05-04", or JSON null for day <= 0 when nullable. */
+json_t *ctl_json_day(agenda_day day);
+json_t *ctl_json_time(int minute);
+json_t *ctl_json_epoch(int64_t epoch); /* local "2026-05-04T09:30:00", null for 0 */
+
+/* Same, merging the fields of extra (stolen, may be NULL) into the JSON error object. */
+int ctl_fail_with(struct ctl *c, agenda_err err, const agenda_detail *why, json_t *extra);
+
+/* A booking as JSON / as plain lines under a heading; state_override may be NULL. */
+json_t *ctl_booking_json(const struct booking *b, const char *state_override);
+void ctl_booking_print(struct ctl *c, const struct booking *b, agenda_msg heading);
+
+/* ---- store and log-in (ctl_session.c, ctl_password.c) ---- */
+
+/* Opens the database (create: init/demo-seed). EXIT_OK or the printed failure's code. */
+int ctl_open(struct ctl *c, bool create);
+
+/* Asks for the password (see ctl_password.c) and logs --user in. */
+int ctl_login(struct ctl *c);
+
+/* Reads the password: echo off on a terminal, else the first line of stdin. */
+agenda_err ctl_read_password(struct ctl *c, const char *user, char *out, size_t size);
+
+/* ---- command groups ---- */
+
+int ctl_init(struct ctl *c, int argc, char **argv);
+int ctl_questura_add(struct ctl *c, int argc, char **argv);
+int ctl_questura_list(struct ctl *c, int argc, char **argv);
+int ctl_capacity_set(struct ctl *c, int argc, char **argv);
+int ctl_closure_add(struct ctl *c, int argc, char **argv);
+int ctl_closure_open(struct ctl *c, int argc, char **argv);
+int ctl_practice_import(struct ctl *c, int argc, char **argv);
+int ctl_demo_seed(struct ctl *c, int argc, char **argv);
+
+int ctl_operator_add(struct ctl *c, int argc, char **argv);
+int ctl_operator_list(struct ctl *c, int argc, char **argv);
+int ctl_operator_unlock(struct ctl *c, int argc, char **argv);
+int ctl_operator_reset_password(struct ctl *c, int argc, char **argv);
+
+int ctl_lookup(struct ctl *c, int argc, char **argv);
+int ctl_book(struct ctl *c, int argc, char **argv);
+int ctl_propose(struct ctl *c, int argc, char **argv);
+int ctl_cancel(struct ctl *c, int argc, char **argv);
+int ctl_move(struct ctl *c, int argc, char **argv);
+int ctl_show(struct ctl *c, int argc, char **argv);
+int ctl_reprint(struct ctl *c, int argc, char **argv);
+int ctl_modello209(struct ctl *c, int argc, char **argv);
+int ctl_day(struct ctl *c, int argc, char **argv);
+int ctl_close_day(struct ctl *c, int argc, char **argv);
+
+int ctl_audit_verify(struct ctl *c, int argc, char **argv);
+
+/* ---- help (ctl_help.c) ---- */
+
+extern const struct ctl_command CTL_COMMANDS[];
+extern const size_t CTL_COMMAND_COUNT;
+
+int ctl_help(struct ctl *c, int argc, char **argv);
+void ctl_print_usage_of(struct ctl *c, const struct ctl_command *cmd, bool to_stderr);
+
+#endif
