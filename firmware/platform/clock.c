@@ -59,9 +59,6 @@ int64_t clock_epoch_of(agenda_day day, int minute_of_day)
 agenda_err clock_from_env(agenda_clock *out, int64_t *storage)
 {
 	const char *v = getenv(CLOCK_ENV);
-	char date[DATE_TEXT_MAX];
-	int hh, mm, ss, n = 0;
-	agenda_day day;
 
 	if (!v || !*v) {
 		*out = clock_system();
@@ -75,6 +72,10 @@ agenda_err clock_from_env(agenda_clock *out, int64_t *storage)
 			return AG_ERR_INVALID;
 		*storage = (int64_t)e;
 	} else {
+		char date[DATE_TEXT_MAX];
+		int hh, mm, ss, n = 0;
+		agenda_day day;
+
 		if (sscanf(v, "%10[0-9-]T%2d:%2d:%2d%n", date, &hh, &mm, &ss, &n) != 4 || v[n] ||
 		    !date_parse(date, &day) || hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 ||
 		    ss < 0)

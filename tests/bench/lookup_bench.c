@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	agenda_ctx ctx;
 	agenda_rng rng;
 	sqlite3_stmt *st;
-	unsigned x = 12345;
+	unsigned x;
 	long long sink = 0;
 
 	setenv("TZ", "Europe/Rome", 1);
