@@ -29,7 +29,6 @@ int main(int argc, char **argv)
 	agenda_ctx ctx;
 	agenda_rng rng;
 	sqlite3_stmt *st;
-	unsigned x;
 	long long sink = 0;
 
 	setenv("TZ", "Europe/Rome", 1);
@@ -64,7 +63,8 @@ int main(int argc, char **argv)
 	                   " WHERE numero_pratica = ?",
 	                   -1, &st, NULL);
 	for (int round = 0; round < 2; round++) {
-		x = 12345;
+		unsigned x = 12345;
+
 		t0 = bench_ns();
 		for (int i = 0; i < QUERIES; i++) {
 			char key[PRATICA_MAX];
