@@ -1,0 +1,54 @@
+/*
+ * status.c — counting what the status bar shows, in one read transaction.
+ */
+#include "services/status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/schema.h"
+
+static int64_t count(agenda_ctx *ctx, const char *sql, int64_t arg, int *rc_out)
+{
+	sqlite3_stmt *st = store_stmt(ctx->store, sql, NULL);
+	int64_t n = 0;
+	int rc;
+
+	if (!st) {
+		*rc_out = SQLITE_ERROR;
+		return 0;
+	}
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, arg);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else if (*rc_out == SQLITE_OK)
+		*rc_out = rc;
+	sqlite3_reset(st);
+	return n;
+}
+
+agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda_detail *why)
+{
+	static const char JOURNAL[] = "SELECT count(*) FROM journal WHERE acked = 0";
+	static const char OUTBOX[] = "SELECT count(*) FROM outbox WHERE state = 'queued'";
+	static const char LIVE[] = "SELECT count(*) FROM appointment WHERE state = 'confirmed'";
+	static const char FREE[] = "SELECT count(*) FROM slot WHERE state = 'free' AND day >= ?";
+	char last[32];
+	int rc = SQLITE_OK;
+
+	memset(out, 0, sizeof *out);
+	store_setting_get(ctx->store, "site", out->site, sizeof out->site);
+	snprintf(out->device_id, sizeof out->device_id, "%s", ctx->device_id);
+	if (store_setting_get(ctx->store, "last_sync", last, sizeof last))
+		out->last_sync = strtoll(last, NULL, 10);
+	out->schema_version = SCHEMA_VERSION;
+	out->firmware_version = AGENDA_VERSION;
+	out->journal_pending = (int)count(ctx, JOURNAL, 0, &rc);
+	out->outbox_pending = (int)count(ctx, OUTBOX, 0, &rc);
+	out->appointments_live = count(ctx, LIVE, 0, &rc);
+	out->slots_free = count(ctx, FREE, agenda_today(ctx, NULL), &rc);
+	return rc == SQLITE_OK ? AG_OK : store_error(ctx->store, rc, why);
+}
