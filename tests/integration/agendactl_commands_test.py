@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""agendactl_commands_test.py — the provisioning and service commands of agendactl, one by one.
+
+Usage: agendactl_commands_test.py PATH/TO/agendactl
+--version and help (every command has a help text with an example, in Italian and English,
+and the overview lists the exit codes and environment variables); init, questura add/list,
+capacity set (report and re-planning keeps booked slots), closure add/open, operator
+add/list/unlock/reset-password (passwords generated, shown only when asked, queued to the
+Dirigente when an address is set), and demo-seed (four Questure, 90 days of capacity, a few
+hundred "DEMO" applicants, accounts that log in and book).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import agendactl_harness as h  # noqa: E402
+
+COMMANDS = ["init", "questura add", "questura list", "capacity set", "closure add",
+            "closure open", "practice import", "operator add", "operator list",
+            "operator unlock", "operator reset-password", "lookup", "book", "propose", "cancel",
+            "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
+            "demo-seed", "help"]
+
+
+class Commands(h.AgendaTest):
+
+    def test_version_and_help(self):
+        ag = self.ag
+        r = ag.ok("--version", json_mode=False, db=False)
+        self.assertRegex(r.out, r"^agendactl \d+\.\d+\.\d+ \(schema \d+\)")
+        self.assertEqual(ag.ok("--version", db=False).json["program"], "agendactl")
+        overview = ag.ok("help", json_mode=False, db=False).out
+        for code in range(0, 13):
+            self.assertRegex(overview, r"\b%d\b" % code)
+        for var in ("AGENDA_DB", "AGENDA_NOW", "AGENDA_USER"):
+            self.assertIn(var, overview)
+        listed = {o["command"] for o in ag.ok("help", db=False).objs}
+        self.assertEqual(listed, set(COMMANDS))
+        for cmd in COMMANDS:
+            it = ag.ok("help", *cmd.split(), json_mode=False, db=False).out
+            self.assertIn("Uso: agendactl", it, cmd)
+            self.assertIn("Esempio: agendactl", it, cmd)
+            en = ag.ok("--lang", "en", "help", *cmd.split(), json_mode=False, db=False).out
+            self.assertIn("Example: agendactl", en, cmd)
+        # No command: the overview, as a usage error.
+        self.assertEqual(ag.run(json_mode=False, db=False).rc, 2)
+        self.assertExit(ag.run("help", "frobnicate", db=False), 2, "usage")
+
+    def test_setup_commands(self):
+        ag = self.ag
+        r = ag.ok("init", "--site", "Bologna")
+        self.assertEqual(r.json["site"], "Bologna")
+        self.assertEqual(len(r.json["device_id"]), 36)
+        # init again keeps the device id.
+        self.assertEqual(ag.ok("init", "--site", "Bologna").json["device_id"], r.json["device_id"])
+        r = ag.ok("questura", "add", "BO", "--name", "Questura di Bologna", "--city", "Bologna",
+                  "--address", "Via Bovi Campeggi 13, Bologna", "--email", "bo@example.invalid")
+        self.assertEqual(r.json["code"], "BO")
+        self.assertExit(ag.run("questura", "add", "XX", "--name", "n", "--city", "c"), 9)
+        # Adding again updates.
+        ag.ok("questura", "add", "BO", "--name", "Questura di Bologna - Immigrazione", "--city",
+              "Bologna")
+        qs = ag.ok("questura", "list").objs
+        self.assertEqual(len(qs), 1)
+        self.assertEqual(qs[0]["name"], "Questura di Bologna - Immigrazione")
+        self.assertEqual(qs[0]["patron"], "10-04")
+        plain = ag.ok("questura", "list", json_mode=False).out
+        self.assertIn("BO  Questura di Bologna", plain)
+
+        r = ag.ok("capacity", "set", "BO", "--from", "2026-05-04", "--to", "2026-05-10",
+                  "--weekdays", "1,3,5-6", "--first", "8:30", "--minutes", "30", "--slots", "3")
+        self.assertEqual((r.json["days"], r.json["slots_created"]), (4, 12))
+        self.assertExit(ag.run("capacity", "set", "ZZ", "--from", "2026-05-04", "--to",
+                               "2026-05-10", "--first", "8:30", "--minutes", "30", "--slots",
+                               "3"), 3, "not_found")
+        r = ag.ok("closure", "add", "BO", "2026-05-06", "--note", "inventario")
+        self.assertEqual((r.json["date"], r.json["open"]), ("2026-05-06", False))
+        r = ag.ok("closure", "open", "BO", "09/05/2026")
+        self.assertEqual((r.json["date"], r.json["open"]), ("2026-05-09", True))
+        plain = ag.ok("closure", "add", "BO", "2026-05-08", json_mode=False).out
+        self.assertIn("chiusa", plain)
+
+        # A booked slot survives re-planning the capacity to zero.
+        with open(os.path.join(self.folder, "p.csv"), "w", encoding="utf-8") as f:
+            f.write(h.csv_text([("BO/2026/000001", "ITA500000001", "BIANCO", "ELENA",
+                                 "1990-01-01", "ALBANIA", "lavoro", "BO")]))
+        ag.ok("practice", "import", os.path.join(self.folder, "p.csv"))
+        ag.add_operator("anna.verdi")
+        b = ag.book("BO/2026/000001", user="anna.verdi").json
+        # Monday is today, Wednesday and Friday closed, Saturday's slots usable once opened.
+        self.assertEqual(b["date"], "2026-05-09")
+        r = ag.ok("capacity", "set", "BO", "--from", "2026-05-04", "--to", "2026-05-10",
+                  "--weekdays", "1-7", "--first", "8:30", "--minutes", "30", "--slots", "0")
+        self.assertEqual(r.json["slots_kept_booked"], 1)
+        shown = ag.ok("show", b["id"], user="anna.verdi").json
+        self.assertEqual((shown["state"], shown["date"]), ("confirmed", "2026-05-09"))
+
+    def test_operator_commands(self):
+        ag = self.ag
+        ag.ok("init", "--site", "Roma")
+        r = ag.ok("operator", "add", "mario.rossi", "--role", "operatore")
+        self.assertNotIn("password", r.json)  # not shown unless asked
+        self.assertFalse(r.json["password_mailed"])
+        plain = ag.run("operator", "add", "luca.neri", "--role", "dirigente", json_mode=False)
+        self.assertEqual(plain.rc, 0, plain)
+        self.assertIn("reset-password luca.neri --print-password", plain.err)
+        r = ag.ok("operator", "add", "sara.bruno", "--role", "tecnico", "--print-password")
+        self.assertEqual(len(r.json["password"]), 12)
+        self.assertExit(ag.run("operator", "add", "sara.bruno", "--role", "tecnico"), 4, "exists")
+        self.assertExit(ag.run("operator", "add", "9bad", "--role", "tecnico"), 9)
+        self.assertExit(ag.run("operator", "unlock", "nessuno"), 3, "not_found")
+        self.assertExit(ag.run("operator", "reset-password", "nessuno"), 3, "not_found")
+        ops = {o["username"]: o for o in ag.ok("operator", "list").objs}
+        self.assertEqual({u: o["role"] for u, o in ops.items()},
+                         {"mario.rossi": "operatore", "luca.neri": "dirigente",
+                          "sara.bruno": "tecnico"})
+        self.assertFalse(any(o["locked"] for o in ops.values()))
+        r = ag.ok("operator", "reset-password", "mario.rossi", "--print-password")
+        self.assertEqual(r.json["role"], "operatore")
+        ag.passwords["mario.rossi"] = r.json["password"]
+        ag.ok("operator", "unlock", "mario.rossi")
+        # With the Dirigente's address set, the password is queued to it.
+        ag.ok("init", "--site", "Roma", "--dirigente-email", "dirigente@example.invalid")
+        r = ag.ok("operator", "add", "olena.ricci", "--role", "operatore")
+        self.assertTrue(r.json["password_mailed"])
+        db = ag.sql()
+        try:
+            n = db.execute("SELECT count(*) FROM outbox WHERE recipient = ?",
+                           ("dirigente@example.invalid",)).fetchone()[0]
+        finally:
+            db.close()
+        self.assertEqual(n, 1)
+
+    def test_demo_seed(self):
+        ag = self.ag
+        r = ag.ok("demo-seed")  # creates the database as a Roma site
+        rep = r.json
+        self.assertEqual(rep["questure"], 4)
+        self.assertEqual(rep["capacity_days"], 90)
+        self.assertGreaterEqual(rep["practices"], 200)
+        self.assertGreater(rep["practices_not_bookable"], 0)
+        self.assertLess(rep["practices_not_bookable"], rep["practices"] // 5)
+        # 90 days from Monday 4 May 2026: 65 working days (Mon-Fri) x 16 slots x 4 Questure.
+        self.assertEqual(rep["slots_created"], 65 * 16 * 4)
+        codes = {q["code"]: q for q in ag.ok("questura", "list").objs}
+        self.assertEqual(set(codes), {"RM", "MI", "BO", "PD"})
+        self.assertIn("San Vitale", codes["RM"]["address"])
+        accounts = {a["username"]: a for a in rep["accounts"]}
+        self.assertEqual({a["role"] for a in accounts.values()},
+                         {"operatore", "dirigente", "tecnico"})
+        db = ag.sql()
+        try:
+            total, demo, named = db.execute(
+                "SELECT count(*), sum(demo), sum(cognome LIKE 'DEMO %') FROM practice").fetchone()
+            kinds = dict(db.execute("SELECT tipo, count(*) FROM practice GROUP BY tipo"))
+        finally:
+            db.close()
+        self.assertEqual(total, rep["practices"])
+        self.assertEqual((demo, named), (total, total))
+        self.assertGreater(kinds["lavoro subordinato"], total / 2)
+        self.assertGreater(kinds["ricongiungimento familiare"], 0)
+        # The printed accounts log in and book the printed samples; ineligible ones are refused.
+        op = next(a for a in rep["accounts"] if a["role"] == "operatore")
+        ag.passwords[op["username"]] = op["password"]
+        for s in rep["samples"]:
+            r = ag.book(s["numero_pratica"], user=op["username"])
+            if s["bookable"]:
+                self.assertEqual(r.rc, 0, r)
+                self.assertEqual(r.json["date"], "2026-05-05")
+            else:
+                self.assertExit(r, 4, "refused")
+        tec = next(a for a in rep["accounts"] if a["role"] == "tecnico")
+        ag.passwords[tec["username"]] = tec["password"]
+        self.assertExit(ag.book(rep["samples"][0]["numero_pratica"], user=tec["username"]), 4)
+        # Plain output names the accounts and passwords; running again refreshes them.
+        plain = ag.ok("demo-seed", json_mode=False).out
+        for user in accounts:
+            self.assertIn(user, plain)
+        self.assertIn("password:", plain)
+        self.assertIn(rep["samples"][0]["numero_pratica"], plain)
+        self.assertEqual(ag.ok("audit", "verify").json["intact"], True)
+
+
+if __name__ == "__main__":
+    h.main()
