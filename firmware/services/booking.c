@@ -16,6 +16,7 @@
 #include "core/slot_search.h"
 #include "core/text.h"
 #include "services/audit.h"
+#include "services/journal.h"
 #include "services/questure.h"
 
 static const char *const STATE_NAMES[] = {"confirmed", "cancelled", "moved"};
@@ -209,47 +210,7 @@ agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t p
 	return AG_OK;
 }
 
-/* ---- writing: journal entries and the steps of a booking ------------------------------ */
-
-/* Appends a journal entry for central: kind, appointment and a JSON payload. */
-static agenda_err journal_add(agenda_ctx *ctx, const char *kind, const char *appointment_id,
-                              json_t *payload, agenda_detail *why)
-{
-	static const char SQL[] = "INSERT INTO journal(entry_id, kind, appointment_id, payload,"
-	                          " created_at) VALUES(?, ?, ?, ?, ?)";
-	char entry_id[37];
-	char *text = NULL;
-	sqlite3_stmt *st;
-	agenda_err err = rng_uuid(&ctx->rng, entry_id);
-
-	if (err != AG_OK) {
-		agenda_detail_set(why, MSG_RNG_FAILED);
-		goto done;
-	}
-	json_object_set_new(payload, "entry_id", json_string(entry_id));
-	json_object_set_new(payload, "kind", json_string(kind));
-	json_object_set_new(payload, "device", json_string(ctx->device_id));
-	json_object_set_new(payload, "at", json_integer(clock_now(&ctx->clock)));
-	if (!(text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS))) {
-		agenda_detail_set(why, MSG_NOMEM);
-		err = AG_ERR_NOMEM;
-		goto done;
-	}
-	if (!(st = store_stmt(ctx->store, SQL, why))) {
-		err = AG_ERR_STORE;
-		goto done;
-	}
-	sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, appointment_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, clock_now(&ctx->clock));
-	err = store_step_done(ctx->store, st, why);
-done:
-	free(text);
-	json_decref(payload);
-	return err;
-}
+/* ---- writing: the steps of a booking ---------------------------------------------------- */
 
 static json_t *booking_json(const struct booking *b)
 {
@@ -563,7 +524,8 @@ done:
 agenda_err booking_record_print(agenda_ctx *ctx, const struct session *who,
                                 const char *appointment_id, agenda_detail *why)
 {
-	static const char SQL[] = "UPDATE appointment SET prints = prints + 1 WHERE id = ?";
+	static const char SQL[] = "UPDATE appointment SET prints = prints + 1,"
+	                          " print_state = 'printed', print_error = NULL WHERE id = ?";
 
 	return record_event(ctx, who, appointment_id, SQL, "print", why);
 }

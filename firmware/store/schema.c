@@ -124,5 +124,13 @@ static const char MIGRATION_1[] =
         "  UNIQUE(day, version)) STRICT;\n"
         "CREATE TABLE sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n";
 
-const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1};
+/* Migration 2: what became of printing an appointment's slip (the durable reprint queue). */
+static const char MIGRATION_2[] =
+        "ALTER TABLE appointment ADD COLUMN print_state TEXT NOT NULL DEFAULT 'none'\n"
+        "  CHECK(print_state IN ('none', 'printed', 'failed'));\n"
+        "ALTER TABLE appointment ADD COLUMN print_error TEXT;\n"
+        "CREATE INDEX appointment_print_failed ON appointment(created_at)\n"
+        "  WHERE print_state = 'failed' AND state = 'confirmed';\n";
+
+const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2};
 const int SCHEMA_VERSION = (int)(sizeof SCHEMA_MIGRATIONS / sizeof SCHEMA_MIGRATIONS[0]);
