@@ -62,6 +62,39 @@ static void creates_migrates_reopens(void **state)
 	store_close(s);
 }
 
+static void older_schema_is_migrated_keeping_data(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], sql[64];
+	sqlite3 *db;
+	store *s;
+
+	snprintf(path, sizeof path, "%s/v1.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, SCHEMA_MIGRATIONS[0], 0, 0, 0), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(db, sql, 0, 0, 0), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "PRAGMA user_version = 1;"
+	                              "INSERT INTO setting VALUES('site', 'Padova')",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, NULL), AG_OK);
+	char site[16];
+	assert_true(store_setting_get(s, "site", site, sizeof site));
+	assert_string_equal(site, "Padova");
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "PRAGMA user_version", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(store_db(s), "SELECT print_state FROM appointment", 0, 0, 0),
+	                 SQLITE_OK);
+	store_close(s);
+}
+
 static void missing_file_not_created_without_flag(void **state)
 {
 	struct fixture *f = *state;
