@@ -226,6 +226,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        T(creates_migrates_reopens),
+	        T(older_schema_is_migrated_keeping_data),
 	        T(missing_file_not_created_without_flag),
 	        T(foreign_database_refused),
 	        T(not_sqlite_refused),
