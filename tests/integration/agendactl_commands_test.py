@@ -10,7 +10,11 @@ Dirigente when an address is set), and demo-seed (four Questure, 90 days of capa
 hundred "DEMO" applicants, accounts that log in and book).
 """
 import os
+import select
+import subprocess
 import sys
+import termios
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agendactl_harness as h  # noqa: E402
@@ -130,6 +134,39 @@ class Commands(h.AgendaTest):
         finally:
             db.close()
         self.assertEqual(n, 1)
+
+    def test_password_prompt_on_terminal(self):
+        """On a terminal the password is asked for with echo off, and echo comes back after."""
+        ag = self.ag
+        ag.ok("init", "--site", "Roma")
+        password = ag.add_operator("mario.rossi")
+        master, slave = os.openpty()
+        try:
+            proc = subprocess.Popen([ag.binary, "--db", ag.db, "--json", "--user", "mario.rossi",
+                                     "day"], stdin=slave, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=ag.env(), text=True)
+            deadline = time.monotonic() + 20
+            while termios.tcgetattr(master)[3] & termios.ECHO:
+                self.assertLess(time.monotonic(), deadline, "echo never switched off")
+                time.sleep(0.01)
+            os.write(master, (password + "\n").encode())
+            out, err = proc.communicate(timeout=h.TIMEOUT)
+            echoed = b""
+            while select.select([master], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                echoed += chunk
+            self.assertEqual(proc.returncode, 0, (out, err))
+            self.assertIn("Password dell'operatore mario.rossi", err)
+            self.assertNotIn(password.encode(), echoed)
+            self.assertTrue(termios.tcgetattr(master)[3] & termios.ECHO, "echo not restored")
+        finally:
+            os.close(master)
+            os.close(slave)
 
     def test_demo_seed(self):
         ag = self.ag
