@@ -17,25 +17,9 @@
 #include "services/demo.h"
 #include "services/practices.h"
 #include "services/questure.h"
+#include "services/site.h"
 
 #define OPTS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Records the site (and the Dirigente's address) and audits it, in one transaction. */
-static agenda_err set_site(struct ctl *c, const char *site, const char *email, agenda_detail *why)
-{
-	agenda_err err = store_begin(c->ctx.store, why);
-
-	if (err == AG_OK)
-		err = store_setting_set(c->ctx.store, "site", site, why);
-	if (err == AG_OK && email)
-		err = store_setting_set(c->ctx.store, "dirigente_email", email, why);
-	if (err == AG_OK)
-		err = audit_append(&c->ctx, CTL_ACTOR, "init", site, email ? email : "", why);
-	if (err == AG_OK)
-		return store_commit(c->ctx.store, why);
-	store_rollback(c->ctx.store);
-	return err;
-}
 
 int ctl_init(struct ctl *c, int argc, char **argv)
 {
@@ -51,7 +35,7 @@ int ctl_init(struct ctl *c, int argc, char **argv)
 	status = ctl_open(c, true);
 	if (status != EXIT_OK)
 		return status;
-	err = set_site(c, o[0].value, o[1].value, &why);
+	err = site_configure(&c->ctx, CTL_ACTOR, o[0].value, o[1].value, &why);
 	if (err != AG_OK)
 		return ctl_fail(c, err, &why);
 	if (c->json)
@@ -342,7 +326,7 @@ int ctl_demo_seed(struct ctl *c, int argc, char **argv)
 		return status;
 	/* A fresh file becomes a demo device in Rome, as if `init --site Roma` had run. */
 	if (!store_setting_get(c->ctx.store, "site", site, sizeof site))
-		err = set_site(c, "Roma", NULL, &why);
+		err = site_configure(&c->ctx, CTL_ACTOR, "Roma", NULL, &why);
 	if (err == AG_OK)
 		err = demo_seed(&c->ctx, CTL_ACTOR, &rep, &why);
 	if (err != AG_OK)

@@ -3,6 +3,7 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,13 @@ agenda_err store_error(store *s, int rc, agenda_detail *why)
 {
 	const char *text = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
+	/*
+	 * SQLite reports some out-of-space writes as I/O errors (a -shm or WAL file that cannot
+	 * grow is SQLITE_IOERR_SHMSIZE / _WRITE): the OS's errno tells the truth.
+	 */
+	if (s && s->db && (rc & 0xff) == SQLITE_IOERR &&
+	    (sqlite3_system_errno(s->db) == ENOSPC || sqlite3_system_errno(s->db) == EDQUOT))
+		rc = SQLITE_FULL;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
