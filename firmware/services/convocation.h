@@ -26,11 +26,11 @@ struct convocation {
 
 /* Fills *out for printing now on paper of `columns` characters (48, 42 or 32). */
 agenda_err convocation_load(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
-			    int columns, struct convocation *out, agenda_detail *why);
+                            int columns, struct convocation *out, agenda_detail *why);
 
 /* Loads and lays out in one call. */
 agenda_err convocation_slip(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
-			    int columns, slip *out, agenda_detail *why);
+                            int columns, slip *out, agenda_detail *why);
 
 enum print_outcome { PRINT_OUTCOME_DONE = 0, PRINT_OUTCOME_FAILED };
 
@@ -40,11 +40,11 @@ enum print_outcome { PRINT_OUTCOME_DONE = 0, PRINT_OUTCOME_FAILED };
  * Journal and audit record both.
  */
 agenda_err convocation_record(agenda_ctx *ctx, const struct session *who,
-			      const char *appointment_id, enum print_outcome outcome,
-			      const char *reason, agenda_detail *why);
+                              const char *appointment_id, enum print_outcome outcome,
+                              const char *reason, agenda_detail *why);
 
 /* Confirmed appointments waiting for a slip (last print failed), oldest first. */
 agenda_err convocation_reprint_queue(agenda_ctx *ctx, const struct session *who,
-				     booking_visit_fn visit, void *arg, agenda_detail *why);
+                                     booking_visit_fn visit, void *arg, agenda_detail *why);
 
 #endif
