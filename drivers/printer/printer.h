@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "core/messages.h"
@@ -89,6 +90,26 @@ agenda_err printer_status(printer *p, unsigned *flags, agenda_detail *detail);
 
 /* Safe on NULL. */
 void printer_close(printer *p);
+
+/* A USB device the usb backend would print to. */
+struct printer_found {
+	uint16_t vendor, product;
+	uint8_t bus, address;
+	int interface;
+	unsigned char ep_out, ep_in;
+	const printer_profile *profile; /* NULL: not a known model (printer class or vendor) */
+	char uri[32];                   /* "usb:04b8:0e28" */
+};
+typedef void (*printer_found_fn)(void *arg, const struct printer_found *f);
+
+/*
+ * The profile to encode for when none is configured: the profile of the USB printer a "usb" or
+ * "usb:VVVV:PPPP" URI would open (when it is a known model), else the first profile.
+ */
+const printer_profile *printer_guess_profile(const char *uri);
+
+/* Calls found for every USB printer present (profile ids or interface class 7). */
+agenda_err printer_usb_list(printer_found_fn found, void *arg, printer_fault *fault);
 
 /* Status bits from DLE EOT 1, 2 and 4 replies (-1 for a reply that did not come). */
 unsigned printer_status_decode(int printer_byte, int offline_byte, int paper_byte);

@@ -125,6 +125,78 @@ static void consider(libusb_device *dev, int want_vid, int want_pid, usb_match *
 	libusb_free_config_descriptor(config);
 }
 
+agenda_err printer_usb_list(printer_found_fn found, void *arg, printer_fault *fault)
+{
+	libusb_context *ctx = NULL;
+	libusb_device **list = NULL;
+	ssize_t n;
+	int r;
+
+	if ((r = libusb_init(&ctx)) != 0) {
+		if (fault)
+			*fault = fault_of(r);
+		return AG_ERR_IO;
+	}
+	n = libusb_get_device_list(ctx, &list);
+	for (ssize_t i = 0; i < n; i++) {
+		struct libusb_device_descriptor desc;
+		struct printer_found f = {0};
+		usb_match best = {0};
+
+		consider(list[i], -1, -1, &best);
+		if (!best.device || libusb_get_device_descriptor(list[i], &desc) != 0)
+			continue;
+		f.vendor = desc.idVendor;
+		f.product = desc.idProduct;
+		f.bus = libusb_get_bus_number(list[i]);
+		f.address = libusb_get_device_address(list[i]);
+		f.interface = best.interface;
+		f.ep_out = best.ep_out;
+		f.ep_in = best.ep_in;
+		f.profile = printer_profile_by_usb(desc.idVendor, desc.idProduct);
+		snprintf(f.uri, sizeof f.uri, "usb:%04x:%04x", desc.idVendor, desc.idProduct);
+		found(arg, &f);
+	}
+	if (n > 0)
+		libusb_free_device_list(list, 1);
+	libusb_exit(ctx);
+	if (n < 0) {
+		if (fault)
+			*fault = fault_of((int)n);
+		return AG_ERR_IO;
+	}
+	return AG_OK;
+}
+
+struct guess {
+	unsigned vendor, product;
+	bool any;
+	const printer_profile *profile;
+};
+
+static void guess_one(void *arg, const struct printer_found *f)
+{
+	struct guess *g = arg;
+
+	if (!g->profile && f->profile &&
+	    (g->any || (f->vendor == g->vendor && f->product == g->product)))
+		g->profile = f->profile;
+}
+
+const printer_profile *printer_guess_profile(const char *uri)
+{
+	struct guess g = {.any = true};
+
+	if (uri && strncmp(uri, "usb", 3) == 0) {
+		if (sscanf(uri, "usb:%4x:%4x", &g.vendor, &g.product) == 2)
+			g.any = false;
+		printer_usb_list(guess_one, &g, NULL);
+		if (g.profile)
+			return g.profile;
+	}
+	return printer_profiles(NULL);
+}
+
 /* libusb's callback type fixes the signature */
 /* cppcheck-suppress constParameter */
 static int LIBUSB_CALL on_hotplug(libusb_context *ctx, libusb_device *dev,

@@ -36,7 +36,8 @@ enum ctl_exit {
 	EXIT_INVALID = 9,
 	EXIT_DISK_FULL = 10,
 	EXIT_CORRUPT = 11,
-	EXIT_PARTIAL = 12
+	EXIT_PARTIAL = 12,
+	EXIT_PRINTER = 13 /* the printer failed; any booking stays confirmed */
 };
 
 #define CTL_DEFAULT_DB "/var/lib/agenda/agenda.db"
@@ -146,6 +147,12 @@ int ctl_closure_add(struct ctl *c, int argc, char **argv);
 int ctl_closure_open(struct ctl *c, int argc, char **argv);
 int ctl_practice_import(struct ctl *c, int argc, char **argv);
 int ctl_demo_seed(struct ctl *c, int argc, char **argv);
+
+int ctl_printer_list(struct ctl *c, int argc, char **argv);
+int ctl_printer_status(struct ctl *c, int argc, char **argv);
+int ctl_printer_test(struct ctl *c, int argc, char **argv);
+int ctl_printer_print(struct ctl *c, int argc, char **argv);
+int ctl_printer_queue(struct ctl *c, int argc, char **argv);
 
 int ctl_operator_add(struct ctl *c, int argc, char **argv);
 int ctl_operator_list(struct ctl *c, int argc, char **argv);

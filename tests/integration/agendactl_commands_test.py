@@ -23,7 +23,8 @@ COMMANDS = ["init", "questura add", "questura list", "capacity set", "closure ad
             "closure open", "practice import", "operator add", "operator list",
             "operator unlock", "operator reset-password", "lookup", "book", "propose", "cancel",
             "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
-            "demo-seed", "help"]
+            "demo-seed", "help", "printer list", "printer status", "printer test",
+            "printer print", "printer reprint", "printer queue"]
 
 
 class Commands(h.AgendaTest):
