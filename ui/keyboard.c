@@ -1,0 +1,197 @@
+/*
+ * keyboard.c — layouts and editing of the on-screen keyboards (keyboard.h).
+ *
+ * Four rows of eleven columns; the wide keys take two columns. Every key is at least one touch
+ * unit high and (800 px / 11) wide, which stays above UI_TOUCH_MIN on the smallest panel.
+ */
+#include "keyboard.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define COLUMNS 11
+
+/* A row: characters, then specials given as "\x01name\x01label" would be too clever; list them. */
+struct key {
+	const char *id;    /* after "key:" */
+	const char *label; /* NULL: the id itself */
+	int span;          /* columns */
+};
+
+static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
+        {{"1", 0, 1},
+         {"2", 0, 1},
+         {"3", 0, 1},
+         {"4", 0, 1},
+         {"5", 0, 1},
+         {"6", 0, 1},
+         {"7", 0, 1},
+         {"8", 0, 1},
+         {"9", 0, 1},
+         {"0", 0, 1},
+         {"bksp", "\xe2\x8c\xab", 1}},
+        {{"q", 0, 1},
+         {"w", 0, 1},
+         {"e", 0, 1},
+         {"r", 0, 1},
+         {"t", 0, 1},
+         {"y", 0, 1},
+         {"u", 0, 1},
+         {"i", 0, 1},
+         {"o", 0, 1},
+         {"p", 0, 1},
+         {"-", 0, 1}},
+        {{"a", 0, 1},
+         {"s", 0, 1},
+         {"d", 0, 1},
+         {"f", 0, 1},
+         {"g", 0, 1},
+         {"h", 0, 1},
+         {"j", 0, 1},
+         {"k", 0, 1},
+         {"l", 0, 1},
+         {"enter", NULL, 2}},
+        {{"shift", "\xe2\x87\xa7", 1},
+         {"z", 0, 1},
+         {"x", 0, 1},
+         {"c", 0, 1},
+         {"v", 0, 1},
+         {"b", 0, 1},
+         {"n", 0, 1},
+         {"m", 0, 1},
+         {".", 0, 1},
+         {"_", 0, 1},
+         {"space", "\xe2\x90\xa3", 1}},
+};
+
+static const struct key NUMBER_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
+        {{"1", 0, 1},
+         {"2", 0, 1},
+         {"3", 0, 1},
+         {"4", 0, 1},
+         {"5", 0, 1},
+         {"6", 0, 1},
+         {"7", 0, 1},
+         {"8", 0, 1},
+         {"9", 0, 1},
+         {"0", 0, 1},
+         {"bksp", "\xe2\x8c\xab", 1}},
+        {{"Q", 0, 1},
+         {"W", 0, 1},
+         {"E", 0, 1},
+         {"R", 0, 1},
+         {"T", 0, 1},
+         {"Y", 0, 1},
+         {"U", 0, 1},
+         {"I", 0, 1},
+         {"O", 0, 1},
+         {"P", 0, 1},
+         {"/", 0, 1}},
+        {{"A", 0, 1},
+         {"S", 0, 1},
+         {"D", 0, 1},
+         {"F", 0, 1},
+         {"G", 0, 1},
+         {"H", 0, 1},
+         {"J", 0, 1},
+         {"K", 0, 1},
+         {"L", 0, 1},
+         {"enter", NULL, 2}},
+        {{"Z", 0, 1},
+         {"X", 0, 1},
+         {"C", 0, 1},
+         {"V", 0, 1},
+         {"B", 0, 1},
+         {"N", 0, 1},
+         {"M", 0, 1},
+         {"clear", "C", 1},
+         {"next", NULL, 3}},
+};
+
+int ui_keyboard_height(const struct ui_layout *l)
+{
+	return UI_KEYBOARD_ROWS * l->unit + (UI_KEYBOARD_ROWS - 1) * l->gap;
+}
+
+void ui_keyboard_draw(const struct ui_draw *d, SDL_Rect r, enum ui_keys keys, bool shift,
+                      const char *enter_label, const char *next_label)
+{
+	const struct key(*rows)[COLUMNS] = keys == UI_KEYS_NUMBER ? NUMBER_ROWS : TEXT_ROWS;
+	int gap = d->layout->gap, unit = d->layout->unit;
+	int key_w = (r.w - (COLUMNS - 1) * gap) / COLUMNS;
+
+	ui_fill(d, (SDL_Rect){r.x - gap, r.y - gap, r.w + 2 * gap, r.h + 2 * gap}, UI_LIGHT);
+	for (int row = 0; row < UI_KEYBOARD_ROWS; row++) {
+		int col = 0;
+
+		for (int k = 0; k < COLUMNS && col < COLUMNS && rows[row][k].id; k++) {
+			const struct key *key = &rows[row][k];
+			SDL_Rect kr = {r.x + col * (key_w + gap), r.y + row * (unit + gap),
+			               key->span * key_w + (key->span - 1) * gap, unit};
+			char id[UI_ID_MAX], label[8];
+			const char *text = key->label ? key->label : key->id;
+			enum ui_button_style style = UI_BUTTON_NORMAL;
+
+			if (strcmp(key->id, "enter") == 0) {
+				text = enter_label;
+				style = UI_BUTTON_PRIMARY;
+			} else if (strcmp(key->id, "next") == 0) {
+				text = next_label;
+			} else if (strcmp(key->id, "shift") == 0 && shift) {
+				style = UI_BUTTON_PRIMARY;
+			} else if (!key->label && shift && islower((unsigned char)key->id[0])) {
+				snprintf(label, sizeof label, "%c",
+				         toupper((unsigned char)key->id[0]));
+				text = label;
+			}
+			snprintf(id, sizeof id, "key:%s", key->id);
+			ui_button(d, id, text, kr, style);
+			col += key->span;
+		}
+	}
+}
+
+void ui_text_append(char *text, size_t size, const char *input)
+{
+	size_t n = strlen(text), add = strlen(input);
+
+	if (n + add >= size)
+		return; /* a partial UTF-8 sequence would be worse than nothing */
+	memcpy(text + n, input, add + 1);
+}
+
+void ui_text_backspace(char *text)
+{
+	size_t n = strlen(text);
+
+	while (n > 0) {
+		n--;
+		if (((unsigned char)text[n] & 0xc0) != 0x80)
+			break;
+	}
+	text[n] = '\0';
+}
+
+bool ui_keyboard_edit(const char *key, char *text, size_t size, bool shift)
+{
+	char c[2] = {0, 0};
+
+	if (strcmp(key, "bksp") == 0) {
+		ui_text_backspace(text);
+		return true;
+	}
+	if (strcmp(key, "clear") == 0) {
+		text[0] = '\0';
+		return true;
+	}
+	if (strcmp(key, "space") == 0) {
+		ui_text_append(text, size, " ");
+		return true;
+	}
+	if (strlen(key) != 1)
+		return false;
+	c[0] = shift ? (char)toupper((unsigned char)key[0]) : key[0];
+	ui_text_append(text, size, c);
+	return true;
+}

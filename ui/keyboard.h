@@ -1,0 +1,41 @@
+/*
+ * keyboard.h — the on-screen keyboards.
+ *
+ * Two layouts: UI_KEYS_TEXT for user names, passwords and reasons (lower case, a shift key for
+ * upper case, digits and . - _ /), and UI_KEYS_NUMBER for practice and visa numbers (upper-case
+ * letters, digits and "/" only: what those formats are made of). Keys are widgets with ids
+ * "key:<char>" and "key:shift", "key:space", "key:bksp", "key:clear", "key:enter", "key:next".
+ * The keyboard only draws and names keys; the screen decides what a key does.
+ */
+#ifndef AGENDA_UI_KEYBOARD_H
+#define AGENDA_UI_KEYBOARD_H
+
+#include <stdbool.h>
+
+#include "widget.h"
+
+enum ui_keys { UI_KEYS_TEXT = 0, UI_KEYS_NUMBER };
+
+/* Rows a keyboard takes (its height is rows * unit + gaps). */
+#define UI_KEYBOARD_ROWS 4
+
+int ui_keyboard_height(const struct ui_layout *l);
+
+/* Draws the keyboard in r; enter_label names what Enter does ("Accedi", "Cerca"). */
+void ui_keyboard_draw(const struct ui_draw *d, SDL_Rect r, enum ui_keys keys, bool shift,
+                      const char *enter_label, const char *next_label);
+
+/*
+ * Applies key id (without the "key:" prefix) to text of capacity size. Returns true when the
+ * key was a character, backspace, space or clear (text changed); shift, enter and next are left
+ * to the caller.
+ */
+bool ui_keyboard_edit(const char *key, char *text, size_t size, bool shift);
+
+/* Appends UTF-8 input (physical keyboard, scanner) to text, dropping what does not fit. */
+void ui_text_append(char *text, size_t size, const char *input);
+
+/* Removes the last UTF-8 character of text. */
+void ui_text_backspace(char *text);
+
+#endif

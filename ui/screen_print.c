@@ -1,0 +1,178 @@
+/*
+ * screen_print.c — Stampa: the confirmed appointment, the print job's progress and the
+ * printer's state; on a failure, what to do in words (printer_fault_detail: paper, cover,
+ * cable) and "Ristampa". The booking is already durable when this screen opens: nothing here
+ * can undo it (invariant I1). With the virtual printer the slip's PNG is shown as a preview.
+ *
+ * Flow: UI_REQ_PRINT (worker builds the slip with convocation_slip and queues it) -> the job
+ * is followed every frame with print_queue_job -> when it ends, UI_REQ_PRINT_DONE records the
+ * outcome (convocation_record), which also loads the preview.
+ */
+#include <string.h>
+
+#include "screens.h"
+
+void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing)
+{
+	struct ui_request req = {.kind = UI_REQ_PRINT, .session = app->session};
+
+	app->booked = *b;
+	app->booked_existing = existing;
+	app->job_known = false;
+	app->print_active = false;
+	app->print_requested = true;
+	if (app->preview) {
+		SDL_DestroyTexture(app->preview);
+		app->preview = NULL;
+	}
+	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", b->id);
+	ui_go(app, UI_SCREEN_PRINT);
+	ui_post(app, &req, false);
+}
+
+void ui_print_tick(struct ui_app *app)
+{
+	struct ui_request req = {.kind = UI_REQ_PRINT_DONE, .session = app->session};
+	print_job_info info;
+
+	if (!app->print_active || print_queue_job(app->printer, app->print_job, &info) != AG_OK)
+		return;
+	if (!app->job_known || info.state != app->job.state || info.sent != app->job.sent)
+		app->dirty = true;
+	app->job = info;
+	app->job_known = true;
+	if (info.state != PRINT_JOB_DONE && info.state != PRINT_JOB_FAILED)
+		return;
+	app->print_active = false;
+	req.outcome = info.state == PRINT_JOB_DONE ? PRINT_OUTCOME_DONE : PRINT_OUTCOME_FAILED;
+	snprintf(req.reason, sizeof req.reason, "%s",
+	         info.state == PRINT_JOB_DONE ? "" : printer_fault_name(info.fault));
+	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", app->booked.id);
+	SDL_Log("print job %llu: %s %s", (unsigned long long)info.id,
+	        print_job_state_name(info.state), printer_fault_name(info.fault));
+	ui_post(app, &req, false);
+}
+
+static const char *job_text(struct ui_app *app, char *buf, size_t size, SDL_Color *c)
+{
+	*c = UI_INK;
+	if (!app->job_known)
+		return ui_msg(app, MSG_UI_PRINT_PREPARING);
+	switch (app->job.state) {
+	case PRINT_JOB_QUEUED:
+		return ui_msg(app, MSG_UI_PRINT_QUEUED);
+	case PRINT_JOB_SENDING:
+		snprintf(buf, size, ui_msg(app, MSG_UI_PRINT_SENDING),
+		         app->job.bytes ? (int)(app->job.sent * 100 / app->job.bytes) : 0);
+		return buf;
+	case PRINT_JOB_DONE:
+		*c = UI_GREEN;
+		return ui_msg(app, MSG_UI_PRINT_DONE);
+	case PRINT_JOB_FAILED:
+	case PRINT_JOB_RETRIED:
+		*c = UI_RED;
+		return ui_msg(app, MSG_UI_PRINT_FAILED);
+	}
+	return "";
+}
+
+static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
+{
+	const struct ui_layout *l = d->layout;
+	const char *ids[] = {"logout", "lang"};
+	const char *labels[] = {ui_msg(app, MSG_UI_LOGOUT), ui_msg(app, MSG_UI_LANG_OTHER)};
+	char date[64], time[8], text[512], buf[64];
+	bool finished = app->job_known && !app->print_active &&
+	                (app->job.state == PRINT_JOB_DONE || app->job.state == PRINT_JOB_FAILED);
+	SDL_Rect buttons, left, r;
+	SDL_Color c;
+	int h;
+
+	ui_header(app, d, &area, ui_msg(app, MSG_UI_PRINT_TITLE), ids, labels, 2);
+	buttons = ui_rect_take_bottom(&area, l->unit, l->gap);
+	left = area;
+	if (app->preview && app->preview_h > 0) {
+		/* The slip at the height available, on the right. */
+		int w = app->preview_w * area.h / app->preview_h;
+
+		if (w > area.w / 2)
+			w = area.w / 2;
+		r = ui_rect_take_right(&left, w, l->gap);
+		r.h = app->preview_h * w / app->preview_w;
+		ui_outline(d, ui_rect_inset(r, -2), UI_INK, 2);
+		SDL_RenderCopy(d->renderer, app->preview, NULL, &r);
+	}
+	ui_format_when(app, app->booked.day, app->booked.minute, date, sizeof date, time,
+	               sizeof time);
+	snprintf(text, sizeof text,
+	         ui_msg(app, app->booked_existing ? MSG_UI_BOOKED_EXISTING : MSG_UI_BOOKED), date,
+	         time);
+	ui_text_measure(d->text, UI_FONT_TITLE, "Ag", NULL, &h);
+	ui_label(d, text, ui_rect_take_top(&left, 2 * h + h / 2, l->gap), UI_FONT_TITLE, UI_GREEN,
+	         UI_ALIGN_LEFT, true);
+	ui_label(d, app->booked.numero_pratica, ui_rect_take_top(&left, h, l->gap), UI_FONT_BODY,
+	         UI_INK, UI_ALIGN_LEFT, false);
+	ui_label(d, job_text(app, buf, sizeof buf, &c), ui_rect_take_top(&left, 2 * h, l->gap),
+	         UI_FONT_BODY, c, UI_ALIGN_LEFT, true);
+	if (app->note.shown) {
+		ui_note_draw(app, d, left);
+	} else if (app->job_known && app->job.state == PRINT_JOB_FAILED) {
+		agenda_detail what;
+
+		printer_fault_detail(app->job.fault, &what);
+		r = ui_rect_take_top(&left, 3 * h, 0);
+		ui_fill(d, r, UI_AMBER);
+		ui_label(d, ui_detail(app, &what), ui_rect_inset(r, l->gap), UI_FONT_BODY, UI_BLACK,
+		         UI_ALIGN_LEFT, true);
+	}
+	ui_button(d, "search", ui_msg(app, MSG_UI_NEW_SEARCH),
+	          ui_rect_column(buttons, 0, 3, l->gap), UI_BUTTON_NORMAL);
+	ui_button(d, "day", ui_msg(app, MSG_UI_DAY), ui_rect_column(buttons, 1, 3, l->gap),
+	          UI_BUTTON_NORMAL);
+	ui_button(d, "reprint", ui_msg(app, MSG_UI_REPRINT), ui_rect_column(buttons, 2, 3, l->gap),
+	          !finished                            ? UI_BUTTON_OFF
+	          : app->job.state == PRINT_JOB_FAILED ? UI_BUTTON_PRIMARY
+	                                               : UI_BUTTON_NORMAL);
+}
+
+static void tap(struct ui_app *app, const char *id)
+{
+	if (strcmp(id, "reprint") == 0 && !app->print_active && !app->print_requested) {
+		struct booking b = app->booked;
+
+		ui_print_booking(app, &b, app->booked_existing);
+	} else if (strcmp(id, "day") == 0) {
+		ui_go(app, UI_SCREEN_DAY);
+	}
+}
+
+void ui_print_result(struct ui_app *app, struct ui_result *r)
+{
+	if (r->kind == UI_REQ_PRINT) {
+		app->print_requested = false;
+		if (r->err != AG_OK) {
+			ui_note_detail(app, true, &r->why);
+			return;
+		}
+		app->print_job = r->print_job;
+		app->print_active = true;
+		ui_print_tick(app);
+		return;
+	}
+	/* UI_REQ_PRINT_DONE: the outcome is recorded; show the slip when there is one. */
+	if (r->err != AG_OK)
+		ui_note_detail(app, true, &r->why);
+	if (r->preview) {
+		SDL_Texture *t = SDL_CreateTextureFromSurface(app->renderer, r->preview);
+
+		if (t) {
+			if (app->preview)
+				SDL_DestroyTexture(app->preview);
+			app->preview = t;
+			app->preview_w = r->preview->w;
+			app->preview_h = r->preview->h;
+		}
+	}
+}
+
+const struct ui_screen_ops ui_print_screen = {"stampa", draw, tap, NULL};

@@ -1,0 +1,85 @@
+/*
+ * statusbar.c — the always visible bar at the top: operator, online/offline and last sync,
+ * what waits to be sent (journal entries, email), the printer's state, the clock.
+ *
+ * The counts come from device_status_read on the worker, asked every few seconds and after
+ * every change; the printer's state from the print queue's last poll (no I/O here). Until the
+ * sync client exists the device is always "Non in linea" and the last sync is "mai".
+ */
+#include "screens.h"
+
+static const char *printer_text(struct ui_app *app, SDL_Color *c)
+{
+	printer_fault fault = PRINTER_OK;
+	unsigned flags = print_queue_printer_status(app->printer, &fault);
+
+	*c = UI_WHITE;
+	if (app->print_active)
+		return ui_msg(app, MSG_UI_PRINTER_PRINTING);
+	if (fault != PRINTER_OK || printer_status_blocking(flags) != PRINTER_OK) {
+		*c = UI_AMBER;
+		return ui_msg(app, MSG_UI_PRINTER_PROBLEM);
+	}
+	if (flags & PRINTER_STATUS_PAPER_NEAR_END) {
+		*c = UI_AMBER;
+		return ui_msg(app, MSG_UI_PRINTER_LOW);
+	}
+	if (flags & PRINTER_STATUS_UNKNOWN)
+		return ui_msg(app, MSG_UI_PRINTER_UNKNOWN);
+	return ui_msg(app, MSG_UI_PRINTER_READY);
+}
+
+void ui_statusbar_draw(struct ui_app *app, const struct ui_draw *d)
+{
+	const struct ui_layout *l = d->layout;
+	SDL_Rect bar = l->status, cell[3], top, bottom;
+	char text[160], sync[64];
+	agenda_day day;
+	int minute, y, m, dd, line_h;
+	SDL_Color c;
+
+	ui_fill(d, bar, UI_BAR);
+	bar = (SDL_Rect){bar.x + l->margin, bar.y, bar.w - 2 * l->margin, bar.h};
+	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &line_h);
+	for (int i = 0; i < 3; i++) {
+		cell[i] = ui_rect_column(bar, i, 3, l->margin);
+		top = cell[i];
+		top.h = bar.h / 2;
+		bottom = top;
+		bottom.y += top.h;
+		if (i == 0) {
+			if (app->logged_in)
+				snprintf(text, sizeof text, ui_msg(app, MSG_UI_STATUS_OPERATOR),
+				         app->session.username);
+			else
+				snprintf(text, sizeof text, "%s",
+				         ui_msg(app, MSG_UI_STATUS_NOBODY));
+			ui_label(d, text, top, UI_FONT_SMALL, UI_WHITE, UI_ALIGN_LEFT, false);
+			clock_local(clock_now(&app->clock), &day, &minute);
+			date_to_ymd(day, &y, &m, &dd);
+			snprintf(text, sizeof text, "%02d/%02d/%04d  %02d:%02d", dd, m, y,
+			         minute / 60, minute % 60);
+			ui_label(d, text, bottom, UI_FONT_SMALL, UI_WHITE, UI_ALIGN_LEFT, false);
+		} else if (i == 1) {
+			if (app->status_known && app->status.last_sync > 0) {
+				clock_local(app->status.last_sync, &day, &minute);
+				date_to_ymd(day, &y, &m, &dd);
+				snprintf(sync, sizeof sync, "%02d/%02d %02d:%02d", dd, m,
+				         minute / 60, minute % 60);
+			} else {
+				snprintf(sync, sizeof sync, "%s", ui_msg(app, MSG_UI_STATUS_NEVER));
+			}
+			snprintf(text, sizeof text, ui_msg(app, MSG_UI_STATUS_SYNC), sync);
+			ui_label(d, text, top, UI_FONT_SMALL, UI_AMBER, UI_ALIGN_LEFT, false);
+			snprintf(text, sizeof text, ui_msg(app, MSG_UI_STATUS_PENDING),
+			         app->status.journal_pending, app->status.outbox_pending);
+			ui_label(d, text, bottom, UI_FONT_SMALL, UI_WHITE, UI_ALIGN_LEFT, false);
+		} else {
+			const char *p = printer_text(app, &c);
+
+			ui_label(d, p, top, UI_FONT_SMALL, c, UI_ALIGN_RIGHT, false);
+			ui_label(d, msg_get(MSG_UI_TITLE, app->lang), bottom, UI_FONT_SMALL,
+			         UI_WHITE, UI_ALIGN_RIGHT, false);
+		}
+	}
+}

@@ -1,0 +1,318 @@
+/*
+ * worker.c — the service thread (worker.h): a queue of requests under a mutex, one thread that
+ * runs them on its own agenda_ctx, results posted back as SDL user events.
+ *
+ * Each request maps to one or two public service calls; what the calls decide (eligibility,
+ * dates, locks) is not repeated here.
+ */
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <SDL.h>
+
+#include "services/context.h"
+#include "services/site.h"
+#include "preview.h"
+
+#define DEMO_SITE  "Roma"
+#define DEMO_ACTOR "agenda-kiosk"
+
+struct ui_worker {
+	struct ui_worker_config config;
+	char db_path[4096];
+	char preview_prefix[4096];
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct ui_request *head, *tail;
+	bool stopping;
+	agenda_ctx ctx;
+	bool open;
+	int64_t clock_storage;
+};
+
+uint32_t ui_worker_event_type(void)
+{
+	static uint32_t type = (uint32_t)-1;
+
+	if (type == (uint32_t)-1)
+		type = SDL_RegisterEvents(1);
+	return type;
+}
+
+void ui_result_free(struct ui_result *r)
+{
+	if (!r)
+		return;
+	free(r->day);
+	if (r->preview)
+		SDL_FreeSurface(r->preview);
+	explicit_bzero(&r->demo, sizeof r->demo);
+	free(r);
+}
+
+/* Opens the store; a --demo run on a missing file creates it, names the site, seeds it. */
+static void run_open(struct ui_worker *w, struct ui_result *res)
+{
+	struct stat st;
+	bool fresh = w->config.create_demo && stat(w->db_path, &st) != 0;
+	agenda_clock clock;
+
+	res->err = clock_from_env(&clock, &w->clock_storage);
+	if (res->err != AG_OK) {
+		agenda_detail_set(&res->why, MSG_CTL_BAD_NOW, CLOCK_ENV);
+		return;
+	}
+	res->err = agenda_ctx_open(&w->ctx, w->db_path, fresh, clock, &res->why);
+	if (res->err != AG_OK)
+		return;
+	w->open = true;
+	if (!fresh)
+		return;
+	/* The same first steps as `agendactl init --site Roma` and `agendactl demo-seed`. */
+	res->err = site_configure(&w->ctx, DEMO_ACTOR, DEMO_SITE, NULL, &res->why);
+	if (res->err == AG_OK)
+		res->err = demo_seed(&w->ctx, DEMO_ACTOR, &res->demo, &res->why);
+	res->demo_seeded = res->err == AG_OK;
+}
+
+static void run_lookup(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
+{
+	agenda_detail ignored;
+
+	res->err = practice_lookup(&w->ctx, &req->session, req->pratica, req->visto, &res->practice,
+	                           &res->why);
+	if (res->err != AG_OK)
+		return;
+	if (questura_get(&w->ctx, res->practice.questura, &res->questura, &ignored) != AG_OK)
+		snprintf(res->questura.name, sizeof res->questura.name, "%s",
+		         res->practice.questura);
+	res->bookable = practice_check_bookable(&res->practice, &res->not_bookable) == AG_OK;
+	/* booking_propose answers with the live appointment when there is one. */
+	if (res->bookable && booking_propose(&w->ctx, &req->session, res->practice.id, NULL,
+	                                     &res->booking, &ignored) == AG_OK)
+		res->has_booking = res->booking.existing;
+}
+
+struct day_list {
+	struct booking *items;
+	size_t count, cap;
+	bool failed;
+};
+
+static void collect(void *arg, const struct booking *b)
+{
+	struct day_list *l = arg;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct booking *grown = realloc(l->items, cap * sizeof *grown);
+
+		if (!grown) {
+			l->failed = true;
+			return;
+		}
+		l->items = grown;
+		l->cap = cap;
+	}
+	l->items[l->count++] = *b;
+}
+
+static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
+{
+	struct day_list l = {0};
+
+	res->today = agenda_today(&w->ctx, NULL);
+	res->err = booking_day_list(&w->ctx, &req->session, res->today, collect, &l, &res->why);
+	if (res->err == AG_OK && l.failed) {
+		res->err = AG_ERR_NOMEM;
+		agenda_detail_set(&res->why, MSG_NOMEM);
+	}
+	res->day = l.items;
+	res->day_count = l.count;
+}
+
+static void run_print(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
+{
+	slip *s = malloc(sizeof *s);
+
+	if (!s) {
+		res->err = AG_ERR_NOMEM;
+		agenda_detail_set(&res->why, MSG_NOMEM);
+		return;
+	}
+	res->err = convocation_slip(&w->ctx, &req->session, req->appointment_id,
+	                            w->config.slip_columns, s, &res->why);
+	if (res->err == AG_OK)
+		res->err = print_queue_submit_slip(w->config.printer, s, &res->print_job);
+	free(s);
+}
+
+static void run(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
+{
+	const struct session *who = &req->session;
+	struct booking_options opt = {.modello209 = req->modello209, .lead_open_days = -1};
+
+	if (req->kind != UI_REQ_OPEN && !w->open) {
+		res->err = AG_ERR_STORE;
+		return;
+	}
+	switch (req->kind) {
+	case UI_REQ_OPEN:
+		run_open(w, res);
+		break;
+	case UI_REQ_LOGIN:
+		res->err = session_login(&w->ctx, req->username, req->password, &res->session,
+		                         &res->why);
+		break;
+	case UI_REQ_LOOKUP:
+		run_lookup(w, req, res);
+		break;
+	case UI_REQ_PROPOSE:
+		res->err = booking_propose(&w->ctx, who, req->practice_id, &opt, &res->booking,
+		                           &res->why);
+		break;
+	case UI_REQ_CONFIRM:
+		res->err = booking_confirm(&w->ctx, who, req->practice_id, &opt, &res->booking,
+		                           &res->why);
+		break;
+	case UI_REQ_PRINT:
+		run_print(w, req, res);
+		break;
+	case UI_REQ_PRINT_DONE:
+		res->err = convocation_record(&w->ctx, who, req->appointment_id, req->outcome,
+		                              req->reason, &res->why);
+		if (req->outcome == PRINT_OUTCOME_DONE && w->preview_prefix[0])
+			res->preview = ui_preview_load(w->preview_prefix);
+		break;
+	case UI_REQ_DAY:
+		run_day(w, req, res);
+		break;
+	case UI_REQ_CANCEL:
+		res->err =
+		        booking_cancel(&w->ctx, who, req->appointment_id, req->reason, &res->why);
+		break;
+	case UI_REQ_MOVE:
+		res->err = booking_move(&w->ctx, who, req->appointment_id, req->reason, &opt,
+		                        &res->booking, &res->why);
+		break;
+	case UI_REQ_CLOSE_DAY:
+		res->err = booking_close_day(&w->ctx, who, agenda_today(&w->ctx, NULL), &res->close,
+		                             &res->why);
+		break;
+	case UI_REQ_STATUS:
+		res->err = device_status_read(&w->ctx, &res->status, &res->why);
+		break;
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct ui_worker *w = arg;
+
+	for (;;) {
+		struct ui_request *req;
+		struct ui_result *res;
+		SDL_Event e;
+
+		pthread_mutex_lock(&w->lock);
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (w->stopping) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		req = w->head;
+		w->head = req->next;
+		if (!w->head)
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+
+		res = calloc(1, sizeof *res);
+		if (res) {
+			res->kind = req->kind;
+			res->busy = req->busy;
+			run(w, req, res);
+			SDL_zero(e);
+			e.type = ui_worker_event_type();
+			e.user.data1 = res;
+			if (SDL_PushEvent(&e) != 1)
+				ui_result_free(res);
+		}
+		explicit_bzero(req, sizeof *req);
+		free(req);
+	}
+	if (w->open)
+		agenda_ctx_close(&w->ctx);
+	return NULL;
+}
+
+bool ui_worker_post(struct ui_worker *w, const struct ui_request *req)
+{
+	struct ui_request *copy = malloc(sizeof *copy);
+
+	if (!copy)
+		return false;
+	*copy = *req;
+	copy->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = copy;
+	else
+		w->head = copy;
+	w->tail = copy;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	return true;
+}
+
+struct ui_worker *ui_worker_start(const struct ui_worker_config *config)
+{
+	struct ui_worker *w = calloc(1, sizeof *w);
+	struct ui_request open = {.kind = UI_REQ_OPEN};
+
+	if (!w)
+		return NULL;
+	w->config = *config;
+	snprintf(w->db_path, sizeof w->db_path, "%s", config->db_path);
+	w->config.db_path = w->db_path;
+	snprintf(w->preview_prefix, sizeof w->preview_prefix, "%s",
+	         config->preview_prefix ? config->preview_prefix : "");
+	w->config.preview_prefix = w->preview_prefix;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	ui_worker_event_type();
+	if (!ui_worker_post(w, &open) || pthread_create(&w->thread, NULL, thread_main, w) != 0) {
+		pthread_cond_destroy(&w->wake);
+		pthread_mutex_destroy(&w->lock);
+		free(w->head);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void ui_worker_stop(struct ui_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	while (w->head) {
+		struct ui_request *next = w->head->next;
+
+		explicit_bzero(w->head, sizeof *w->head);
+		free(w->head);
+		w->head = next;
+	}
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}

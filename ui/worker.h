@@ -1,0 +1,107 @@
+/*
+ * worker.h — the service thread: every call that touches the store runs here, never on the UI
+ * thread.
+ *
+ * The worker owns its own agenda_ctx (threads own their SQLite connections). The UI posts a
+ * request (a copy: the UI may change its fields at once) and gets a struct ui_result back as an
+ * SDL user event (type ui_worker_event_type(), data1 = the result, freed by ui_result_free).
+ * Requests run one at a time, in order. Log-in with Argon2id (~50 ms), lookup, propose,
+ * confirm, lists and day close all take milliseconds to tens of milliseconds of disk: the screen
+ * shows a busy state meanwhile and keeps drawing.
+ */
+#ifndef AGENDA_UI_WORKER_H
+#define AGENDA_UI_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "printer/print_queue.h"
+#include "services/booking.h"
+#include "services/convocation.h"
+#include "services/demo.h"
+#include "services/status.h"
+
+enum ui_request_kind {
+	UI_REQ_OPEN = 0,   /* opens the store (the first request, posted by ui_worker_start) */
+	UI_REQ_LOGIN,      /* username, password -> session */
+	UI_REQ_LOOKUP,     /* pratica and/or visto -> practice, bookable, existing appointment */
+	UI_REQ_PROPOSE,    /* practice_id -> booking (not booked) */
+	UI_REQ_CONFIRM,    /* practice_id, modello209 -> booking */
+	UI_REQ_PRINT,      /* appointment_id -> slip queued on the print queue: print_job */
+	UI_REQ_PRINT_DONE, /* appointment_id, outcome, reason: records the print outcome */
+	UI_REQ_DAY,        /* today's appointments */
+	UI_REQ_CANCEL,     /* appointment_id, reason */
+	UI_REQ_MOVE,       /* appointment_id, reason -> booking */
+	UI_REQ_CLOSE_DAY,  /* today -> report */
+	UI_REQ_STATUS,     /* device status for the status bar and the technician */
+};
+
+#define UI_INPUT_MAX 200 /* = UI_FIELD_MAX: what the person typed */
+
+struct ui_request {
+	enum ui_request_kind kind;
+	struct session session;
+	char username[USERNAME_MAX];
+	char password[PASSWORD_MAX];
+	char pratica[UI_INPUT_MAX];
+	char visto[UI_INPUT_MAX];
+	int64_t practice_id;
+	char appointment_id[APPOINTMENT_ID_MAX];
+	char reason[REASON_MAX];
+	bool modello209;
+	enum print_outcome outcome;
+	bool busy; /* the person waits for it (copied to the result) */
+	struct ui_request *next;
+};
+
+struct ui_result {
+	enum ui_request_kind kind;
+	bool busy;
+	agenda_err err;
+	agenda_detail why;
+	struct session session;
+	struct practice practice;
+	struct questura questura; /* lookup: the competent Questura (name, address) */
+	bool bookable;            /* lookup: practice_check_bookable said yes */
+	agenda_detail not_bookable;
+	bool has_booking; /* lookup: the practice has a live appointment (booking) */
+	struct booking booking;
+	uint64_t print_job;
+	struct booking *day; /* UI_REQ_DAY: malloc'd, day_count entries */
+	size_t day_count;
+	agenda_day today;
+	struct day_close_report close;
+	struct device_status status;
+	SDL_Surface *preview; /* UI_REQ_PRINT_DONE on a virtual printer: the slip's PNG */
+	bool demo_seeded;     /* UI_REQ_OPEN with a demo: the accounts below are filled */
+	struct demo_report demo;
+};
+
+struct ui_worker_config {
+	const char *db_path;
+	bool create_demo; /* create and seed the database when the file is new */
+	print_queue *printer;
+	int slip_columns;
+	const char *preview_prefix; /* virtual printer's "<dir>/<prefix>", or NULL */
+};
+
+struct ui_worker;
+
+/* Registers the user event type (once) and returns it. */
+uint32_t ui_worker_event_type(void);
+
+/* Starts the thread; it opens the store first and posts a UI_REQ_OPEN result. */
+struct ui_worker *ui_worker_start(const struct ui_worker_config *config);
+
+/* Queues a copy of req; false when out of memory. */
+bool ui_worker_post(struct ui_worker *w, const struct ui_request *req);
+
+/* Finishes the request running, drops the queued ones, joins the thread, closes the store. */
+void ui_worker_stop(struct ui_worker *w);
+
+void ui_result_free(struct ui_result *r);
+
+#endif
