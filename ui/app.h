@@ -123,6 +123,7 @@ struct ui_app {
 	int day_selected; /* -1: none */
 	int day_first;    /* first row shown */
 	int day_reason;   /* 0 list, 1 typing a cancel reason, 2 typing a move reason */
+	char day_select_id[APPOINTMENT_ID_MAX]; /* select this row when the list comes */
 
 	/* status bar and Tecnico */
 	struct device_status status;

@@ -198,6 +198,11 @@ void ui_day_result(struct ui_app *app, struct ui_result *r)
 		r->day = NULL;
 		if ((size_t)app->day_selected >= app->day_count)
 			app->day_selected = -1;
+		/* After a move the new appointment is the one selected. */
+		for (size_t i = 0; app->day_select_id[0] && i < app->day_count; i++)
+			if (strcmp(app->day[i].id, app->day_select_id) == 0)
+				app->day_selected = (int)i;
+		app->day_select_id[0] = '\0';
 		if ((size_t)app->day_first >= app->day_count)
 			app->day_first = 0;
 		return;
@@ -210,6 +215,7 @@ void ui_day_result(struct ui_app *app, struct ui_result *r)
 	if (r->kind == UI_REQ_CANCEL) {
 		ui_note_msg(app, false, MSG_UI_CANCELLED);
 	} else if (r->kind == UI_REQ_MOVE) {
+		snprintf(app->day_select_id, sizeof app->day_select_id, "%s", r->booking.id);
 		ui_format_when(app, r->booking.day, r->booking.minute, date, sizeof date, time,
 		               sizeof time);
 		ui_note_msg(app, false, MSG_UI_MOVED, date, time);

@@ -120,10 +120,11 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		agenda_detail what;
 
 		printer_fault_detail(app->job.fault, &what);
+		/* What to do, framed in red: black on white reads best (people and OCR alike). */
 		r = ui_rect_take_top(&left, 3 * h, 0);
-		ui_fill(d, r, UI_AMBER);
-		ui_label(d, ui_detail(app, &what), ui_rect_inset(r, l->gap), UI_FONT_BODY, UI_BLACK,
-		         UI_ALIGN_LEFT, true);
+		ui_outline(d, r, UI_RED, 4);
+		ui_label(d, ui_detail(app, &what), ui_rect_inset(r, 2 * l->gap), UI_FONT_TITLE,
+		         UI_BLACK, UI_ALIGN_LEFT, true);
 	}
 	ui_button(d, "search", ui_msg(app, MSG_UI_NEW_SEARCH),
 	          ui_rect_column(buttons, 0, 3, l->gap), UI_BUTTON_NORMAL);
