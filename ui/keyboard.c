@@ -105,7 +105,7 @@ static const struct key NUMBER_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
          {"B", 0, 1},
          {"N", 0, 1},
          {"M", 0, 1},
-         {"clear", "C", 1},
+         {"clear", "\xe2\x9c\x95", 1},
          {"next", NULL, 3}},
 };
 
