@@ -59,9 +59,9 @@ static void submit(struct ui_app *app)
 	if (!app->store_ready || !app->fields[UI_FIELD_USER][0])
 		return;
 	snprintf(req.username, sizeof req.username, "%.*s", (int)sizeof req.username - 1,
-		 app->fields[UI_FIELD_USER]);
+	         app->fields[UI_FIELD_USER]);
 	snprintf(req.password, sizeof req.password, "%.*s", (int)sizeof req.password - 1,
-		 app->fields[UI_FIELD_PASSWORD]);
+	         app->fields[UI_FIELD_PASSWORD]);
 	explicit_bzero(app->fields[UI_FIELD_PASSWORD], UI_FIELD_MAX);
 	ui_post(app, &req, true);
 	explicit_bzero(&req, sizeof req);

@@ -16,7 +16,6 @@
 static enum ui_field_state check(const char *text, bool visto, char *canonical, agenda_detail *why)
 {
 	enum number_part part;
-	char pratica[PRATICA_MAX], visa[VISTO_MAX];
 	agenda_err err;
 
 	canonical[0] = '\0';
@@ -24,10 +23,14 @@ static enum ui_field_state check(const char *text, bool visto, char *canonical, 
 	if (!text[0])
 		return UI_FIELD_PLAIN;
 	if (visto) {
+		char visa[VISTO_MAX];
+
 		err = numero_visto_normalise(text, visa, &part, why);
 		if (err == AG_OK)
 			snprintf(canonical, UI_INPUT_MAX, "%s", visa);
 	} else {
+		char pratica[PRATICA_MAX];
+
 		err = numero_pratica_normalise(text, pratica, &part, why);
 		if (err == AG_OK)
 			snprintf(canonical, UI_INPUT_MAX, "%s", pratica);

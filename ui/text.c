@@ -30,7 +30,7 @@ static uint32_t colour_key(SDL_Color c)
 static uint32_t hash_of(int font, uint32_t colour, int wrap, const char *s)
 {
 	uint32_t h = 2166136261u;
-	uint32_t parts[3] = {(uint32_t)font, colour, (uint32_t)wrap};
+	const uint32_t parts[3] = {(uint32_t)font, colour, (uint32_t)wrap};
 
 	for (size_t i = 0; i < 3; i++) {
 		h ^= parts[i];
