@@ -42,8 +42,10 @@ static enum appointment_state state_parse(const char *text)
 	" FROM appointment a JOIN slot s ON s.id = a.slot_id"                                      \
 	" JOIN practice p ON p.id = a.practice_id JOIN operator o ON o.id = a.operator_id "
 
-static void read_booking(sqlite3_stmt *st, struct booking *b)
+static void read_booking(sqlite3_stmt *st, void *out)
 {
+	struct booking *b = out;
+
 	memset(b, 0, sizeof *b);
 	snprintf(b->id, sizeof b->id, "%s", (const char *)sqlite3_column_text(st, 0));
 	b->practice_id = sqlite3_column_int64(st, 1);
@@ -66,25 +68,11 @@ static void read_booking(sqlite3_stmt *st, struct booking *b)
 static agenda_err load_booking(agenda_ctx *ctx, const char *sql, const char *text, int64_t id,
                                struct booking *out, agenda_detail *why)
 {
-	sqlite3_stmt *st = store_stmt(ctx->store, sql, why);
-	int rc;
+	agenda_err err = store_query_one(ctx->store, sql, text, id, read_booking, out, why);
 
-	if (!st)
-		return AG_ERR_STORE;
-	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_booking(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return AG_OK;
-	if (rc != SQLITE_DONE)
-		return store_error(ctx->store, rc, why);
-	agenda_detail_set(why, MSG_BOOKING_NOT_FOUND, text ? text : "?");
-	return AG_ERR_NOT_FOUND;
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_BOOKING_NOT_FOUND, text ? text : "?");
+	return err;
 }
 
 static const char BY_ID[] = BOOKING_SELECT "WHERE a.id = ?";

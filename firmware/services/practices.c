@@ -47,26 +47,21 @@ const char *practice_kind_name(enum practice_kind kind)
 	}
 }
 
-static void copy_column(sqlite3_stmt *st, int i, char *out, size_t size)
+static void read_practice(sqlite3_stmt *st, void *out)
 {
-	const char *t = (const char *)sqlite3_column_text(st, i);
+	struct practice *p = out;
 
-	snprintf(out, size, "%s", t ? t : "");
-}
-
-static void read_practice(sqlite3_stmt *st, struct practice *p)
-{
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
-	copy_column(st, 1, p->numero_pratica, sizeof p->numero_pratica);
-	copy_column(st, 2, p->numero_visto, sizeof p->numero_visto);
-	copy_column(st, 3, p->cognome, sizeof p->cognome);
-	copy_column(st, 4, p->nome, sizeof p->nome);
+	store_column_text(st, 1, p->numero_pratica, sizeof p->numero_pratica);
+	store_column_text(st, 2, p->numero_visto, sizeof p->numero_visto);
+	store_column_text(st, 3, p->cognome, sizeof p->cognome);
+	store_column_text(st, 4, p->nome, sizeof p->nome);
 	p->data_nascita = (agenda_day)sqlite3_column_int(st, 5);
-	copy_column(st, 6, p->nazionalita, sizeof p->nazionalita);
-	copy_column(st, 7, p->tipo, sizeof p->tipo);
-	copy_column(st, 8, p->questura, sizeof p->questura);
-	copy_column(st, 9, p->status, sizeof p->status);
+	store_column_text(st, 6, p->nazionalita, sizeof p->nazionalita);
+	store_column_text(st, 7, p->tipo, sizeof p->tipo);
+	store_column_text(st, 8, p->questura, sizeof p->questura);
+	store_column_text(st, 9, p->status, sizeof p->status);
 	p->demo = sqlite3_column_int(st, 10) != 0;
 }
 
@@ -74,22 +69,7 @@ static void read_practice(sqlite3_stmt *st, struct practice *p)
 static agenda_err find_one(agenda_ctx *ctx, const char *sql, const char *text, int64_t id,
                            struct practice *out, agenda_detail *why)
 {
-	sqlite3_stmt *st = store_stmt(ctx->store, sql, why);
-	int rc;
-
-	if (!st)
-		return AG_ERR_STORE;
-	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_practice(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return AG_OK;
-	return rc == SQLITE_DONE ? AG_ERR_NOT_FOUND : store_error(ctx->store, rc, why);
+	return store_query_one(ctx->store, sql, text, id, read_practice, out, why);
 }
 
 /* Static SQL texts (the statement cache is keyed by their address). */

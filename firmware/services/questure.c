@@ -11,21 +11,16 @@
 #include "core/numbers.h"
 #include "services/audit.h"
 
-static void copy_column(sqlite3_stmt *st, int i, char *out, size_t size)
+static void read_questura(sqlite3_stmt *st, void *out)
 {
-	const char *t = (const char *)sqlite3_column_text(st, i);
+	struct questura *q = out;
 
-	snprintf(out, size, "%s", t ? t : "");
-}
-
-static void read_questura(sqlite3_stmt *st, struct questura *q)
-{
 	memset(q, 0, sizeof *q);
-	copy_column(st, 0, q->code, sizeof q->code);
-	copy_column(st, 1, q->name, sizeof q->name);
-	copy_column(st, 2, q->city, sizeof q->city);
-	copy_column(st, 3, q->address, sizeof q->address);
-	copy_column(st, 4, q->email, sizeof q->email);
+	store_column_text(st, 0, q->code, sizeof q->code);
+	store_column_text(st, 1, q->name, sizeof q->name);
+	store_column_text(st, 2, q->city, sizeof q->city);
+	store_column_text(st, 3, q->address, sizeof q->address);
+	store_column_text(st, 4, q->email, sizeof q->email);
 	q->patron_month = sqlite3_column_int(st, 5);
 	q->patron_day = sqlite3_column_int(st, 6);
 }
@@ -80,22 +75,11 @@ agenda_err questura_get(agenda_ctx *ctx, const char *code, struct questura *out,
 {
 	static const char SQL[] = "SELECT code, name, city, address, email, patron_month,"
 	                          " patron_day FROM questura WHERE code = ?";
-	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
-	int rc;
+	agenda_err err = store_query_one(ctx->store, SQL, code, 0, read_questura, out, why);
 
-	if (!st)
-		return AG_ERR_STORE;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_questura(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return AG_OK;
-	if (rc != SQLITE_DONE)
-		return store_error(ctx->store, rc, why);
-	agenda_detail_set(why, MSG_QUESTURA_NOT_FOUND, code);
-	return AG_ERR_NOT_FOUND;
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_QUESTURA_NOT_FOUND, code);
+	return err;
 }
 
 agenda_err questura_list(agenda_ctx *ctx, questura_visit_fn visit, void *arg, agenda_detail *why)

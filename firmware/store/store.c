@@ -309,6 +309,34 @@ void store_rollback(store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+void store_column_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	snprintf(out, size, "%s", t ? t : "");
+}
+
+agenda_err store_query_one(store *s, const char *sql, const char *key, int64_t id,
+                           store_row_fn read, void *out, agenda_detail *why)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, why);
+	int rc;
+
+	if (!st)
+		return AG_ERR_STORE;
+	if (key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return AG_OK;
+	return rc == SQLITE_DONE ? AG_ERR_NOT_FOUND : store_error(s, rc, why);
+}
+
 bool store_setting_get(store *s, const char *key, char *out, size_t size)
 {
 	static const char SQL[] = "SELECT value FROM setting WHERE key = ?";

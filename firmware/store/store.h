@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/error.h"
 
@@ -46,6 +47,18 @@ agenda_err store_error(store *s, int sqlite_rc, agenda_detail *why);
 
 /* Runs a statement to completion (no rows expected); maps errors. */
 agenda_err store_step_done(store *s, sqlite3_stmt *st, agenda_detail *why);
+
+/* Copies a text column into out ("" for NULL), truncating only to size - 1 bytes. */
+void store_column_text(sqlite3_stmt *st, int col, char *out, size_t size);
+
+/*
+ * Runs a cached single-row query whose one parameter is key (text), or id when key is NULL,
+ * and hands the row to read(st, out). AG_ERR_NOT_FOUND when there is no row (why untouched),
+ * a mapped store error otherwise.
+ */
+typedef void (*store_row_fn)(sqlite3_stmt *st, void *out);
+agenda_err store_query_one(store *s, const char *sql, const char *key, int64_t id,
+                           store_row_fn read, void *out, agenda_detail *why);
 
 /* Settings (key/value) of the device: site, device id, texts. get returns false if unset. */
 bool store_setting_get(store *s, const char *key, char *out, size_t size);
