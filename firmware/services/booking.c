@@ -87,6 +87,14 @@ agenda_err booking_get(agenda_ctx *ctx, const struct session *who, const char *a
 	return err ? err : load_booking(ctx, BY_ID, appointment_id, 0, out, why);
 }
 
+agenda_err booking_live_for_practice(agenda_ctx *ctx, const struct session *who,
+                                     int64_t practice_id, struct booking *out, agenda_detail *why)
+{
+	agenda_err err = session_require_personal_data(who, why);
+
+	return err ? err : load_booking(ctx, LIVE_BY_PRACTICE, NULL, practice_id, out, why);
+}
+
 /* ---- slot search over the store ----------------------------------------------------- */
 
 struct store_slots {
@@ -532,7 +540,7 @@ agenda_err booking_day_list(agenda_ctx *ctx, const struct session *who, agenda_d
                             booking_visit_fn visit, void *arg, agenda_detail *why)
 {
 	static const char SQL[] = BOOKING_SELECT
-	        "WHERE a.created_at >= ? AND a.created_at < ? ORDER BY a.created_at, a.id";
+	        "WHERE a.created_at >= ? AND a.created_at < ? ORDER BY a.created_at, a.rowid";
 	struct booking b;
 	sqlite3_stmt *st;
 	agenda_err err = session_require_personal_data(who, why);

@@ -75,6 +75,13 @@ agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *
                         const char *reason, const struct booking_options *opt, struct booking *out,
                         agenda_detail *why);
 
+/*
+ * The practice's live (confirmed) appointment, whatever its kind or status is now;
+ * AG_ERR_NOT_FOUND when it has none.
+ */
+agenda_err booking_live_for_practice(agenda_ctx *ctx, const struct session *who,
+                                     int64_t practice_id, struct booking *out, agenda_detail *why);
+
 /* An appointment by id (any state). */
 agenda_err booking_get(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
                        struct booking *out, agenda_detail *why);

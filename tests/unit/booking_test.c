@@ -55,6 +55,11 @@ static void booking_again_returns_existing(void **state)
 	                 AG_OK);
 	assert_true(b.existing);
 	assert_string_equal(a.id, b.id);
+	assert_int_equal(booking_live_for_practice(&f->ctx, &f->op, f->practice_lavoro, &b, NULL),
+	                 AG_OK);
+	assert_string_equal(a.id, b.id);
+	assert_int_equal(booking_live_for_practice(&f->ctx, &f->op, f->practice_famiglia, &b, NULL),
+	                 AG_ERR_NOT_FOUND);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 1);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 1);
 }
