@@ -92,10 +92,11 @@ static void run_lookup(struct ui_worker *w, const struct ui_request *req, struct
 		snprintf(res->questura.name, sizeof res->questura.name, "%s",
 		         res->practice.questura);
 	res->bookable = practice_check_bookable(&res->practice, &res->not_bookable) == AG_OK;
-	/* booking_propose answers with the live appointment when there is one. */
-	if (res->bookable && booking_propose(&w->ctx, &req->session, res->practice.id, NULL,
-	                                     &res->booking, &ignored) == AG_OK)
-		res->has_booking = res->booking.existing;
+	/* Shown whether or not the practice may still be booked. */
+	res->has_booking = booking_live_for_practice(&w->ctx, &req->session, res->practice.id,
+	                                             &res->booking, &ignored) == AG_OK;
+	if (res->has_booking)
+		res->booking.existing = true;
 }
 
 struct day_list {
