@@ -115,7 +115,7 @@ static int run(const char *db, const char *password, const char *ledger, long at
 
 int main(int argc, char **argv)
 {
-	char dir[] = "/tmp/crash-power-XXXXXX", db[64], ledger[64], cmd[96], msg[512];
+	char dir[] = "/tmp/crash-power-XXXXXX", db[64], ledger[64], msg[512];
 	char password[PASSWORD_MAX];
 	long cuts = 40, steps = 20, budget = 0;
 	uint64_t seed = 1, draw;
@@ -187,6 +187,8 @@ int main(int argc, char **argv)
 		failed = !lost_confirmed;
 	}
 	if (!failed || lying_disk) {
+		char cmd[96];
+
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
 			return 1;

@@ -237,9 +237,10 @@ static int cv_read(sqlite3_file *p, void *buf, int amt, sqlite3_int64 off)
 static int cv_write(sqlite3_file *p, const void *buf, int amt, sqlite3_int64 off)
 {
 	struct cv_file *f = (struct cv_file *)p;
-	int rc;
 
 	if (f->path >= 0) {
+		int rc;
+
 		step();
 		if ((rc = record(f, 0, off, buf, amt)) != SQLITE_OK)
 			return rc;
@@ -250,10 +251,13 @@ static int cv_write(sqlite3_file *p, const void *buf, int amt, sqlite3_int64 off
 static int cv_truncate(sqlite3_file *p, sqlite3_int64 size)
 {
 	struct cv_file *f = (struct cv_file *)p;
-	int rc;
 
-	if (f->path >= 0 && (rc = record(f, 1, size, NULL, 0)) != SQLITE_OK)
-		return rc;
+	if (f->path >= 0) {
+		int rc = record(f, 1, size, NULL, 0);
+
+		if (rc != SQLITE_OK)
+			return rc;
+	}
 	return f->real->pMethods->xTruncate(f->real, size);
 }
 

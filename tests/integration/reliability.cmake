@@ -24,3 +24,39 @@ add_test(NAME integration.crash_power_lying_disk
   COMMAND crash_power_test --cuts 40 --seed 1 --lying-disk)
 set_tests_properties(integration.crash_power_lying_disk PROPERTIES ENVIRONMENT "TZ=Europe/Rome"
   TIMEOUT 300 LABELS reliability)
+
+# Printer faults during the booking flow, on an emulated USB printer (umockdev).
+if(UMOCKDEV_FOUND AND UMOCKDEV_WRAPPER AND TARGET agenda_printer)
+  add_executable(crash_printer_test crash_printer_test.c crash_usb_fake.c)
+  target_link_libraries(crash_printer_test PRIVATE crash_support agenda_printer
+    PkgConfig::UMOCKDEV)
+  add_test(NAME integration.crash_printer
+    COMMAND ${UMOCKDEV_WRAPPER} $<TARGET_FILE:crash_printer_test>)
+  set_tests_properties(integration.crash_printer PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120
+    ENVIRONMENT "TZ=Europe/Rome;ASAN_OPTIONS=verify_asan_link_order=0" LABELS reliability)
+endif()
+
+# Hostile input in every field an operator types or a CSV holds; secrets and personal data in
+# logs, temporary files and output after an end-to-end run.
+foreach(name crash_hostile_input crash_secrets)
+  add_test(NAME integration.${name}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/${name}_test.py $<TARGET_FILE:agendactl>)
+  set_tests_properties(integration.${name} PROPERTIES ENVIRONMENT "TZ=Europe/Rome"
+    TIMEOUT 300 LABELS reliability)
+endforeach()
+
+# valgrind memcheck over a representative subset of the unit tests (not in the sanitizer build:
+# ASan and valgrind do not mix). Any error or definite leak fails the test.
+find_program(VALGRIND valgrind)
+if(VALGRIND AND NOT AGENDA_SANITIZE)
+  foreach(name numbers_test calendar_test slip_test escpos_test cp858_test audit_test
+      booking_test convocation_test)
+    if(TARGET ${name})
+      add_test(NAME valgrind.${name}
+        COMMAND ${VALGRIND} -q --error-exitcode=99 --leak-check=full
+          --errors-for-leak-kinds=definite $<TARGET_FILE:${name}>)
+      set_tests_properties(valgrind.${name} PROPERTIES ENVIRONMENT "TZ=Europe/Rome"
+        TIMEOUT 300 LABELS valgrind)
+    endif()
+  endforeach()
+endif()

@@ -1,0 +1,216 @@
+/*
+ * crash_printer_test.c — printer faults during the booking flow, on an emulated USB printer
+ * (crash_usb_fake.h, umockdev): the flow the kiosk runs at the counter.
+ *
+ * For each fault — none, paper out, cover open, a transfer that never completes, unplugged in
+ * the middle of the slip (58 mm profile, 1 KiB transfers) — it books (booking_confirm), builds the
+ * slip (convocation_slip), prints it through the print queue (print_queue_submit_slip) and records
+ * the outcome (convocation_record). Then it checks: the booking is there and confirmed, booking the
+ * same practice again returns it instead of a second one, the reprint queue
+ * (convocation_reprint_queue) holds the slip exactly when printing failed, and still does after a
+ * restart; then the printer is fixed, the slip is reprinted, the queue empties, and every
+ * crash_check.h invariant holds. Run under umockdev-wrapper (CTest does).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crash_check.h"
+#include "crash_usb_fake.h"
+#include "crash_workload.h"
+#include "printer/print_queue.h"
+#include "services/convocation.h"
+
+enum fault { FAULT_NONE, FAULT_PAPER_OUT, FAULT_COVER_OPEN, FAULT_STALL, FAULT_UNPLUG, FAULTS };
+
+static const char *const NAMES[FAULTS] = {"none", "paper out", "cover open",
+                                          "transfer never completes", "unplugged mid-slip"};
+static const printer_fault EXPECTED[FAULTS] = {PRINTER_OK, PRINTER_PAPER_OUT, PRINTER_COVER_OPEN,
+                                               PRINTER_TIMEOUT, PRINTER_DISCONNECTED};
+
+/* 58 mm paper: raster QR and 1 KiB chunks, so an unplug can cut a slip in the middle */
+#define PROFILE() printer_profile_find("generic-58")
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			failures++;                                                                \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+struct find {
+	const char *id;
+	int found, total;
+};
+
+static void visit(void *arg, const struct booking *b)
+{
+	struct find *f = arg;
+
+	f->total++;
+	f->found += strcmp(b->id, f->id) == 0;
+}
+
+static int in_reprint_queue(struct crash_worker *w, const char *id)
+{
+	struct find f = {.id = id};
+
+	if (convocation_reprint_queue(&w->ctx, &w->who, visit, &f, NULL) != AG_OK)
+		return -1;
+	return f.found;
+}
+
+static void apply(enum fault fault)
+{
+	usb_fake_reset();
+	switch (fault) {
+	case FAULT_PAPER_OUT:
+		usb_fake_status(2, 0x32); /* offline: paper end */
+		usb_fake_status(4, 0x7E); /* roll sensor: near end and end */
+		break;
+	case FAULT_COVER_OPEN:
+		usb_fake_status(2, 0x16); /* offline: cover open */
+		break;
+	case FAULT_STALL:
+		usb_fake_stall(true);
+		break;
+	case FAULT_UNPLUG:
+		usb_fake_unplug_after(1024); /* the first 1 KiB chunk went through */
+		break;
+	default:
+		break;
+	}
+}
+
+/* Prints the appointment's slip; the job's outcome in *info. */
+static agenda_err print_slip(struct crash_worker *w, print_queue *q, const char *id,
+                             print_job_info *info)
+{
+	static slip s;
+	uint64_t job;
+	agenda_err err =
+	        convocation_slip(&w->ctx, &w->who, id, print_queue_profile(q)->columns, &s, NULL);
+
+	if (err == AG_OK)
+		err = print_queue_submit_slip(q, &s, &job);
+	if (err == AG_OK)
+		err = print_queue_wait(q, job, 20000, info);
+	return err;
+}
+
+static void scenario(struct crash_worker *w, print_queue **q, const char *db, const char *ledger,
+                     const char *password, enum fault fault, int64_t practice)
+{
+	struct booking b, again;
+	print_job_info info;
+	struct crash_result r;
+	char msg[512];
+	FILE *led;
+
+	CHECK(booking_confirm(&w->ctx, &w->who, practice, NULL, &b, NULL) == AG_OK && !b.existing,
+	      "%s: booking", NAMES[fault]);
+	led = fopen(ledger, "a");
+	CHECK(led, "ledger");
+	fprintf(led, "book %s\n", b.id);
+	fclose(led);
+
+	apply(fault);
+	CHECK(print_slip(w, *q, b.id, &info) == AG_OK, "%s: print", NAMES[fault]);
+	CHECK(info.state == (fault ? PRINT_JOB_FAILED : PRINT_JOB_DONE) &&
+	              info.fault == EXPECTED[fault],
+	      "%s: job %s fault %s", NAMES[fault], print_job_state_name(info.state),
+	      printer_fault_name(info.fault));
+	CHECK(convocation_record(&w->ctx, &w->who, b.id,
+	                         fault ? PRINT_OUTCOME_FAILED : PRINT_OUTCOME_DONE,
+	                         fault ? printer_fault_name(info.fault) : NULL, NULL) == AG_OK,
+	      "%s: record", NAMES[fault]);
+
+	/* the booking stands, once */
+	CHECK(booking_get(&w->ctx, &w->who, b.id, &again, NULL) == AG_OK &&
+	              again.state == APPOINTMENT_CONFIRMED,
+	      "%s: booking lost", NAMES[fault]);
+	CHECK(booking_confirm(&w->ctx, &w->who, practice, NULL, &again, NULL) == AG_OK &&
+	              again.existing && strcmp(again.id, b.id) == 0,
+	      "%s: booking again gave another appointment", NAMES[fault]);
+	CHECK(in_reprint_queue(w, b.id) == (fault != FAULT_NONE), "%s: reprint queue",
+	      NAMES[fault]);
+
+	/* a restart keeps the reprint queue */
+	print_queue_stop(*q);
+	crash_worker_close(w);
+	CHECK(crash_check(db, ledger, &r, msg, sizeof msg) == 0, "%s: %s", NAMES[fault], msg);
+	CHECK(crash_worker_open(w, db, password, 1) == 0, "reopen");
+	CHECK(print_queue_start(
+	              &(print_queue_config){.uri = "usb", .profile = PROFILE(), .timeout_ms = 300},
+	              q) == AG_OK,
+	      "queue");
+	CHECK(in_reprint_queue(w, b.id) == (fault != FAULT_NONE), "%s: reprint queue after restart",
+	      NAMES[fault]);
+	if (fault == FAULT_NONE)
+		return;
+
+	/* printer fixed: the reprint works and empties the queue */
+	usb_fake_reset();
+	CHECK(print_slip(w, *q, b.id, &info) == AG_OK && info.state == PRINT_JOB_DONE,
+	      "%s: reprint %s", NAMES[fault], print_job_state_name(info.state));
+	CHECK(usb_fake_received_contains(b.numero_pratica),
+	      "%s: slip without the practice %s (%zu bytes)", NAMES[fault], b.numero_pratica,
+	      usb_fake_received());
+	CHECK(convocation_record(&w->ctx, &w->who, b.id, PRINT_OUTCOME_DONE, NULL, NULL) == AG_OK &&
+	              in_reprint_queue(w, b.id) == 0,
+	      "%s: reprint queue after the reprint", NAMES[fault]);
+	printf("ok - %s: booking kept, slip in the reprint queue across a restart, reprinted\n",
+	       NAMES[fault]);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/crash-printer-XXXXXX", db[64], ledger[64], password[PASSWORD_MAX];
+	const char *preload = getenv("LD_PRELOAD");
+	struct crash_worker w;
+	struct crash_result r = {0};
+	print_queue *q = NULL;
+	char msg[512];
+
+	if (!preload || !strstr(preload, "umockdev-preload")) {
+		fprintf(stderr, "crash_printer_test: run under umockdev-wrapper\n");
+		return 77;
+	}
+	setenv("TZ", "Europe/Rome", 1);
+	if (!mkdtemp(dir) || usb_fake_start() != 0)
+		return 1;
+	snprintf(db, sizeof db, "%s/agenda.db", dir);
+	snprintf(ledger, sizeof ledger, "%s/ledger", dir);
+	if (crash_workload_setup(db, password) != 0 ||
+	    crash_worker_open(&w, db, password, 1) != 0 ||
+	    print_queue_start(
+	            &(print_queue_config){.uri = "usb", .profile = PROFILE(), .timeout_ms = 300},
+	            &q) != AG_OK)
+		return 1;
+	for (int f = 0; f < FAULTS && !failures; f++)
+		scenario(&w, &q, db, ledger, password, (enum fault)f, f + 1);
+	print_queue_stop(q);
+	crash_worker_close(&w);
+	if (!failures && crash_check(db, ledger, &r, msg, sizeof msg) != 0) {
+		fprintf(stderr, "FAIL: %s\n", msg);
+		failures++;
+	}
+	if (!failures && (r.appointments != FAULTS || r.live != FAULTS)) {
+		fprintf(stderr, "FAIL: %ld appointments (%ld live), want %d\n", r.appointments,
+		        r.live, FAULTS);
+		failures++;
+	}
+	printf("%s: %d faults, %ld bookings, none lost or duplicated\n", failures ? "FAILED" : "ok",
+	       FAULTS, r.appointments);
+	if (!failures) {
+		snprintf(msg, sizeof msg, "rm -rf '%s'", dir);
+		failures = system(msg) != 0;
+	}
+	return failures != 0;
+}
