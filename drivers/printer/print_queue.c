@@ -119,6 +119,11 @@ static printer_fault send_job(print_queue *q, const unsigned char *data, size_t 
 		drop_printer(q);
 		return f;
 	}
+	/* What the printer just said is the freshest status the screen can show. */
+	pthread_mutex_lock(&q->lock);
+	q->status = flags;
+	q->status_fault = PRINTER_OK;
+	pthread_mutex_unlock(&q->lock);
 	if ((f = printer_status_blocking(flags)) != PRINTER_OK)
 		return f;
 	if (printer_write(q->printer, data, len, sent, &d) != AG_OK) {
@@ -149,6 +154,9 @@ static void *worker(void *arg)
 {
 	print_queue *q = arg;
 
+	/* Ask once at start, so the status bar knows the printer before the first poll period. */
+	if (q->poll_ms > 0)
+		poll_status(q);
 	pthread_mutex_lock(&q->lock);
 	while (!q->stop) {
 		job *j = q->head;
