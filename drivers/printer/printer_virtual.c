@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct virtual_impl {
 	char prefix[200];
 	escpos_buf pending;
-	int pages;
+	int pages;       /* written by this printer */
+	int file_number; /* of the last page written: PREFIX-N.png */
 } virtual_impl;
 
 static atomic_uint injected_status;
@@ -55,11 +57,14 @@ static agenda_err emit_page(printer *p, const escpos_page *page)
 	char path[256];
 	agenda_err err;
 
+	/* The next number whose files do not exist: a later run never overwrites earlier slips. */
+	do
+		snprintf(path, sizeof path, "%s-%d.png", v->prefix, ++v->file_number);
+	while (access(path, F_OK) == 0);
 	v->pages++;
-	snprintf(path, sizeof path, "%s-%d.png", v->prefix, v->pages);
 	if ((err = escpos_page_write_png(page, path)) != AG_OK)
 		return err;
-	snprintf(path, sizeof path, "%s-%d.txt", v->prefix, v->pages);
+	snprintf(path, sizeof path, "%s-%d.txt", v->prefix, v->file_number);
 	return escpos_page_write_text(page, path);
 }
 

@@ -70,3 +70,33 @@ bool text_trim_copy(const char *s, char *out, size_t size)
 	out[n] = '\0';
 	return true;
 }
+
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static size_t utf8_sequence(const char *s, size_t left)
+{
+	for (size_t n = 1; n <= 4 && n <= left; n++)
+		if (text_is_utf8(s, n))
+			return n;
+	return 0;
+}
+
+void text_utf8_sanitize(const char *s, char *out, size_t size)
+{
+	size_t o = 0, left = strlen(s);
+
+	if (size == 0)
+		return;
+	while (*s) {
+		size_t n = utf8_sequence(s, left);
+		const char *piece = n ? s : "\xef\xbf\xbd";
+		size_t len = n ? n : 3;
+
+		if (o + len >= size)
+			break;
+		memcpy(out + o, piece, len);
+		o += len;
+		s += n ? n : 1;
+		left -= n ? n : 1;
+	}
+	out[o] = '\0';
+}

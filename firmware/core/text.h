@@ -18,4 +18,10 @@ bool text_has_control(const char *s);
 /* Copies s without leading/trailing ASCII spaces into out; false if it does not fit. */
 bool text_trim_copy(const char *s, char *out, size_t size);
 
+/*
+ * Copies s into out as valid UTF-8, each byte that does not start a well-formed sequence
+ * replaced by U+FFFD; for showing (not storing) text that quotes bad input. Always terminates.
+ */
+void text_utf8_sanitize(const char *s, char *out, size_t size);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/text.h"
 #include "ctl/ctl.h"
 #include "platform/clock.h"
 
@@ -99,8 +100,13 @@ int ctl_fail_with(struct ctl *c, agenda_err err, const agenda_detail *why, json_
 		json_t *obj = extra ? extra : json_object();
 
 		json_object_set_new(obj, "error", json_string(agenda_err_name(err)));
-		json_object_set_new(obj, "message", json_string(d.it));
-		json_object_set_new(obj, "message_en", json_string(d.en));
+		/* A message may quote the bad input itself: JSON needs it as valid UTF-8. */
+		agenda_detail shown;
+
+		text_utf8_sanitize(d.it, shown.it, sizeof shown.it);
+		text_utf8_sanitize(d.en, shown.en, sizeof shown.en);
+		json_object_set_new(obj, "message", json_string(shown.it));
+		json_object_set_new(obj, "message_en", json_string(shown.en));
 		json_object_set_new(obj, "exit", json_integer(code));
 		ctl_emit(obj);
 		fprintf(stderr, "%s\n", d.it);

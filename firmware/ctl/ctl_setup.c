@@ -67,6 +67,19 @@ int ctl_questura_add(struct ctl *c, int argc, char **argv)
 	if (o[4].value &&
 	    (status = ctl_parse_month_day(c, o[4].value, &q.patron_month, &q.patron_day)))
 		return status;
+	/* Refuse what does not fit rather than store a cut value. */
+	const struct {
+		const char *value, *option;
+		size_t size;
+	} fields[] = {{code, "CODE", sizeof q.code},
+	              {o[0].value, "--name", sizeof q.name},
+	              {o[1].value, "--city", sizeof q.city},
+	              {o[2].value, "--address", sizeof q.address},
+	              {o[3].value, "--email", sizeof q.email}};
+	for (size_t i = 0; i < OPTS(fields); i++)
+		if (fields[i].value && strlen(fields[i].value) >= fields[i].size)
+			return ctl_fail_msg(c, AG_ERR_INVALID, MSG_CTL_VALUE_TOO_LONG,
+			                    fields[i].option, (int)fields[i].size - 1);
 	snprintf(q.code, sizeof q.code, "%s", code);
 	snprintf(q.name, sizeof q.name, "%s", o[0].value);
 	snprintf(q.city, sizeof q.city, "%s", o[1].value);

@@ -34,7 +34,9 @@ void clock_local(int64_t epoch, agenda_day *day, int *minute_of_day)
 	time_t t = (time_t)epoch;
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	/* Out of range for the C library: say the epoch's day rather than read garbage. */
+	if (!localtime_r(&t, &tm))
+		gmtime_r(&(time_t){0}, &tm);
 	if (day)
 		*day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	if (minute_of_day)
@@ -68,7 +70,8 @@ agenda_err clock_from_env(agenda_clock *out, int64_t *storage)
 		char *end;
 		long long e = strtoll(v + 1, &end, 10);
 
-		if (end == v + 1 || *end)
+		/* 1900..2199, the calendar's range */
+		if (end == v + 1 || *end || e < -2208988800LL || e > 7258118399LL)
 			return AG_ERR_INVALID;
 		*storage = (int64_t)e;
 	} else {

@@ -9,6 +9,7 @@
 
 #include "core/messages.h"
 #include "core/numbers.h"
+#include "core/text.h"
 #include "services/audit.h"
 
 static void read_questura(sqlite3_stmt *st, void *out)
@@ -37,9 +38,17 @@ agenda_err questura_put(agenda_ctx *ctx, const char *actor, const struct questur
 	sqlite3_stmt *st;
 	agenda_err err;
 
+	const char *texts[] = {q->name, q->city, q->address, q->email};
+
 	if (!provincia_is_known(q->code) || !q->name[0] || !q->city[0]) {
 		agenda_detail_set(why, MSG_QUESTURA_BAD, q->code);
 		return AG_ERR_INVALID;
+	}
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		if (!text_is_utf8(texts[i], strlen(texts[i])) || text_has_control(texts[i])) {
+			agenda_detail_set(why, MSG_QUESTURA_BAD_TEXT, q->code);
+			return AG_ERR_INVALID;
+		}
 	}
 	if (month == 0 && !cal_patron_for_city(q->city, &month, &day))
 		month = day = 0;

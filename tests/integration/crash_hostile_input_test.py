@@ -50,17 +50,7 @@ HOSTILE = [
 ]
 
 # (label prefix, text in the failure) of bugs already reported; remove an entry once fixed.
-KNOWN = [
-    # questura_put / agendactl questura add cut an overlong name, city, address or e-mail to the
-    # column's buffer (95/63/159/127 bytes), even in the middle of a UTF-8 character.
-    ("questura name", "accepted but stored"),
-    ("questura city", "accepted but stored"),
-    ("questura address", "accepted but stored"),
-    ("questura email", "accepted but stored"),
-    # agendactl --json drops "message"/"message_en" when the message quotes input that is not
-    # UTF-8 (jansson refuses the string); stderr still has it.
-    ("", "refused, JSON without a message"),
-]
+KNOWN = []
 
 TABLES = ["setting", "questura", "calendar_exception", "slot", "practice", "operator",
           "appointment", "journal", "audit", "audit_head", "outbox", "day_close", "sync_state"]
