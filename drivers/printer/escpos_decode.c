@@ -13,6 +13,7 @@
 #include <qrencode.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,21 +270,41 @@ static void reset_style(decoder *d)
 	d->align = 0;
 }
 
+/*
+ * The fonts are opened once per process and kept: opening two faces for every page cost more
+ * than decoding it. FreeType faces are not thread-safe, so decoding holds FONTS_LOCK (the
+ * virtual printer is a test and demo device; one page at a time is plenty). The font path
+ * from AGENDA_PRINTER_FONT is read at the first page.
+ */
+static pthread_mutex_t FONTS_LOCK = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool tried;
+	FT_Library ft;
+	FT_Face face[2];
+} FONTS;
+
 static void load_fonts(decoder *d)
 {
 	const char *regular = getenv("AGENDA_PRINTER_FONT");
 
-	if (FT_Init_FreeType(&d->ft) != 0) {
-		d->ft = NULL;
-		return;
+	if (!FONTS.tried) {
+		FONTS.tried = true;
+		if (FT_Init_FreeType(&FONTS.ft) != 0) {
+			FONTS.ft = NULL;
+		} else {
+			if (FT_New_Face(FONTS.ft, regular ? regular : FONT_REGULAR, 0,
+			                &FONTS.face[0]) != 0)
+				FONTS.face[0] = NULL;
+			if (FT_New_Face(FONTS.ft, FONT_BOLD, 0, &FONTS.face[1]) != 0)
+				FONTS.face[1] = NULL;
+			for (int i = 0; i < 2; i++)
+				if (FONTS.face[i])
+					FT_Set_Pixel_Sizes(FONTS.face[i], 0, 20);
+		}
 	}
-	if (FT_New_Face(d->ft, regular ? regular : FONT_REGULAR, 0, &d->face[0]) != 0)
-		d->face[0] = NULL;
-	if (FT_New_Face(d->ft, FONT_BOLD, 0, &d->face[1]) != 0)
-		d->face[1] = NULL;
-	for (int i = 0; i < 2; i++)
-		if (d->face[i])
-			FT_Set_Pixel_Sizes(d->face[i], 0, 20);
+	d->ft = FONTS.ft;
+	d->face[0] = FONTS.face[0];
+	d->face[1] = FONTS.face[1];
 }
 
 /* Returns the length of the command at p, 0 when it is cut short (need more bytes). */
@@ -405,6 +426,7 @@ agenda_err escpos_decode_page(const unsigned char *data, size_t len, int dots_pe
 	reset_style(d);
 	d->qr_module = 3;
 	d->qr_level = QR_ECLEVEL_M;
+	pthread_mutex_lock(&FONTS_LOCK);
 	load_fonts(d);
 	text_append(d, "", 0);
 	while (at < len && !page->cut && !d->failed) {
@@ -421,11 +443,7 @@ agenda_err escpos_decode_page(const unsigned char *data, size_t len, int dots_pe
 		escpos_page_free(page);
 	}
 	*consumed = at;
-	for (int i = 0; i < 2; i++)
-		if (d->face[i])
-			FT_Done_Face(d->face[i]);
-	if (d->ft)
-		FT_Done_FreeType(d->ft);
+	pthread_mutex_unlock(&FONTS_LOCK);
 	free(d);
 	return err;
 }
