@@ -1,5 +1,6 @@
 /*
- * booking.c — the booking path: propose, confirm, cancel, move, print records, day close.
+ * booking.c — the booking path: propose, confirm, cancel, move, print and Modello 209 records.
+ * Reading appointments is booking_read.c; closing the day is day_close.c.
  *
  * Every change is one IMMEDIATE transaction that writes the change, its journal entry (what
  * central must learn, invariant I4) and its audit record (I6), committed with synchronous=FULL
@@ -7,6 +8,7 @@
  * here: one confirmed appointment per slot (I2) and per practice (I3).
  */
 #include "services/booking.h"
+#include "services/booking_row.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -18,82 +20,6 @@
 #include "services/audit.h"
 #include "services/journal.h"
 #include "services/questure.h"
-
-static const char *const STATE_NAMES[] = {"confirmed", "cancelled", "moved"};
-
-const char *appointment_state_name(enum appointment_state s)
-{
-	return (s >= APPOINTMENT_CONFIRMED && s <= APPOINTMENT_MOVED) ? STATE_NAMES[s] : "?";
-}
-
-static enum appointment_state state_parse(const char *text)
-{
-	for (int i = 0; i <= APPOINTMENT_MOVED; i++)
-		if (text && strcmp(text, STATE_NAMES[i]) == 0)
-			return (enum appointment_state)i;
-	return APPOINTMENT_CANCELLED;
-}
-
-/* ---- reading appointments ---------------------------------------------------------- */
-
-#define BOOKING_SELECT                                                                             \
-	"SELECT a.id, a.practice_id, p.numero_pratica, s.questura, a.slot_id, s.day, s.minute,"    \
-	" a.deferred_from, a.state, a.prints, a.modello209, a.created_at, o.username"              \
-	" FROM appointment a JOIN slot s ON s.id = a.slot_id"                                      \
-	" JOIN practice p ON p.id = a.practice_id JOIN operator o ON o.id = a.operator_id "
-
-static void read_booking(sqlite3_stmt *st, void *out)
-{
-	struct booking *b = out;
-
-	memset(b, 0, sizeof *b);
-	snprintf(b->id, sizeof b->id, "%s", (const char *)sqlite3_column_text(st, 0));
-	b->practice_id = sqlite3_column_int64(st, 1);
-	snprintf(b->numero_pratica, sizeof b->numero_pratica, "%s",
-	         (const char *)sqlite3_column_text(st, 2));
-	snprintf(b->questura, sizeof b->questura, "%s", (const char *)sqlite3_column_text(st, 3));
-	b->slot_id = sqlite3_column_int64(st, 4);
-	b->day = (agenda_day)sqlite3_column_int(st, 5);
-	b->minute = sqlite3_column_int(st, 6);
-	b->deferred = sqlite3_column_type(st, 7) != SQLITE_NULL;
-	b->deferred_from = b->deferred ? (agenda_day)sqlite3_column_int(st, 7) : 0;
-	b->state = state_parse((const char *)sqlite3_column_text(st, 8));
-	b->prints = sqlite3_column_int(st, 9);
-	b->modello209 = sqlite3_column_int(st, 10) != 0;
-	b->created_at = sqlite3_column_int64(st, 11);
-	snprintf(b->operator_username, sizeof b->operator_username, "%s",
-	         (const char *)sqlite3_column_text(st, 12));
-}
-
-static agenda_err load_booking(agenda_ctx *ctx, const char *sql, const char *text, int64_t id,
-                               struct booking *out, agenda_detail *why)
-{
-	agenda_err err = store_query_one(ctx->store, sql, text, id, read_booking, out, why);
-
-	if (err == AG_ERR_NOT_FOUND)
-		agenda_detail_set(why, MSG_BOOKING_NOT_FOUND, text ? text : "?");
-	return err;
-}
-
-static const char BY_ID[] = BOOKING_SELECT "WHERE a.id = ?";
-static const char LIVE_BY_PRACTICE[] =
-        BOOKING_SELECT "WHERE a.practice_id = ? AND a.state = 'confirmed'";
-
-agenda_err booking_get(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
-                       struct booking *out, agenda_detail *why)
-{
-	agenda_err err = session_require_personal_data(who, why);
-
-	return err ? err : load_booking(ctx, BY_ID, appointment_id, 0, out, why);
-}
-
-agenda_err booking_live_for_practice(agenda_ctx *ctx, const struct session *who,
-                                     int64_t practice_id, struct booking *out, agenda_detail *why)
-{
-	agenda_err err = session_require_personal_data(who, why);
-
-	return err ? err : load_booking(ctx, LIVE_BY_PRACTICE, NULL, practice_id, out, why);
-}
 
 /* ---- slot search over the store ----------------------------------------------------- */
 
@@ -190,7 +116,7 @@ agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t p
 	    (err = practice_by_id(ctx, practice_id, &p, why)) ||
 	    (err = practice_check_bookable(&p, why)))
 		return err;
-	err = load_booking(ctx, LIVE_BY_PRACTICE, NULL, practice_id, out, why);
+	err = booking_load(ctx, BOOKING_LIVE_BY_PRACTICE, NULL, practice_id, out, why);
 	if (err == AG_OK) {
 		out->existing = true;
 		return AG_OK;
@@ -331,7 +257,7 @@ agenda_err booking_confirm(agenda_ctx *ctx, const struct session *who, int64_t p
 	    (err = practice_check_bookable(&p, why)))
 		goto done;
 	/* One live appointment per practice (I3): booking again shows the one it has. */
-	err = load_booking(ctx, LIVE_BY_PRACTICE, NULL, practice_id, out, why);
+	err = booking_load(ctx, BOOKING_LIVE_BY_PRACTICE, NULL, practice_id, out, why);
 	if (err == AG_OK) {
 		out->existing = true;
 		store_rollback(ctx->store);
@@ -384,7 +310,7 @@ static agenda_err check_reason(const char *reason, agenda_detail *why)
 /* Loads a confirmed appointment inside the caller's transaction. */
 static agenda_err load_live(agenda_ctx *ctx, const char *id, struct booking *b, agenda_detail *why)
 {
-	agenda_err err = load_booking(ctx, BY_ID, id, 0, b, why);
+	agenda_err err = booking_load(ctx, BOOKING_BY_ID, id, 0, b, why);
 
 	if (err == AG_OK && b->state != APPOINTMENT_CONFIRMED) {
 		agenda_detail_set(why, MSG_BOOKING_NOT_LIVE, id, appointment_state_name(b->state));
@@ -494,7 +420,7 @@ static agenda_err record_event(agenda_ctx *ctx, const struct session *who, const
 		return err;
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
-	if ((err = load_booking(ctx, BY_ID, id, 0, &b, why)))
+	if ((err = booking_load(ctx, BOOKING_BY_ID, id, 0, &b, why)))
 		goto done;
 	if (!(st = store_stmt(ctx->store, sql, why))) {
 		err = AG_ERR_STORE;
@@ -532,91 +458,4 @@ agenda_err booking_record_modello209(agenda_ctx *ctx, const struct session *who,
 	static const char SQL[] = "UPDATE appointment SET modello209 = 1 WHERE id = ?";
 
 	return record_event(ctx, who, appointment_id, SQL, "modello209", why);
-}
-
-/* ---- the day ------------------------------------------------------------------------ */
-
-agenda_err booking_day_list(agenda_ctx *ctx, const struct session *who, agenda_day day,
-                            booking_visit_fn visit, void *arg, agenda_detail *why)
-{
-	static const char SQL[] = BOOKING_SELECT
-	        "WHERE a.created_at >= ? AND a.created_at < ? ORDER BY a.created_at, a.rowid";
-	struct booking b;
-	sqlite3_stmt *st;
-	agenda_err err = session_require_personal_data(who, why);
-	int rc;
-
-	if (err)
-		return err;
-	if (!(st = store_stmt(ctx->store, SQL, why)))
-		return AG_ERR_STORE;
-	sqlite3_bind_int64(st, 1, clock_epoch_of(day, 0));
-	sqlite3_bind_int64(st, 2, clock_epoch_of(day + 1, 0));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_booking(st, &b);
-		visit(arg, &b);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
-}
-
-agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_day day,
-                             struct day_close_report *out, agenda_detail *why)
-{
-	static const char COUNT[] =
-	        "SELECT coalesce(sum(state = 'confirmed'), 0), coalesce(sum(state != 'confirmed'), "
-	        "0),"
-	        " (SELECT coalesce(max(version), 0) + 1 FROM day_close WHERE day = ?3)"
-	        " FROM appointment WHERE created_at >= ?1 AND created_at < ?2";
-	static const char INSERT[] = "INSERT INTO day_close(day, version, closed_at, operator_id,"
-	                             " appointments, cancellations) VALUES(?, ?, ?, ?, ?, ?)";
-	char date[DATE_TEXT_MAX], detail[96];
-	sqlite3_stmt *st;
-	json_t *payload;
-	agenda_err err;
-
-	memset(out, 0, sizeof *out);
-	out->day = day;
-	if ((err = session_require_personal_data(who, why)))
-		return err;
-	if ((err = store_begin(ctx->store, why)) != AG_OK)
-		return err;
-	if (!(st = store_stmt(ctx->store, COUNT, why))) {
-		err = AG_ERR_STORE;
-		goto done;
-	}
-	sqlite3_bind_int64(st, 1, clock_epoch_of(day, 0));
-	sqlite3_bind_int64(st, 2, clock_epoch_of(day + 1, 0));
-	sqlite3_bind_int(st, 3, day);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->appointments = sqlite3_column_int(st, 0);
-		out->cancellations = sqlite3_column_int(st, 1);
-		out->version = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (!(st = store_stmt(ctx->store, INSERT, why))) {
-		err = AG_ERR_STORE;
-		goto done;
-	}
-	sqlite3_bind_int(st, 1, day);
-	sqlite3_bind_int(st, 2, out->version);
-	sqlite3_bind_int64(st, 3, clock_now(&ctx->clock));
-	sqlite3_bind_int64(st, 4, who->operator_id);
-	sqlite3_bind_int(st, 5, out->appointments);
-	sqlite3_bind_int(st, 6, out->cancellations);
-	if ((err = store_step_done(ctx->store, st, why)))
-		goto done;
-	date_format(day, date, sizeof date);
-	payload = json_pack("{s:s, s:i, s:i, s:i}", "day", date, "version", out->version,
-	                    "appointments", out->appointments, "cancellations", out->cancellations);
-	snprintf(detail, sizeof detail, "version=%d appointments=%d cancellations=%d", out->version,
-	         out->appointments, out->cancellations);
-	if ((err = journal_add(ctx, "close_day", NULL, payload, why)) ||
-	    (err = audit_append(ctx, who->username, "close_day", date, detail, why)))
-		goto done;
-	err = store_commit(ctx->store, why);
-done:
-	if (err != AG_OK)
-		store_rollback(ctx->store);
-	return err;
 }
