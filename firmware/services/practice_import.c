@@ -116,9 +116,6 @@ static agenda_err parse_row(agenda_ctx *ctx, const struct csv_record *rec, agend
 		agenda_detail_set(why, MSG_IMPORT_BAD_DATE, tmp);
 		return AG_ERR_INVALID;
 	}
-	if (practice_kind_of(p->tipo) != KIND_OTHER)
-		snprintf(p->tipo, sizeof p->tipo, "%s",
-		         practice_kind_name(practice_kind_of(p->tipo)));
 	if ((err = text_field(rec->field[COL_QUESTURA], "questura", p->questura, sizeof p->questura,
 	                      why)))
 		return err;

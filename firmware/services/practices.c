@@ -168,7 +168,12 @@ agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_det
 	sqlite3_bind_text(st, 4, p->nome, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, p->data_nascita);
 	sqlite3_bind_text(st, 6, p->nazionalita, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, p->tipo, -1, SQLITE_STATIC);
+	/* A recognised kind is stored in its one spelling, whoever wrote the record. */
+	sqlite3_bind_text(st, 7,
+	                  practice_kind_of(p->tipo) == KIND_OTHER
+	                          ? p->tipo
+	                          : practice_kind_name(practice_kind_of(p->tipo)),
+	                  -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, p->questura, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, p->status[0] ? p->status : "nulla_osta_rilasciato", -1,
 	                  SQLITE_STATIC);
