@@ -79,6 +79,7 @@ void ui_go(struct ui_app *app, enum ui_screen screen)
 	app->screen = screen;
 	ui_note_clear(app);
 	app->shift = false;
+	app->accent = false;
 	if (screen == UI_SCREEN_SEARCH && app->focus != UI_FIELD_VISTO)
 		app->focus = UI_FIELD_PRATICA;
 	if (SCREENS[screen]->enter)
@@ -94,6 +95,9 @@ void ui_logout(struct ui_app *app)
 	free(app->day);
 	app->day = NULL;
 	app->day_count = 0;
+	free(app->queue);
+	app->queue = NULL;
+	app->queue_count = 0;
 	app->day_selected = -1;
 	app->logged_in = false;
 	if (app->preview) {
@@ -139,7 +143,20 @@ SDL_Rect ui_header(struct ui_app *app, const struct ui_draw *d, SDL_Rect *area, 
 		ui_button(d, ids[i], labels[i], ui_rect_take_right(&row, w, l->gap),
 		          strcmp(ids[i], "logout") == 0 ? UI_BUTTON_DANGER : UI_BUTTON_NORMAL);
 	}
-	ui_label(d, title, row, UI_FONT_TITLE, UI_BLACK, UI_ALIGN_LEFT, false);
+	/* A long title (a reason's, with the practice number) steps down a font, then wraps. */
+	{
+		enum ui_font font = UI_FONT_TITLE;
+		int tw;
+
+		ui_text_measure(d->text, font, title, &tw, NULL);
+		if (tw > row.w) {
+			font = UI_FONT_BODY;
+			ui_text_measure(d->text, font, title, &tw, NULL);
+		}
+		if (tw > row.w)
+			font = UI_FONT_SMALL;
+		ui_label(d, title, row, font, UI_BLACK, UI_ALIGN_LEFT, tw > row.w);
+	}
 	return row;
 }
 
@@ -199,10 +216,15 @@ void ui_app_tap(struct ui_app *app, const char *id)
 		app->shift = !app->shift;
 		return;
 	}
+	if (strcmp(id, "key:accent") == 0) {
+		app->accent = !app->accent;
+		return;
+	}
 	if (strncmp(id, "key:", 4) == 0 && strcmp(id, "key:enter") != 0 &&
 	    strcmp(id, "key:next") != 0 && (field = typing_field(app)) != NULL) {
 		ui_keyboard_edit(id + 4, field, UI_FIELD_MAX, app->shift);
 		app->shift = false;
+		app->accent = false;
 	}
 	SCREENS[app->screen]->tap(app, id);
 }

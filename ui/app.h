@@ -94,6 +94,7 @@ struct ui_app {
 	char fields[UI_FIELD_COUNT][UI_FIELD_MAX];
 	enum ui_field_id focus;
 	bool shift;
+	bool accent; /* the text keyboard shows its accent row */
 
 	/* Scheda and Proposta */
 	struct practice practice;
@@ -119,6 +120,9 @@ struct ui_app {
 	/* Giornata */
 	struct booking *day;
 	size_t day_count;
+	struct booking *queue; /* convocation_reprint_queue: confirmed, last print failed */
+	size_t queue_count;
+	int day_rows; /* rows of today's list shown in the last frame (paging) */
 	agenda_day today;
 	int day_selected; /* -1: none */
 	int day_first;    /* first row shown */

@@ -1,8 +1,9 @@
 /*
  * keyboard.c — layouts and editing of the on-screen keyboards (keyboard.h).
  *
- * Four rows of eleven columns; the wide keys take two columns. Every key is at least one touch
- * unit high and (800 px / 11) wide, which stays above UI_TOUCH_MIN on the smallest panel.
+ * Four rows of twelve columns (text) or eleven (numbers); the wide keys take two or three. Every
+ * key is one touch unit high and at least (772 px - gaps) / 12 = 57 px wide on the smallest
+ * panel (800x480), above UI_TOUCH_MIN; check_layout verifies it at every size.
  */
 #include "keyboard.h"
 
@@ -10,15 +11,46 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COLUMNS 11
+#define COLUMNS 12 /* the most any layout has */
 
-/* A row: characters, then specials given as "\x01name\x01label" would be too clever; list them. */
 struct key {
 	const char *id;    /* after "key:" */
-	const char *label; /* NULL: the id itself */
+	const char *label; /* NULL: the id itself (or what it types, for named characters) */
 	int span;          /* columns */
 };
 
+/* Characters whose key id is a name: script-friendly ASCII ids for accents and punctuation. */
+static const struct {
+	const char *id, *lower, *upper;
+} NAMED[] = {
+        {"agrave", "\xc3\xa0", "\xc3\x80"}, /* à À */
+        {"egrave", "\xc3\xa8", "\xc3\x88"}, /* è È */
+        {"eacute", "\xc3\xa9", "\xc3\x89"}, /* é É */
+        {"igrave", "\xc3\xac", "\xc3\x8c"}, /* ì Ì */
+        {"ograve", "\xc3\xb2", "\xc3\x92"}, /* ò Ò */
+        {"ugrave", "\xc3\xb9", "\xc3\x99"}, /* ù Ù */
+        {"apos", "'", "'"},
+        {"comma", ",", ","},
+        {"qmark", "?", "?"},
+        {"excl", "!", "!"},
+        {"colon", ":", ":"},
+        {"lparen", "(", "("},
+        {"rparen", ")", ")"},
+};
+
+static const char *named(const char *id, bool shift)
+{
+	for (size_t i = 0; i < sizeof NAMED / sizeof NAMED[0]; i++)
+		if (strcmp(NAMED[i].id, id) == 0)
+			return shift ? NAMED[i].upper : NAMED[i].lower;
+	return NULL;
+}
+
+/*
+ * Twelve columns: Italian reasons need the apostrophe and the comma at hand; the accent key
+ * ("key:accent") swaps the second row for à è é ì ò ù and a little punctuation, for one
+ * character, as shift does for upper case.
+ */
 static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
         {{"1", 0, 1},
          {"2", 0, 1},
@@ -30,6 +62,7 @@ static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
          {"8", 0, 1},
          {"9", 0, 1},
          {"0", 0, 1},
+         {"apos", 0, 1},
          {"bksp", "\xe2\x8c\xab", 1}},
         {{"q", 0, 1},
          {"w", 0, 1},
@@ -41,7 +74,8 @@ static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
          {"i", 0, 1},
          {"o", 0, 1},
          {"p", 0, 1},
-         {"-", 0, 1}},
+         {"-", 0, 1},
+         {"accent", "\xc3\xa0\xc3\xa8", 1}},
         {{"a", 0, 1},
          {"s", 0, 1},
          {"d", 0, 1},
@@ -51,6 +85,7 @@ static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
          {"j", 0, 1},
          {"k", 0, 1},
          {"l", 0, 1},
+         {"comma", 0, 1},
          {"enter", NULL, 2}},
         {{"shift", "\xe2\x87\xa7", 1},
          {"z", 0, 1},
@@ -62,7 +97,14 @@ static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
          {"m", 0, 1},
          {".", 0, 1},
          {"_", 0, 1},
-         {"space", "\xe2\x90\xa3", 1}},
+         {"space", "\xe2\x90\xa3", 2}},
+};
+
+/* The second row of the text keyboard while the accent key is on. */
+static const struct key ACCENT_ROW[COLUMNS] = {
+        {"agrave", 0, 1}, {"egrave", 0, 1}, {"eacute", 0, 1}, {"igrave", 0, 1},
+        {"ograve", 0, 1}, {"ugrave", 0, 1}, {"qmark", 0, 1},  {"excl", 0, 1},
+        {"colon", 0, 1},  {"lparen", 0, 1}, {"rparen", 0, 1}, {"accent", "abc", 1},
 };
 
 static const struct key NUMBER_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
@@ -115,22 +157,26 @@ int ui_keyboard_height(const struct ui_layout *l)
 }
 
 void ui_keyboard_draw(const struct ui_draw *d, SDL_Rect r, enum ui_keys keys, bool shift,
-                      const char *enter_label, const char *next_label)
+                      bool accent, const char *enter_label, const char *next_label)
 {
 	const struct key(*rows)[COLUMNS] = keys == UI_KEYS_NUMBER ? NUMBER_ROWS : TEXT_ROWS;
+	int columns = keys == UI_KEYS_NUMBER ? 11 : COLUMNS;
 	int gap = d->layout->gap, unit = d->layout->unit;
-	int key_w = (r.w - (COLUMNS - 1) * gap) / COLUMNS;
+	int key_w = (r.w - (columns - 1) * gap) / columns;
 
 	ui_fill(d, (SDL_Rect){r.x - gap, r.y - gap, r.w + 2 * gap, r.h + 2 * gap}, UI_LIGHT);
 	for (int row = 0; row < UI_KEYBOARD_ROWS; row++) {
+		const struct key *keys_of_row =
+		        keys == UI_KEYS_TEXT && accent && row == 1 ? ACCENT_ROW : rows[row];
 		int col = 0;
 
-		for (int k = 0; k < COLUMNS && col < COLUMNS && rows[row][k].id; k++) {
-			const struct key *key = &rows[row][k];
+		for (int k = 0; k < COLUMNS && col < columns && keys_of_row[k].id; k++) {
+			const struct key *key = &keys_of_row[k];
 			SDL_Rect kr = {r.x + col * (key_w + gap), r.y + row * (unit + gap),
 			               key->span * key_w + (key->span - 1) * gap, unit};
 			char id[UI_ID_MAX], label[8];
 			const char *text = key->label ? key->label : key->id;
+			const char *typed = named(key->id, shift);
 			enum ui_button_style style = UI_BUTTON_NORMAL;
 
 			if (strcmp(key->id, "enter") == 0) {
@@ -138,8 +184,11 @@ void ui_keyboard_draw(const struct ui_draw *d, SDL_Rect r, enum ui_keys keys, bo
 				style = UI_BUTTON_PRIMARY;
 			} else if (strcmp(key->id, "next") == 0) {
 				text = next_label;
-			} else if (strcmp(key->id, "shift") == 0 && shift) {
+			} else if ((strcmp(key->id, "shift") == 0 && shift) ||
+			           (strcmp(key->id, "accent") == 0 && accent)) {
 				style = UI_BUTTON_PRIMARY;
+			} else if (typed && !key->label) {
+				text = typed;
 			} else if (!key->label && shift && islower((unsigned char)key->id[0])) {
 				snprintf(label, sizeof label, "%c",
 				         toupper((unsigned char)key->id[0]));
@@ -187,6 +236,10 @@ bool ui_keyboard_edit(const char *key, char *text, size_t size, bool shift)
 	}
 	if (strcmp(key, "space") == 0) {
 		ui_text_append(text, size, " ");
+		return true;
+	}
+	if (named(key, shift)) {
+		ui_text_append(text, size, named(key, shift));
 		return true;
 	}
 	if (strlen(key) != 1)

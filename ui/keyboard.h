@@ -2,7 +2,9 @@
  * keyboard.h — the on-screen keyboards.
  *
  * Two layouts: UI_KEYS_TEXT for user names, passwords and reasons (lower case, a shift key for
- * upper case, digits and . - _ /), and UI_KEYS_NUMBER for practice and visa numbers (upper-case
+ * upper case, digits, . - _ ' , and an accent key "key:accent" for à è é ì ò ù, whose keys
+ * are named "key:agrave", "key:egrave", "key:eacute", "key:igrave", "key:ograve",
+ * "key:ugrave"), and UI_KEYS_NUMBER for practice and visa numbers (upper-case
  * letters, digits and "/" only: what those formats are made of). Keys are widgets with ids
  * "key:<char>" and "key:shift", "key:space", "key:bksp", "key:clear", "key:enter", "key:next".
  * The keyboard only draws and names keys; the screen decides what a key does.
@@ -21,9 +23,12 @@ enum ui_keys { UI_KEYS_TEXT = 0, UI_KEYS_NUMBER };
 
 int ui_keyboard_height(const struct ui_layout *l);
 
-/* Draws the keyboard in r; enter_label names what Enter does ("Accedi", "Cerca"). */
+/*
+ * Draws the keyboard in r; enter_label names what Enter does ("Accedi", "Cerca"). With accent
+ * (text keyboard only) the second row holds à è é ì ò ù and some punctuation.
+ */
 void ui_keyboard_draw(const struct ui_draw *d, SDL_Rect r, enum ui_keys keys, bool shift,
-                      const char *enter_label, const char *next_label);
+                      bool accent, const char *enter_label, const char *next_label);
 
 /*
  * Applies key id (without the "key:" prefix) to text of capacity size. Returns true when the

@@ -113,6 +113,7 @@ void ui_app_close(struct ui_app *app)
 	drain_results();
 	print_queue_stop(app->printer);
 	free(app->day);
+	free(app->queue);
 	if (app->preview)
 		SDL_DestroyTexture(app->preview);
 	ui_text_close(&app->text);

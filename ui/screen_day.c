@@ -1,8 +1,11 @@
 /*
- * screen_day.c — Giornata: the appointments created today (booking_day_list), oldest first.
- * Tap a row to select it, then: Ristampa (its slip again, a DUPLICATO), Annulla or Sposta with
- * a reason typed on the keyboard (booking_cancel, booking_move), or close the day
- * (booking_close_day). The list is re-read from the store after every change.
+ * screen_day.c — Giornata: the appointments created today (booking_day_list), oldest first,
+ * and above them the reprint queue (convocation_reprint_queue: confirmed appointments of any
+ * day whose last print failed, e.g. before a restart), each with its own "Ristampa"; a slip
+ * printed leaves the queue when the list is read again. Tap a row to select it, then: Ristampa (its
+ * slip again, a DUPLICATO), Annulla or Sposta with a reason typed on the keyboard (booking_cancel,
+ * booking_move), or close the day (booking_close_day). The list is re-read from the store after
+ * every change.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +47,79 @@ static void draw_reason(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	         ui_rect_take_top(&area, l->unit, l->gap), true, UI_FIELD_PLAIN, false);
 	if (app->note.shown)
 		ui_note_draw(app, d, area);
-	ui_keyboard_draw(d, keys, UI_KEYS_TEXT, app->shift, ui_msg(app, MSG_UI_CONFIRM),
-	                 ui_msg(app, MSG_UI_BACK));
+	ui_keyboard_draw(d, keys, UI_KEYS_TEXT, app->shift, app->accent,
+	                 ui_msg(app, MSG_UI_CONFIRM), ui_msg(app, MSG_UI_BACK));
+}
+
+/*
+ * One line of text in r, in the first form that fits: the long date in the body font, the
+ * numeric date in the body font, the numeric date in the small font. Returns the text's width
+ * (for the layout check).
+ */
+static int fitted_line(const struct ui_draw *d, SDL_Rect r, const char *long_text,
+                       const char *short_text, SDL_Color c)
+{
+	const char *text = long_text;
+	enum ui_font font = UI_FONT_BODY;
+	int w;
+
+	ui_text_measure(d->text, font, text, &w, NULL);
+	if (w > r.w) {
+		text = short_text;
+		ui_text_measure(d->text, font, text, &w, NULL);
+	}
+	if (w > r.w) {
+		font = UI_FONT_SMALL;
+		ui_text_measure(d->text, font, text, &w, NULL);
+	}
+	ui_label(d, text, r, font, c, UI_ALIGN_LEFT, false);
+	return w;
+}
+
+/* "05/05/2026": the short form of a day for narrow screens. */
+static void short_date(agenda_day day, char *out, size_t size)
+{
+	int y, m, dd;
+
+	date_to_ymd(day, &y, &m, &dd);
+	snprintf(out, size, "%02d/%02d/%04d", dd, m, y);
+}
+
+/*
+ * The reprint queue on top of the list: a title and up to two appointments (oldest first),
+ * each with its own "Ristampa"; the next ones move up as these are printed.
+ */
+static void draw_queue(struct ui_app *app, const struct ui_draw *d, SDL_Rect *list)
+{
+	const struct ui_layout *l = d->layout;
+	char text[256], other[256], date[64], sdate[16], time[8], id[UI_ID_MAX];
+	int h;
+
+	if (app->queue_count == 0)
+		return;
+	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
+	snprintf(text, sizeof text, ui_msg(app, MSG_UI_QUEUE_TITLE), (int)app->queue_count);
+	ui_label(d, text, ui_rect_take_top(list, h + h / 4, 0), UI_FONT_SMALL, UI_RED,
+	         UI_ALIGN_LEFT, false);
+	for (size_t i = 0; i < app->queue_count && i < 2; i++) {
+		const struct booking *b = &app->queue[i];
+		SDL_Rect r = ui_rect_take_top(list, l->unit, l->gap), button;
+
+		button = ui_rect_take_right(&r, list->w / 4, l->gap);
+		ui_format_when(app, b->day, b->minute, date, sizeof date, time, sizeof time);
+		short_date(b->day, sdate, sizeof sdate);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_QUEUE_LINE), b->numero_pratica, date,
+		         time);
+		snprintf(other, sizeof other, ui_msg(app, MSG_UI_QUEUE_LINE), b->numero_pratica,
+		         sdate, time);
+		ui_fill(d, r, UI_WHITE);
+		ui_outline(d, r, UI_RED, 2);
+		fitted_line(d, ui_rect_inset(r, l->gap), text, other, UI_BLACK);
+		snprintf(id, sizeof id, "requeue:%zu", i);
+		ui_button(d, id, ui_msg(app, MSG_UI_REPRINT), button, UI_BUTTON_PRIMARY);
+	}
+	list->y += l->gap;
+	list->h -= l->gap;
 }
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
@@ -65,8 +139,9 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		return;
 	}
 	ui_header(app, d, &area, ui_msg(app, MSG_UI_DAY_TITLE), ids, labels, 3);
-	note = ui_rect_take_bottom(&area, l->unit, l->gap);
+	/* The side column takes the full height: five buttons fit even at 800x480. */
 	side = ui_rect_take_right(&area, area.w / 4, l->gap);
+	note = ui_rect_take_bottom(&area, l->unit, l->gap);
 	list = area;
 	pager = ui_rect_take_bottom(&side, l->unit, l->gap);
 	ui_button(d, "reprint", ui_msg(app, MSG_UI_REPRINT),
@@ -78,9 +153,11 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	          on);
 	ui_button(d, "close_day", ui_msg(app, MSG_UI_CLOSE_DAY),
 	          ui_rect_take_top(&side, l->unit, l->gap), UI_BUTTON_PRIMARY);
+	draw_queue(app, d, &list);
 	rows = list.h / (l->unit + l->gap);
 	if (rows < 1)
 		rows = 1;
+	app->day_rows = rows;
 	ui_button(d, "page_up", "\xe2\x96\xb2", ui_rect_column(pager, 0, 2, l->gap),
 	          app->day_first > 0 ? UI_BUTTON_NORMAL : UI_BUTTON_OFF);
 	ui_button(d, "page_down", "\xe2\x96\xbc", ui_rect_column(pager, 1, 2, l->gap),
@@ -93,21 +170,25 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		int index = app->day_first + i;
 		const struct booking *b = &app->day[index];
 		SDL_Rect r = ui_rect_take_top(&list, l->unit, l->gap);
-		char date[64], time[8], text[256], id[UI_ID_MAX];
+		SDL_Rect inner = ui_rect_inset(r, l->gap);
+		char date[64], sdate[16], time[8], text[256], other[256], id[UI_ID_MAX];
 		bool is_sel = index == app->day_selected;
+		int w;
 
 		ui_format_when(app, b->day, b->minute, date, sizeof date, time, sizeof time);
+		short_date(b->day, sdate, sizeof sdate);
 		snprintf(text, sizeof text, ui_msg(app, MSG_UI_DAY_LINE), b->numero_pratica, date,
 		         time, state_text(app, b->state), b->prints);
+		snprintf(other, sizeof other, ui_msg(app, MSG_UI_DAY_LINE), b->numero_pratica,
+		         sdate, time, state_text(app, b->state), b->prints);
 		ui_fill(d, r, is_sel ? UI_BLUE : UI_WHITE);
 		ui_outline(d, r, UI_INK, 1);
-		ui_label(d, text, ui_rect_inset(r, l->gap), UI_FONT_BODY,
-		         is_sel                              ? UI_WHITE
-		         : b->state == APPOINTMENT_CONFIRMED ? UI_BLACK
-		                                             : UI_GREY,
-		         UI_ALIGN_LEFT, false);
+		w = fitted_line(d, inner, text, other,
+		                is_sel                              ? UI_WHITE
+		                : b->state == APPOINTMENT_CONFIRMED ? UI_BLACK
+		                                                    : UI_GREY);
 		snprintf(id, sizeof id, "row:%d", index);
-		ui_hit_add(d, id, r);
+		ui_hit_add_label(d, id, r, w, inner.w);
 	}
 	if (app->note.shown)
 		ui_note_draw(app, d, note);
@@ -151,12 +232,18 @@ static void tap(struct ui_app *app, const char *id)
 	if (strncmp(id, "row:", 4) == 0) {
 		app->day_selected = atoi(id + 4);
 		ui_note_clear(app);
-	} else if (strcmp(id, "page_up") == 0 || strcmp(id, "page_down") == 0) {
-		int rows = (app->layout.content.h - 3 * app->layout.unit) /
-		           (app->layout.unit + app->layout.gap);
+	} else if (strncmp(id, "requeue:", 8) == 0) {
+		size_t i = (size_t)atoi(id + 8);
 
-		app->day_first +=
-		        strcmp(id, "page_up") == 0 ? -(rows > 1 ? rows : 1) : (rows > 1 ? rows : 1);
+		if (i < app->queue_count) {
+			struct booking copy = app->queue[i];
+
+			ui_print_booking(app, &copy, true);
+		}
+	} else if (strcmp(id, "page_up") == 0 || strcmp(id, "page_down") == 0) {
+		int rows = app->day_rows > 1 ? app->day_rows : 1;
+
+		app->day_first += strcmp(id, "page_up") == 0 ? -rows : rows;
 		if (app->day_first < 0 || (size_t)app->day_first >= app->day_count)
 			app->day_first = 0;
 	} else if (strcmp(id, "reprint") == 0 && b) {
@@ -196,6 +283,10 @@ void ui_day_result(struct ui_app *app, struct ui_result *r)
 		app->day_count = r->day_count;
 		app->today = r->today;
 		r->day = NULL;
+		free(app->queue);
+		app->queue = r->queue;
+		app->queue_count = r->queue_count;
+		r->queue = NULL;
 		if ((size_t)app->day_selected >= app->day_count)
 			app->day_selected = -1;
 		/* After a move the new appointment is the one selected. */

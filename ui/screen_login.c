@@ -48,7 +48,7 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		                     : app->demo_accounts ? MSG_UI_DEMO_HINT
 		                                          : MSG_UI_LOGIN_HINT),
 		         area, UI_FONT_SMALL, UI_INK, UI_ALIGN_LEFT, true);
-	ui_keyboard_draw(d, keys, UI_KEYS_TEXT, app->shift, ui_msg(app, MSG_UI_LOGIN),
+	ui_keyboard_draw(d, keys, UI_KEYS_TEXT, app->shift, app->accent, ui_msg(app, MSG_UI_LOGIN),
 	                 ui_msg(app, MSG_UI_NEXT_FIELD));
 }
 

@@ -73,7 +73,7 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		snprintf(text, sizeof text, ui_msg(app, MSG_UI_NUMBER_OK), canonical[shown]);
 		ui_label(d, text, area, UI_FONT_BODY, UI_GREEN, UI_ALIGN_LEFT, false);
 	}
-	ui_keyboard_draw(d, keys, UI_KEYS_NUMBER, false, ui_msg(app, MSG_UI_SEARCH),
+	ui_keyboard_draw(d, keys, UI_KEYS_NUMBER, false, false, ui_msg(app, MSG_UI_SEARCH),
 	                 ui_msg(app, MSG_UI_NEXT_FIELD));
 }
 

@@ -13,13 +13,17 @@
 
 #include "screens.h"
 
+/* One line; the small font when the body font would be cut (long printer URIs at 800 px). */
 static void line(const struct ui_draw *d, SDL_Rect *area, const char *text, SDL_Color c)
 {
-	int h;
+	int h, w;
+	enum ui_font font = UI_FONT_BODY;
 
 	ui_text_measure(d->text, UI_FONT_BODY, "Ag", NULL, &h);
-	ui_label(d, text, ui_rect_take_top(area, h + h / 3, 0), UI_FONT_BODY, c, UI_ALIGN_LEFT,
-	         false);
+	ui_text_measure(d->text, UI_FONT_BODY, text, &w, NULL);
+	if (w > area->w)
+		font = UI_FONT_SMALL;
+	ui_label(d, text, ui_rect_take_top(area, h + h / 3, 0), font, c, UI_ALIGN_LEFT, false);
 }
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)

@@ -26,6 +26,8 @@ static const struct {
         {"expect_screen", UI_SCRIPT_EXPECT_SCREEN, 1},
         {"sleep", UI_SCRIPT_SLEEP, 1},
         {"printer_fault", UI_SCRIPT_PRINTER_FAULT, 1},
+        {"wait_for_file", UI_SCRIPT_WAIT_FOR_FILE, 1},
+        {"check_layout", UI_SCRIPT_CHECK_LAYOUT, 0},
         {"quit", UI_SCRIPT_QUIT, 0},
 };
 

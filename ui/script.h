@@ -11,6 +11,11 @@
  *   expect_screen NAME  fail unless the current screen is NAME (login, ricerca, scheda...)
  *   sleep MS            wait MS milliseconds (0..60000)
  *   printer_fault NAME  make the virtual printer fail writes with a fault (none, paper_out...)
+ *   wait_for_file PATH  wait until PATH exists (up to UI_SCRIPT_FILE_WAIT_MS): the test's
+ *                       signal that it changed the world outside (e.g. filled or freed a disk)
+ *   check_layout        fail unless every touch target of the frame on screen is at least
+ *                       UI_TOUCH_MIN px high, inside the window, not overlapping another one and
+ *                       wide enough for its label (the offending ids are named)
  *   quit                stop here with success
  * Issue 5 fuzzes ui_script_parse_line: it must reject every malformed line with a message and
  * never read past len.
@@ -21,9 +26,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define UI_SCRIPT_TEXT_MAX  128
-#define UI_SCRIPT_ERROR_MAX 160
-#define UI_SCRIPT_SLEEP_MAX 60000
+#define UI_SCRIPT_TEXT_MAX     128
+#define UI_SCRIPT_ERROR_MAX    160
+#define UI_SCRIPT_SLEEP_MAX    60000
+#define UI_SCRIPT_FILE_WAIT_MS 60000
 
 enum ui_script_op {
 	UI_SCRIPT_NOTHING = 0, /* blank line or comment */
@@ -36,7 +42,9 @@ enum ui_script_op {
 	UI_SCRIPT_EXPECT_SCREEN,
 	UI_SCRIPT_SLEEP,
 	UI_SCRIPT_PRINTER_FAULT,
-	UI_SCRIPT_QUIT
+	UI_SCRIPT_WAIT_FOR_FILE,
+	UI_SCRIPT_CHECK_LAYOUT,
+	UI_SCRIPT_QUIT /* stays last: the fuzz target checks op <= UI_SCRIPT_QUIT */
 };
 
 struct ui_script_cmd {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <SDL_image.h>
 
@@ -25,8 +26,10 @@ struct ui_script_runner {
 	char path[1024];
 	char dir[1024];
 	Uint64 wait_until;
-	Uint64 waiting_since; /* 0: not waiting for idle */
-	int settle;           /* loop turns still to run after the last command */
+	Uint64 waiting_since;                 /* 0: not waiting for idle */
+	int settle;                           /* loop turns still to run after the last command */
+	const struct ui_script_cmd *file_cmd; /* wait_for_file in progress, or NULL */
+	Uint64 file_since;
 };
 
 struct ui_script_runner *ui_script_runner_open(const char *path, const char *screenshot_dir)
@@ -243,6 +246,26 @@ static void run(struct ui_app *app, struct ui_script_runner *r, const struct ui_
 			return;
 		}
 		break;
+	case UI_SCRIPT_WAIT_FOR_FILE:
+		r->file_cmd = c;
+		r->file_since = SDL_GetTicks64();
+		SDL_Log("waiting for %s", c->text);
+		break;
+	case UI_SCRIPT_CHECK_LAYOUT: {
+		char found[1536];
+
+		ui_app_frame(app, NULL); /* the hit list of what is on screen now */
+		if (!ui_hits_check(&app->hits[app->hits_shown], app->layout.w, app->layout.h,
+		                   UI_TOUCH_MIN, found, sizeof found)) {
+			snprintf(path, sizeof path, "layout of '%s' at %dx%d: %s",
+			         ui_screen_name(app->screen), app->layout.w, app->layout.h, found);
+			stop(app, 1, c, path);
+			return;
+		}
+		SDL_Log("layout of %s at %dx%d: %d touch targets ok", ui_screen_name(app->screen),
+		        app->layout.w, app->layout.h, app->hits[app->hits_shown].count);
+		break;
+	}
 	case UI_SCRIPT_QUIT:
 		stop(app, 0, c, NULL);
 		return;
@@ -258,6 +281,17 @@ void ui_script_step(struct ui_app *app)
 
 	if (now < r->wait_until)
 		return;
+	if (r->file_cmd) {
+		struct stat st;
+
+		if (stat(r->file_cmd->text, &st) == 0) {
+			SDL_Log("found %s", r->file_cmd->text);
+			r->file_cmd = NULL;
+		} else if (now - r->file_since > UI_SCRIPT_FILE_WAIT_MS) {
+			stop(app, 1, r->file_cmd, "the file did not appear within 60 s");
+		}
+		return;
+	}
 	if (r->next >= r->script.count) {
 		if (settled(app, r))
 			stop(app, 0, NULL, NULL);

@@ -3,6 +3,7 @@
  */
 #include "widget.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ void ui_outline(const struct ui_draw *d, SDL_Rect r, SDL_Color c, int thickness)
 	}
 }
 
-void ui_hit_add(const struct ui_draw *d, const char *id, SDL_Rect r)
+void ui_hit_add_label(const struct ui_draw *d, const char *id, SDL_Rect r, int label_w, int room_w)
 {
 	struct ui_hits *h = d->hits;
 
@@ -29,17 +30,66 @@ void ui_hit_add(const struct ui_draw *d, const char *id, SDL_Rect r)
 		return;
 	snprintf(h->items[h->count].id, UI_ID_MAX, "%s", id);
 	h->items[h->count].rect = r;
+	h->items[h->count].label_w = label_w;
+	h->items[h->count].room_w = room_w;
+	h->items[h->count].off = false;
 	h->count++;
 }
 
-/* The largest font that fits label in width w: button font, then body, then small. */
-static enum ui_font fitting_font(const struct ui_draw *d, const char *label, int w)
+void ui_hit_add(const struct ui_draw *d, const char *id, SDL_Rect r)
+{
+	ui_hit_add_label(d, id, r, 0, 0);
+}
+
+/* Appends one finding to out (kept NUL-terminated, cut when full). */
+static void finding(char *out, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(out);
+	va_list ap;
+
+	if (n + 1 >= size)
+		return;
+	if (n > 0)
+		n += (size_t)snprintf(out + n, size - n, "; ");
+	if (n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+bool ui_hits_check(const struct ui_hits *h, int win_w, int win_h, int min_h, char *out, size_t size)
+{
+	SDL_Rect window = {0, 0, win_w, win_h}, both;
+
+	out[0] = '\0';
+	for (int i = 0; i < h->count; i++) {
+		const struct ui_hit *a = &h->items[i];
+
+		if (a->rect.h < min_h)
+			finding(out, size, "%s %d px high", a->id, a->rect.h);
+		if (a->rect.w < min_h)
+			finding(out, size, "%s %d px wide", a->id, a->rect.w);
+		if (!SDL_IntersectRect(&a->rect, &window, &both) ||
+		    !SDL_RectEquals(&both, &a->rect))
+			finding(out, size, "%s outside the window (%d,%d %dx%d)", a->id, a->rect.x,
+			        a->rect.y, a->rect.w, a->rect.h);
+		if (a->label_w > a->room_w)
+			finding(out, size, "%s label %d > %d px", a->id, a->label_w, a->room_w);
+		for (int j = i + 1; j < h->count; j++)
+			if (SDL_HasIntersection(&a->rect, &h->items[j].rect))
+				finding(out, size, "%s overlaps %s", a->id, h->items[j].id);
+	}
+	return out[0] == '\0';
+}
+
+enum ui_font ui_fitting_font(struct ui_text *t, const char *text, int w)
 {
 	static const enum ui_font order[] = {UI_FONT_BUTTON, UI_FONT_BODY, UI_FONT_SMALL};
 	int tw;
 
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		ui_text_measure(d->text, order[i], label, &tw, NULL);
+		ui_text_measure(t, order[i], text, &tw, NULL);
 		if (tw <= w)
 			return order[i];
 	}
@@ -51,7 +101,8 @@ void ui_button(const struct ui_draw *d, const char *id, const char *label, SDL_R
 {
 	SDL_Color bg = UI_WHITE, fg = UI_INK, border = UI_INK;
 	SDL_Rect inner = ui_rect_inset(r, d->layout->gap);
-	enum ui_font font = fitting_font(d, label, inner.w);
+	enum ui_font font = ui_fitting_font(d->text, label, inner.w);
+	int label_w;
 
 	switch (style) {
 	case UI_BUTTON_PRIMARY:
@@ -69,8 +120,11 @@ void ui_button(const struct ui_draw *d, const char *id, const char *label, SDL_R
 	ui_fill(d, r, bg);
 	ui_outline(d, r, border, 2);
 	ui_text_draw(d->text, font, label, fg, inner, UI_ALIGN_CENTER, false);
-	if (style != UI_BUTTON_OFF)
-		ui_hit_add(d, id, r);
+	ui_text_measure(d->text, font, label, &label_w, NULL);
+	ui_hit_add_label(d, id, r, label_w, inner.w);
+	if (style == UI_BUTTON_OFF && d->hits && d->hits->count > 0 &&
+	    strcmp(d->hits->items[d->hits->count - 1].id, id) == 0)
+		d->hits->items[d->hits->count - 1].off = true;
 }
 
 void ui_field(const struct ui_draw *d, const char *id, const char *caption, const char *value,
@@ -78,7 +132,7 @@ void ui_field(const struct ui_draw *d, const char *id, const char *caption, cons
 {
 	SDL_Color border = focused ? UI_BLUE : UI_INK;
 	SDL_Rect inner = ui_rect_inset(r, d->layout->gap + 2);
-	int caption_h;
+	int caption_h, caption_w;
 	char shown[160];
 	size_t n = strlen(value);
 
@@ -88,7 +142,7 @@ void ui_field(const struct ui_draw *d, const char *id, const char *caption, cons
 		border = UI_GREEN;
 	ui_fill(d, r, UI_WHITE);
 	ui_outline(d, r, border, focused ? 4 : 2);
-	ui_text_measure(d->text, UI_FONT_SMALL, caption, NULL, &caption_h);
+	ui_text_measure(d->text, UI_FONT_SMALL, caption, &caption_w, &caption_h);
 	SDL_Rect top = {inner.x, inner.y, inner.w, caption_h};
 	SDL_Rect rest = {inner.x, inner.y + caption_h, inner.w, inner.h - caption_h};
 	ui_text_draw(d->text, UI_FONT_SMALL, caption, UI_GREY, top, UI_ALIGN_LEFT, false);
@@ -104,7 +158,7 @@ void ui_field(const struct ui_draw *d, const char *id, const char *caption, cons
 	if (focused)
 		strncat(shown, "|", sizeof shown - strlen(shown) - 1);
 	ui_text_draw(d->text, UI_FONT_BODY, shown, UI_BLACK, rest, UI_ALIGN_LEFT, false);
-	ui_hit_add(d, id, r);
+	ui_hit_add_label(d, id, r, caption_w, inner.w);
 }
 
 void ui_checkbox(const struct ui_draw *d, const char *id, const char *label, bool checked,
@@ -113,6 +167,7 @@ void ui_checkbox(const struct ui_draw *d, const char *id, const char *label, boo
 	int side = r.h;
 	SDL_Rect box = ui_rect_inset((SDL_Rect){r.x, r.y, side, side}, d->layout->gap);
 	SDL_Rect text = {r.x + side + d->layout->gap, r.y, r.w - side - d->layout->gap, r.h};
+	int label_w;
 
 	ui_fill(d, box, UI_WHITE);
 	ui_outline(d, box, UI_INK, 3);
@@ -122,7 +177,8 @@ void ui_checkbox(const struct ui_draw *d, const char *id, const char *label, boo
 		             UI_ALIGN_CENTER, false);
 	}
 	ui_text_draw(d->text, UI_FONT_BODY, label, UI_BLACK, text, UI_ALIGN_LEFT, false);
-	ui_hit_add(d, id, r);
+	ui_text_measure(d->text, UI_FONT_BODY, label, &label_w, NULL);
+	ui_hit_add_label(d, id, r, label_w, text.w);
 }
 
 int ui_label(const struct ui_draw *d, const char *text, SDL_Rect r, enum ui_font font, SDL_Color c,
@@ -136,7 +192,7 @@ const char *ui_hits_find(const struct ui_hits *h, int x, int y)
 	SDL_Point p = {x, y};
 
 	for (int i = h->count - 1; i >= 0; i--)
-		if (SDL_PointInRect(&p, &h->items[i].rect))
+		if (!h->items[i].off && SDL_PointInRect(&p, &h->items[i].rect))
 			return h->items[i].id;
 	return NULL;
 }
@@ -144,7 +200,7 @@ const char *ui_hits_find(const struct ui_hits *h, int x, int y)
 bool ui_hits_rect(const struct ui_hits *h, const char *id, SDL_Rect *out)
 {
 	for (int i = h->count - 1; i >= 0; i--) {
-		if (strcmp(h->items[i].id, id) == 0) {
+		if (!h->items[i].off && strcmp(h->items[i].id, id) == 0) {
 			*out = h->items[i].rect;
 			return true;
 		}

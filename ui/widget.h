@@ -34,6 +34,9 @@
 struct ui_hit {
 	char id[UI_ID_MAX];
 	SDL_Rect rect;
+	int label_w; /* width of the label as drawn (0: no label) */
+	int room_w;  /* width the label has inside the widget */
+	bool off;    /* a greyed button: laid out (and checked) but not touchable now */
 };
 
 struct ui_hits {
@@ -58,7 +61,21 @@ void ui_outline(const struct ui_draw *d, SDL_Rect r, SDL_Color c, int thickness)
 /* Records r as the touchable area of id (later entries win when areas overlap). */
 void ui_hit_add(const struct ui_draw *d, const char *id, SDL_Rect r);
 
-/* A button; UI_BUTTON_OFF draws it greyed and does not record it. */
+/* The same, with the label's width and the room it has, for the layout check. */
+void ui_hit_add_label(const struct ui_draw *d, const char *id, SDL_Rect r, int label_w, int room_w);
+
+/*
+ * The layout check of test mode (script command check_layout): every area of h is at least
+ * min_h high, inside a w x h window, overlaps no other area and holds its label. False with the
+ * offending ids and why in out ("key:a 50 px high; row:0 label 620 > 572 px; ...").
+ */
+bool ui_hits_check(const struct ui_hits *h, int win_w, int win_h, int min_h, char *out,
+                   size_t size);
+
+/* The largest font, from the button font down to the small one, that fits text in width w. */
+enum ui_font ui_fitting_font(struct ui_text *t, const char *text, int w);
+
+/* A button; UI_BUTTON_OFF draws it greyed and records it as off (taps miss it). */
 void ui_button(const struct ui_draw *d, const char *id, const char *label, SDL_Rect r,
                enum ui_button_style style);
 
@@ -73,10 +90,10 @@ void ui_checkbox(const struct ui_draw *d, const char *id, const char *label, boo
 int ui_label(const struct ui_draw *d, const char *text, SDL_Rect r, enum ui_font font, SDL_Color c,
              enum ui_align align, bool wrap);
 
-/* The id of the last recorded area containing (x, y), or NULL. */
+/* The id of the last recorded area (not off) containing (x, y), or NULL. */
 const char *ui_hits_find(const struct ui_hits *h, int x, int y);
 
-/* The area recorded for id; false when the frame has none. */
+/* The area recorded for id (not off); false when the frame has none. */
 bool ui_hits_rect(const struct ui_hits *h, const char *id, SDL_Rect *out);
 
 #endif

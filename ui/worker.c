@@ -49,6 +49,7 @@ void ui_result_free(struct ui_result *r)
 	if (!r)
 		return;
 	free(r->day);
+	free(r->queue);
 	if (r->preview)
 		SDL_FreeSurface(r->preview);
 	explicit_bzero(&r->demo, sizeof r->demo);
@@ -123,18 +124,24 @@ static void collect(void *arg, const struct booking *b)
 	l->items[l->count++] = *b;
 }
 
+/* Today's appointments, then the confirmed ones of any day whose last print failed. */
 static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
-	struct day_list l = {0};
+	struct day_list l = {0}, q = {0};
 
 	res->today = agenda_today(&w->ctx, NULL);
 	res->err = booking_day_list(&w->ctx, &req->session, res->today, collect, &l, &res->why);
-	if (res->err == AG_OK && l.failed) {
+	if (res->err == AG_OK)
+		res->err =
+		        convocation_reprint_queue(&w->ctx, &req->session, collect, &q, &res->why);
+	if (res->err == AG_OK && (l.failed || q.failed)) {
 		res->err = AG_ERR_NOMEM;
 		agenda_detail_set(&res->why, MSG_NOMEM);
 	}
 	res->day = l.items;
 	res->day_count = l.count;
+	res->queue = q.items;
+	res->queue_count = q.count;
 }
 
 static void run_print(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)

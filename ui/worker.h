@@ -32,7 +32,7 @@ enum ui_request_kind {
 	UI_REQ_CONFIRM,    /* practice_id, modello209 -> booking */
 	UI_REQ_PRINT,      /* appointment_id -> slip queued on the print queue: print_job */
 	UI_REQ_PRINT_DONE, /* appointment_id, outcome, reason: records the print outcome */
-	UI_REQ_DAY,        /* today's appointments */
+	UI_REQ_DAY,        /* today's appointments and the reprint queue (any day) */
 	UI_REQ_CANCEL,     /* appointment_id, reason */
 	UI_REQ_MOVE,       /* appointment_id, reason -> booking */
 	UI_REQ_CLOSE_DAY,  /* today -> report */
@@ -72,6 +72,8 @@ struct ui_result {
 	uint64_t print_job;
 	struct booking *day; /* UI_REQ_DAY: malloc'd, day_count entries */
 	size_t day_count;
+	struct booking *queue; /* UI_REQ_DAY: the reprint queue, malloc'd, queue_count entries */
+	size_t queue_count;
 	agenda_day today;
 	struct day_close_report close;
 	struct device_status status;

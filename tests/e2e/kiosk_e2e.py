@@ -7,8 +7,10 @@ usage: kiosk_e2e.py KIOSK AGENDACTL SCENARIO xvfb|offscreen
 Each scenario makes a fresh demo database with agendactl (fixed clock AGENDA_NOW), writes a
 script of taps and keys, runs the kiosk on it, then checks the result twice: through the core
 (the same SQLite file read with python's sqlite3, and agendactl) and on the screen (tesseract
-OCR of screenshots, in Italian). Scenarios: booking, lockout, paper_out, technician.
-Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing).
+OCR of screenshots, in Italian). Scenarios: booking, lockout, paper_out, technician,
+reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace) and
+layout_800x480, layout_1024x600, layout_1280x800.
+Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing, or disk_full without root).
 """
 import json
 import os
@@ -96,15 +98,19 @@ class Harness:
         return json.loads(out.stdout) if out.stdout.strip() else None
 
     # ---- running the kiosk --------------------------------------------------------------
-    def run(self, script, printer=None, extra=(), expect_status=0):
+    def command(self, script, printer=None, extra=(), size="1280x800"):
         self.runs += 1
         path = os.path.join(self.work, f"script-{self.runs}.txt")
         with open(path, "w") as f:
             f.write(script)
-        cmd = [self.kiosk, "--db", self.db, "--printer",
-               printer or f"virtual:{self.slips}/slip", "--size", "1280x800",
-               "--script", path, "--screenshots", self.shots, *extra]
-        p = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=120)
+        return [self.kiosk, "--db", self.db, "--printer",
+                printer or f"virtual:{self.slips}/slip", "--size", size,
+                "--script", path, "--screenshots", self.shots, *extra]
+
+    def run(self, script, printer=None, extra=(), expect_status=0, size="1280x800", env=None):
+        cmd = self.command(script, printer, extra, size)
+        p = subprocess.run(cmd, env=env or self.env, capture_output=True, text=True,
+                           timeout=120)
         if p.returncode != expect_status:
             sys.stderr.write(p.stderr)
         check(p.returncode == expect_status,
@@ -113,9 +119,9 @@ class Harness:
               f"kiosk used the {self.env['SDL_VIDEODRIVER']} video driver")
         return p
 
-    def ocr(self, name):
+    def ocr(self, name, *options):
         png = os.path.join(self.shots, name + ".png")
-        out = subprocess.run(["tesseract", png, "-", "-l", "ita"], capture_output=True,
+        out = subprocess.run(["tesseract", png, "-", "-l", "ita", *options], capture_output=True,
                              text=True, env=dict(self.env, OMP_THREAD_LIMIT="1"), timeout=60)
         return " ".join(out.stdout.split())
 
@@ -132,8 +138,29 @@ class Harness:
                 "tap_button login\n")
 
 
-def pixel_at(png_path, x, y):
-    """RGB of one pixel of an 8-bit RGB(A) PNG, decoded with zlib only (no PIL here)."""
+def wait_for_png(path, proc, timeout=60):
+    """Waits until the kiosk has written the whole PNG (its IEND chunk) or has exited."""
+    import time
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                if f.read().endswith(b"IEND\xaeB`\x82"):
+                    return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def touch(path):
+    with open(path, "w"):
+        pass
+
+
+def png_rows(png_path, last_row):
+    """Rows 0..last_row of an 8-bit RGB(A) PNG as bytearrays, decoded with zlib only (no PIL
+    here); returns (rows, channels)."""
     import struct
     import zlib
     data = open(png_path, "rb").read()
@@ -150,7 +177,8 @@ def pixel_at(png_path, x, y):
     raw = zlib.decompress(idat)
     stride = width * channels
     prev = bytearray(stride)
-    for row in range(y + 1):
+    rows = []
+    for row in range(last_row + 1):
         f = raw[row * (stride + 1)]
         line = bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
         for i in range(stride):
@@ -167,8 +195,34 @@ def pixel_at(png_path, x, y):
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
         prev = line
-    return tuple(prev[x * channels:x * channels + 3])
+    return rows, channels
+
+
+def pixel_at(png_path, x, y):
+    """RGB of one pixel."""
+    rows, channels = png_rows(png_path, y)
+    return tuple(rows[y][x * channels:x * channels + 3])
+
+
+def crop_png(src, dst, x, y, w, h):
+    """Writes the w x h rectangle at (x, y) of src as an RGB PNG (for OCR of one widget)."""
+    import struct
+    import zlib
+    rows, channels = png_rows(src, y + h - 1)
+    out = bytearray()
+    for r in rows[y:y + h]:
+        out.append(0)
+        for i in range(x, x + w):
+            out += r[i * channels:i * channels + 3]
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff))
+    with open(dst, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(bytes(out))) + chunk(b"IEND", b""))
 
 
 # ---- scenarios ---------------------------------------------------------------------------
@@ -315,8 +369,256 @@ expect_screen login
     check("Find a practice" in h.ocr("english"), "English toggle")
 
 
+def scenario_reprint_queue(h):
+    """A print fails, the kiosk is restarted the next day: Giornata lists the slip to reprint."""
+    h.run(h.login("demo.operatore") + """type BO/2026/902002
+key Return
+tap_button propose
+tap_button confirm
+expect_screen stampa
+""", printer="file:" + os.path.join(h.work, "missing", "lp0"))
+    rows = h.sql("SELECT a.id, a.state, a.prints, a.print_state FROM appointment a JOIN practice p"
+                 " ON p.id = a.practice_id WHERE p.numero_pratica = 'BO/2026/902002'")
+    check(len(rows) == 1 and rows[0][1:] == ("confirmed", 0, "failed"),
+          f"booked, print failed, nothing printed: {rows}")
+    appointment = rows[0][0]
+    # A new process on the next day (before the appointment's time): today's list is empty,
+    # the queue holds the appointment of yesterday's failed print.
+    next_day = dict(h.env, AGENDA_NOW="2026-05-05T07:00:00")
+    h.run(h.login("demo.operatore") + """tap_button day
+expect_screen giornata
+screenshot queue
+tap_button requeue:0
+expect_screen stampa
+screenshot requeued
+tap_button day
+expect_screen giornata
+screenshot queue_empty
+""", env=next_day)
+    text = h.ocr("queue")
+    check("Da ristampare" in text and "BO/2026/902002" in text,
+          f"Giornata lists the appointment to reprint: {text[:200]!r}")
+    check("Nessun appuntamento creato oggi" in text, "today's list is empty (another day)")
+    check("Stampato" in h.ocr("requeued"), "Ristampa printed the slip")
+    text = h.ocr("queue_empty")
+    check("Da ristampare" not in text and "BO/2026/902002" not in text,
+          f"the queue on screen is empty after the reprint: {text[:200]!r}")
+    rows = h.sql("SELECT state, prints, print_state FROM appointment WHERE id = ?", appointment)
+    check(rows == [("confirmed", 1, "printed")], f"prints = 1, printed, still confirmed: {rows}")
+    check(os.path.exists(os.path.join(h.slips, "slip-1.png")), "the virtual printer drew it")
+    queue = h.ctl_json("demo.operatore", "printer", "queue")
+    check(queue is None or not queue or (isinstance(queue, dict) and not queue.get("items")),
+          f"agendactl's reprint queue is empty: {queue}")
+
+
+REASON = "È partito: è già in città, perché sì, può, più"
+KEY_NAMES = {"à": "agrave", "è": "egrave", "é": "eacute", "ì": "igrave", "ò": "ograve",
+             "ù": "ugrave", ":": "colon", "?": "qmark", "!": "excl", "(": "lparen",
+             ")": "rparen"}
+DIRECT = {" ": "space", ",": "comma", "'": "apos"}
+
+
+def taps_for(text):
+    """The on-screen key taps that type text on the text keyboard (shift, accent layer)."""
+    out = []
+    for ch in text:
+        lower = ch.lower()
+        if ch != lower:
+            out.append("tap_button key:shift")
+        if lower in KEY_NAMES:
+            out.append("tap_button key:accent")
+            out.append("tap_button key:" + KEY_NAMES[lower])
+        elif ch in DIRECT:
+            out.append("tap_button key:" + DIRECT[ch])
+        else:
+            out.append("tap_button key:" + lower)
+    return "\n".join(out) + "\n"
+
+
+def scenario_accents(h):
+    """The reason keyboard types à è é ì ò ù (and È): the reason is stored verbatim."""
+    h.run(h.login("demo.operatore") + """type RM/2026/900002
+key Return
+tap_button propose
+tap_button confirm
+expect_screen stampa
+tap_button day
+tap_button row:0
+tap_button cancel
+""" + taps_for(REASON) + """screenshot reason
+key Return
+expect_screen giornata
+screenshot cancelled
+""")
+    rows = h.sql("SELECT a.state, a.cancel_reason FROM appointment a JOIN practice p"
+                 " ON p.id = a.practice_id WHERE p.numero_pratica = 'RM/2026/900002'")
+    check(rows == [("cancelled", REASON)], f"cancelled, the reason stored verbatim: {rows}")
+    # Inside the reason field's border at 1280x800 (touch unit 66: content from y 57, the
+    # title row 66 + 8): OCR of the whole page skips the field, of the field alone reads it.
+    crop_png(os.path.join(h.shots, "reason.png"), os.path.join(h.shots, "reason_field.png"),
+             22, 137, 1236, 56)
+    text = h.ocr("reason_field", "--psm", "6")
+    check(REASON in text, f"the accented reason on screen, as typed: {text[:220]!r}")
+    check("annullato" in h.ocr("cancelled"), "Giornata lists it as annullato")
+
+
+def scenario_disk_full(h):
+    """The disk fills up under a booking: clear words, nothing partial, the kiosk books later."""
+    import time
+    disk = os.path.join(h.work, "disk")
+    os.makedirs(disk)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], check=True,
+                   timeout=30)
+    try:
+        h.db = os.path.join(disk, "agenda.db")
+        h.env["AGENDA_DB"] = h.db
+        h.seed()
+        filled, freed = os.path.join(h.work, "filled"), os.path.join(h.work, "freed")
+        cmd = h.command(h.login("demo.operatore") + f"""type RM/2026/900002
+key Return
+tap_button propose
+expect_screen proposta
+tap_button modello209
+screenshot ready
+wait_for_file {filled}
+tap_button confirm
+expect_screen proposta
+screenshot full
+wait_for_file {freed}
+tap_button confirm
+expect_screen stampa
+screenshot booked
+""")
+        proc = subprocess.Popen(cmd, env=h.env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            check(wait_for_png(os.path.join(h.shots, "ready.png"), proc),
+                  "the kiosk shows the proposal")
+
+            def state():
+                return (h.sql("SELECT count(*) FROM appointment")[0][0],
+                        h.sql("SELECT count(*) FROM slot WHERE state = 'free'")[0][0],
+                        h.sql("SELECT count(*) FROM journal")[0][0],
+                        h.sql("SELECT count(*) FROM audit")[0][0])
+            before = state()
+            filler = os.path.join(disk, "filler")
+            with open(filler, "wb") as f:
+                try:
+                    while True:
+                        f.write(b"\0" * 65536)
+                except OSError:
+                    pass
+            st = os.statvfs(disk)
+            check(st.f_bavail == 0, "the disk is full")
+            touch(filled)
+            check(wait_for_png(os.path.join(h.shots, "full.png"), proc),
+                  "the kiosk tried to book on the full disk and kept running")
+            os.unlink(filler)
+            after = state()
+            check(after == before, f"no partial booking: appointments, free slots, journal,"
+                  f" audit unchanged {before} -> {after}")
+            check(h.sql("PRAGMA integrity_check") == [("ok",)], "integrity check ok")
+            verify = h.ctl_json("demo.dirigente", "audit", "verify")
+            check(verify and verify.get("intact"), f"audit chain intact: {verify}")
+            touch(freed)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        if proc.returncode != 0:
+            sys.stderr.write(err)
+        check(proc.returncode == 0, f"the same kiosk process booked after the space was freed"
+              f" (exit {proc.returncode})")
+        text = h.ocr("full")
+        check("Disco pieno" in text, f"'Disco pieno' on screen: {text[:200]!r}")
+        rows = h.sql("SELECT a.state, a.prints, a.modello209 FROM appointment a JOIN practice p"
+                     " ON p.id = a.practice_id WHERE p.numero_pratica = 'RM/2026/900002'")
+        check(rows == [("confirmed", 1, 1)], f"booked once, printed, Modello 209: {rows}")
+        final = h.sql("SELECT count(*) FROM slot WHERE state = 'free'")[0][0]
+        check(final == before[1] - 1, "exactly one slot taken")
+        check("Appuntamento confermato" in h.ocr("booked"), "Stampa says confirmed")
+        verify = h.ctl_json("demo.dirigente", "audit", "verify")
+        check(verify and verify.get("intact"), f"audit chain intact after: {verify}")
+        time.sleep(0)
+    finally:
+        subprocess.run(["umount", "-l", disk], timeout=30)
+
+
+def scenario_layout(h, size):
+    """Every screen, in both languages: touch targets >= 56 px, inside, apart, labels fit."""
+    both = "check_layout\ntap_button lang\ncheck_layout\ntap_button lang\n"
+    script = "expect_screen login\n" + both + h.login("demo.operatore") + """expect_screen ricerca
+type RM/2026/90
+""" + both + """screenshot ricerca
+type 0002
+key Return
+expect_screen scheda
+""" + both + """screenshot scheda
+tap_button propose
+expect_screen proposta
+tap_button modello209
+""" + both + """screenshot proposta
+printer_fault paper_out
+tap_button confirm
+expect_screen stampa
+""" + both + """screenshot stampa-carta-esaurita
+printer_fault none
+tap_button reprint
+expect_screen stampa
+""" + both + """screenshot stampa
+tap_button search
+printer_fault paper_out
+type MI/2026/901001
+key Return
+tap_button propose
+tap_button confirm
+expect_screen stampa
+printer_fault none
+tap_button day
+expect_screen giornata
+tap_button row:0
+""" + both + """screenshot giornata
+tap_button move
+""" + both + """tap_button key:accent
+""" + both + """screenshot motivo
+tap_button back
+tap_button logout
+""" + h.login("demo.tecnico") + """expect_screen tecnico
+""" + both + """screenshot tecnico
+"""
+    h.run(script, size=size)
+    rows = h.sql("SELECT p.numero_pratica, a.print_state FROM appointment a JOIN practice p"
+                 " ON p.id = a.practice_id ORDER BY p.numero_pratica")
+    check(rows == [("MI/2026/901001", "failed"), ("RM/2026/900002", "printed")],
+          f"one slip printed, one waiting in the reprint queue: {rows}")
+    text = h.ocr("giornata")
+    check(re.search(r"MI/2026/901001 .*ore 08:30", text) is not None,
+          f"the queue's line (only it says 'ore') on Giornata: {text[:200]!r}")
+    text = h.ocr("motivo")
+    check("Motivo dello spostamento di RM/2026/900002" in text,
+          f"the reason's title is whole, not cut: {text[:120]!r}")
+    # The accent key is on (the primary blue) in the reason keyboard's second row, last key.
+    w, hh = (int(v) for v in size.split("x"))
+    unit = max(hh // 12, 56)
+    gap, margin = unit // 8, unit // 4
+    key_w = (w - 2 * margin - 11 * gap) // 12
+    bottom = hh - margin
+    kb_top = bottom - (4 * unit + 3 * gap)
+    x = margin + 11 * (key_w + gap) + 3
+    y = kb_top + unit + gap + 3
+    check(pixel_at(os.path.join(h.shots, "motivo.png"), x, y) == (0x00, 0x3c, 0x8f),
+          f"the accent key is lit at ({x},{y})")
+
+
 SCENARIOS = {"booking": scenario_booking, "lockout": scenario_lockout,
-             "paper_out": scenario_paper_out, "technician": scenario_technician}
+             "paper_out": scenario_paper_out, "technician": scenario_technician,
+             "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
+             "disk_full": scenario_disk_full,
+             "layout_800x480": lambda h: scenario_layout(h, "800x480"),
+             "layout_1024x600": lambda h: scenario_layout(h, "1024x600"),
+             "layout_1280x800": lambda h: scenario_layout(h, "1280x800")}
+INNER = "KIOSK_E2E_IN_NAMESPACE"
 
 
 def main():
@@ -330,11 +632,22 @@ def main():
     if missing:
         print("skipped: missing", " ".join(missing))
         return 77
+    if scenario == "disk_full" and not os.environ.get(INNER):
+        # The tmpfs is mounted inside a private mount namespace: nothing leaks to the host.
+        if os.geteuid() != 0 or subprocess.run(
+                ["unshare", "-m", "--propagation", "private", "true"],
+                capture_output=True, timeout=30).returncode != 0:
+            print("skipped: a private mount namespace needs root (CI runs as root)")
+            return 77
+        return subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable]
+                              + sys.argv, env=dict(os.environ, **{INNER: "1"}),
+                              timeout=280).returncode
     with tempfile.TemporaryDirectory(prefix=f"kiosk-e2e-{scenario}-") as work:
         h = Harness(os.path.abspath(kiosk), os.path.abspath(ctl), driver, work)
         try:
             h.start_display()
-            h.seed()
+            if scenario != "disk_full":
+                h.seed()  # disk_full seeds on its own tmpfs
             SCENARIOS[scenario](h)
         except (Failure, subprocess.SubprocessError) as e:
             print("FAIL:", e)

@@ -50,6 +50,10 @@ static void every_command_parses(void **state)
 	c = parse_ok("sleep 250");
 	assert_int_equal(c.ms, 250);
 	assert_int_equal(parse_ok("printer_fault paper_out").op, UI_SCRIPT_PRINTER_FAULT);
+	c = parse_ok("wait_for_file /tmp/kiosk-e2e-disk_full-x1/free.flag");
+	assert_int_equal(c.op, UI_SCRIPT_WAIT_FOR_FILE);
+	assert_string_equal(c.text, "/tmp/kiosk-e2e-disk_full-x1/free.flag");
+	assert_int_equal(parse_ok("check_layout").op, UI_SCRIPT_CHECK_LAYOUT);
 	assert_int_equal(parse_ok("quit").op, UI_SCRIPT_QUIT);
 	assert_int_equal(parse_ok("   # a comment").op, UI_SCRIPT_NOTHING);
 	assert_int_equal(parse_ok("").op, UI_SCRIPT_NOTHING);
@@ -75,6 +79,11 @@ static void malformed_lines_are_rejected(void **state)
 	rejected("sleep 12ms");
 	rejected("quit now");
 	rejected("wait_idle 3");
+	rejected("wait_for_file");
+	rejected("wait_for_file /tmp/a b");
+	rejected("wait_for_file /tmp/with space");
+	rejected("wait_for_file /tmp/caf\xc3\xa9");
+	rejected("check_layout now");
 }
 
 static void nul_and_length_are_respected(void **state)
