@@ -11,6 +11,8 @@ OCR of screenshots, in Italian). Scenarios: booking, lockout, paper_out, technic
 reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace) and
 layout_800x480, layout_1024x600, layout_1280x800.
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing, or disk_full without root).
+KIOSK_E2E_KEEP=DIR copies the work folder (script, screenshots) there on a failure, and also on
+success with KIOSK_E2E_KEEP_ALL=1.
 """
 import json
 import os
@@ -658,6 +660,9 @@ def main():
             return 1
         finally:
             h.stop_display()
+        keep = os.environ.get("KIOSK_E2E_KEEP")
+        if keep and os.environ.get("KIOSK_E2E_KEEP_ALL"):
+            shutil.copytree(work, os.path.join(keep, f"{scenario}-{driver}"), dirs_exist_ok=True)
     print("PASS")
     return 0
 
