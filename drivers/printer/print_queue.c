@@ -154,9 +154,12 @@ static void *worker(void *arg)
 {
 	print_queue *q = arg;
 
+	struct timespec next_poll;
+
 	/* Ask once at start, so the status bar knows the printer before the first poll period. */
 	if (q->poll_ms > 0)
 		poll_status(q);
+	deadline_in(&next_poll, q->poll_ms);
 	pthread_mutex_lock(&q->lock);
 	while (!q->stop) {
 		job *j = q->head;
@@ -166,17 +169,21 @@ static void *worker(void *arg)
 		while (j && j->info.state != PRINT_JOB_QUEUED)
 			j = j->next;
 		if (!j) {
-			struct timespec until;
-
 			if (q->poll_ms <= 0) {
 				pthread_cond_wait(&q->changed, &q->lock);
 				continue;
 			}
-			deadline_in(&until, q->poll_ms);
-			if (pthread_cond_timedwait(&q->changed, &q->lock, &until) == ETIMEDOUT &&
+			/*
+			 * Poll on a fixed schedule: wake-ups for other reasons (a caller asking
+			 * about a job) must not keep postponing it, or a cleared fault would stay
+			 * on the screen.
+			 */
+			if (pthread_cond_timedwait(&q->changed, &q->lock, &next_poll) ==
+			            ETIMEDOUT &&
 			    !q->stop) {
 				pthread_mutex_unlock(&q->lock);
 				poll_status(q);
+				deadline_in(&next_poll, q->poll_ms);
 				pthread_mutex_lock(&q->lock);
 			}
 			continue;
