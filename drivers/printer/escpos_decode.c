@@ -1,8 +1,9 @@
 /*
  * escpos_decode.c — the receipt printer in software (see escpos_decode.h): a small state
  * machine over the byte stream, a line buffer laid out on LF by the alignment in force, Font-A
- * sized cells drawn with FreeType, raster images blitted, native QR codes drawn with
- * libqrencode, and libpng to save the result.
+ * sized cells drawn with FreeType (each glyph rendered once per process and kept as a bit
+ * cell), raster images blitted, native QR codes drawn with libqrencode, and libpng to save the
+ * result. A page is refused when it would be longer than MAX_PAGE_ROWS.
  */
 #include "printer/escpos_decode.h"
 #include "printer/cp858.h"
@@ -23,8 +24,15 @@
 #define LINE_GAP        6
 #define LINE_MAX_GLYPHS 256
 #define QR_DATA_MAX     7089
-#define FONT_REGULAR    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
-#define FONT_BOLD       "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+/*
+ * The longest page drawn: 16,384 dots, ~2 m of paper at 8 dots/mm and 7 times the longest
+ * slip. Without it 601 bytes (ESC d 255, 200 times) asked for a bitmap of gigabytes, past the
+ * fuzz target's 2 GB limit: such a page is refused with AG_ERR_INVALID instead.
+ */
+#define MAX_PAGE_ROWS (1 << 14)
+#define FIRST_ROWS    64 /* a slip is ~2,000 rows: a few doublings; a one-line page stays small */
+#define FONT_REGULAR  "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+#define FONT_BOLD     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
 
 typedef struct glyph {
 	unsigned char byte;
@@ -45,18 +53,30 @@ typedef struct decoder {
 	FT_Library ft;
 	FT_Face face[2]; /* regular, bold; NULL when not loaded */
 	bool failed;
+	bool too_long; /* failed because the page passed MAX_PAGE_ROWS */
 } decoder;
+
+/* A glyph as drawn in its cell before magnification: bit c of row r is the dot at column c. */
+typedef struct cell_bits {
+	uint16_t row[CELL_H];
+} cell_bits;
 
 static bool grow_rows(decoder *d, int rows)
 {
 	escpos_page *pg = d->page;
-	int cap = pg->rows_allocated ? pg->rows_allocated : 1024;
+	int cap = pg->rows_allocated ? pg->rows_allocated : FIRST_ROWS;
 	unsigned char *p;
 
 	if (rows <= pg->rows_allocated)
 		return true;
+	if (rows > MAX_PAGE_ROWS) {
+		d->failed = d->too_long = true;
+		return false;
+	}
 	while (cap < rows)
 		cap *= 2;
+	if (cap > MAX_PAGE_ROWS)
+		cap = MAX_PAGE_ROWS;
 	p = realloc(pg->pixels, (size_t)cap * (size_t)pg->width);
 	if (!p) {
 		d->failed = true;
@@ -92,22 +112,12 @@ static void text_append(decoder *d, const char *s, size_t n)
 	pg->text[pg->text_len] = '\0';
 }
 
-static void set_pixel(decoder *d, int x, int y)
+/* Renders the cell of byte with face (the box when there is no face or no glyph). */
+static void render_cell(FT_Face face, unsigned char byte, cell_bits *out)
 {
-	escpos_page *pg = d->page;
+	uint32_t cp = cp858_to_unicode(byte);
 
-	if (x >= 0 && x < pg->width && y >= 0 && y < pg->rows_allocated)
-		pg->pixels[(size_t)y * (size_t)pg->width + (size_t)x] = 1;
-}
-
-/* Draws one cell (CELL_W x CELL_H before magnification) at x, y. */
-static void draw_glyph(decoder *d, const glyph *g, int x, int y)
-{
-	unsigned char cell[CELL_H][CELL_W];
-	uint32_t cp = cp858_to_unicode(g->byte);
-	FT_Face face = d->face[g->bold ? 1 : 0] ? d->face[g->bold ? 1 : 0] : d->face[0];
-
-	memset(cell, 0, sizeof cell);
+	memset(out, 0, sizeof *out);
 	if (cp == ' ')
 		return;
 	if (face && FT_Load_Char(face, cp, FT_LOAD_RENDER | FT_LOAD_TARGET_MONO) == 0) {
@@ -123,18 +133,110 @@ static void draw_glyph(decoder *d, const glyph *g, int x, int y)
 
 				if (on && top + r >= 0 && top + r < CELL_H && left + c >= 0 &&
 				    left + c < CELL_W)
-					cell[top + r][left + c] = 1;
+					out->row[top + r] |= (uint16_t)(1u << (left + c));
 			}
 	} else {
-		for (int i = 2; i < CELL_W - 2; i++)
-			cell[4][i] = cell[BASELINE][i] = 1;
+		for (int i = 2; i < CELL_W - 2; i++) {
+			out->row[4] |= (uint16_t)(1u << i);
+			out->row[BASELINE] |= (uint16_t)(1u << i);
+		}
 		for (int i = 4; i <= BASELINE; i++)
-			cell[i][2] = cell[i][CELL_W - 3] = 1;
+			out->row[i] |= (uint16_t)(1u << 2 | 1u << (CELL_W - 3));
 	}
-	for (int r = 0; r < CELL_H * g->sy; r++)
-		for (int c = 0; c < CELL_W * g->sx; c++)
-			if (cell[r / g->sy][c / g->sx])
-				set_pixel(d, x + c, y + r);
+}
+
+/*
+ * The fonts are opened once per process and kept: opening two faces for every page cost more
+ * than decoding it. FreeType faces are not thread-safe, so decoding holds FONTS_LOCK (the
+ * virtual printer is a test and demo device; one page at a time is plenty). The font path
+ * from AGENDA_PRINTER_FONT is read at the first page.
+ */
+static pthread_mutex_t FONTS_LOCK = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool tried;
+	FT_Library ft;
+	FT_Face face[2];
+	/*
+	 * Rendered cells by face and byte: FreeType's hinting and rasterising took most of a page's
+	 * time, and a slip uses a few dozen distinct characters. The faces never change once
+	 * loaded, so a cell is rendered at most once per process.
+	 */
+	bool have_cell[2][256];
+	cell_bits cell[2][256];
+} FONTS;
+
+/* The cell of g from the cache, rendered on first use; FONTS_LOCK is held while decoding. */
+static const cell_bits *glyph_cell(decoder *d, const glyph *g)
+{
+	int f = g->bold && d->face[1] ? 1 : 0;
+
+	if (!FONTS.have_cell[f][g->byte]) {
+		render_cell(d->face[f], g->byte, &FONTS.cell[f][g->byte]);
+		FONTS.have_cell[f][g->byte] = true;
+	}
+	return &FONTS.cell[f][g->byte];
+}
+
+/*
+ * Sets to black the dots of bits (bit c is the dot at x + c * scale, scale dots wide) on the
+ * rows y .. y + n - 1, clipped to the page and to lo .. hi - 1. The first row is drawn, the
+ * others copied from it: that copy is exact because everything below pg->height is still
+ * white (lines and images are drawn only at or below it, and it then moves past them) and no
+ * two glyphs or images share the dots lo .. hi - 1 of a row.
+ */
+static void draw_rows(decoder *d, uint32_t bits, int x, int scale, int y, int n, int lo, int hi)
+{
+	escpos_page *pg = d->page;
+	unsigned char *first = NULL;
+
+	if (lo < 0)
+		lo = 0;
+	if (hi > pg->width)
+		hi = pg->width;
+	if (lo >= hi)
+		return;
+	for (int k = 0; k < n; k++) {
+		unsigned char *row;
+
+		if (y + k < 0 || y + k >= pg->rows_allocated)
+			continue;
+		row = pg->pixels + (size_t)(y + k) * (size_t)pg->width;
+		if (first) {
+			memcpy(row + lo, first + lo, (size_t)(hi - lo));
+			continue;
+		}
+		first = row;
+		for (uint32_t b = bits; b; b &= b - 1) {
+			int from = x + __builtin_ctz(b) * scale, to = from + scale;
+
+			if (from < lo)
+				from = lo;
+			if (to > hi)
+				to = hi;
+			if (scale == 1 && from < to)
+				row[from] = 1; /* the usual size: no call to memset */
+			else
+				for (int i = from; i < to; i++)
+					row[i] = 1;
+		}
+	}
+}
+
+/*
+ * Draws one cell (CELL_W x CELL_H before magnification) at x, y: each dot of the cell becomes
+ * sx by sy dots; what falls outside the page is not drawn.
+ */
+static void draw_glyph(decoder *d, const glyph *g, int x, int y)
+{
+	const cell_bits *cell;
+
+	if (x >= d->page->width || x + CELL_W * g->sx <= 0)
+		return; /* wholly off the paper */
+	cell = glyph_cell(d, g);
+	for (int r = 0; r < CELL_H; r++)
+		if (cell->row[r])
+			draw_rows(d, cell->row[r], x, g->sx, y + r * g->sy, g->sy, x,
+			          x + CELL_W * g->sx);
 }
 
 static int aligned_x(const decoder *d, int align, int width)
@@ -186,17 +288,29 @@ static void blit(decoder *d, int width_bytes, int rows, const unsigned char *bit
 {
 	escpos_page *pg = d->page;
 	int x0 = aligned_x(d, d->align, width_bytes * 8 * scale);
+	/* Source columns that land on the paper: the rest would only be clipped. */
+	int cols = (pg->width - x0 + scale - 1) / scale;
 
+	if (cols > width_bytes * 8)
+		cols = width_bytes * 8;
 	if (!grow_rows(d, pg->height + rows * scale))
 		return;
-	for (int y = 0; y < rows * scale; y++)
-		for (int x = 0; x < width_bytes * 8 * scale; x++) {
-			int sx = x / scale, sy = y / scale;
+	for (int sy = 0; sy < rows; sy++) {
+		const unsigned char *src = bits + (size_t)sy * (size_t)width_bytes;
 
-			if (bits[(size_t)sy * (size_t)width_bytes + (size_t)(sx / 8)] &
-			    (0x80 >> (sx % 8)))
-				set_pixel(d, x0 + x, pg->height + y);
+		/* 8 source dots at a time (the bits of one byte, most significant first). */
+		for (int byte = 0; byte * 8 < cols; byte++) {
+			uint32_t b = 0;
+
+			for (int i = 0; i < 8; i++)
+				if (src[byte] & (0x80 >> i))
+					b |= 1u << i;
+			if (b)
+				draw_rows(d, b, x0 + byte * 8 * scale, scale,
+				          pg->height + sy * scale, scale, x0 + byte * 8 * scale,
+				          x0 + (byte * 8 + 8 < cols ? byte * 8 + 8 : cols) * scale);
 		}
+	}
 	pg->height += rows * scale;
 }
 
@@ -269,19 +383,6 @@ static void reset_style(decoder *d)
 	d->sx = d->sy = 1;
 	d->align = 0;
 }
-
-/*
- * The fonts are opened once per process and kept: opening two faces for every page cost more
- * than decoding it. FreeType faces are not thread-safe, so decoding holds FONTS_LOCK (the
- * virtual printer is a test and demo device; one page at a time is plenty). The font path
- * from AGENDA_PRINTER_FONT is read at the first page.
- */
-static pthread_mutex_t FONTS_LOCK = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	bool tried;
-	FT_Library ft;
-	FT_Face face[2];
-} FONTS;
 
 static void load_fonts(decoder *d)
 {
@@ -439,7 +540,7 @@ agenda_err escpos_decode_page(const unsigned char *data, size_t len, int dots_pe
 	if (d->line_len)
 		flush_line(d);
 	if (d->failed) {
-		err = AG_ERR_NOMEM;
+		err = d->too_long ? AG_ERR_INVALID : AG_ERR_NOMEM;
 		escpos_page_free(page);
 	}
 	*consumed = at;
@@ -484,12 +585,18 @@ static agenda_err write_png_rows(FILE *f, const escpos_page *page, png_bytep row
 		int py = y - PNG_MARGIN;
 
 		memset(row, 0xFF, (size_t)(w + 7) / 8);
-		for (int x = 0; py >= 0 && py < page->height && x < page->width; x++)
-			if (page->pixels[(size_t)py * (size_t)page->width + (size_t)x]) {
-				int px = x + PNG_MARGIN;
+		if (py >= 0 && py < page->height) {
+			const unsigned char *line = page->pixels + (size_t)py * (size_t)page->width;
+			const unsigned char *dot = memchr(line, 1, (size_t)page->width);
+
+			/* memchr from black dot to black dot: most of a slip is white paper. */
+			while (dot) {
+				int px = (int)(dot - line) + PNG_MARGIN;
 
 				row[px / 8] &= (png_byte) ~(0x80 >> (px % 8));
+				dot = memchr(dot + 1, 1, (size_t)(line + page->width - dot - 1));
 			}
+		}
 		png_write_row(png, row);
 	}
 	png_write_end(png, NULL);
