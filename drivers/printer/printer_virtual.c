@@ -81,8 +81,15 @@ static agenda_err render(printer *p, bool final)
 		bool cut;
 
 		err = escpos_decode_page(v->pending.data, v->pending.len, width, &page, &used);
-		if (err != AG_OK)
+		if (err != AG_OK) {
+			/*
+			 * A page the decoder refuses (too long, out of memory) is dropped, as a
+			 * real printer drops what it cannot print: keeping it would fail every
+			 * later write too and wedge the device.
+			 */
+			v->pending.len = 0;
 			break;
+		}
 		cut = page.cut;
 		if (cut || (final && page.height > 0))
 			err = emit_page(p, &page);
