@@ -210,7 +210,12 @@ int ctl_show(struct ctl *c, int argc, char **argv)
 	return status != EXIT_OK ? status : show_after(c, id, MSG_CTL_APPOINTMENT);
 }
 
-int ctl_reprint(struct ctl *c, int argc, char **argv)
+/* reprint and modello209: one recording call on an appointment, then show it. */
+typedef agenda_err (*record_fn)(agenda_ctx *ctx, const struct session *who, const char *id,
+                                agenda_detail *why);
+
+static int record_and_show(struct ctl *c, int argc, char **argv, record_fn record,
+                           agenda_msg heading)
 {
 	agenda_detail why = {{0}, {0}};
 	const char *id;
@@ -219,25 +224,20 @@ int ctl_reprint(struct ctl *c, int argc, char **argv)
 
 	if (status != EXIT_OK)
 		return status;
-	err = booking_record_print(&c->ctx, &c->session, id, &why);
+	err = record(&c->ctx, &c->session, id, &why);
 	if (err != AG_OK)
 		return ctl_fail(c, err, &why);
-	return show_after(c, id, MSG_CTL_REPRINTED);
+	return show_after(c, id, heading);
+}
+
+int ctl_reprint(struct ctl *c, int argc, char **argv)
+{
+	return record_and_show(c, argc, argv, booking_record_print, MSG_CTL_REPRINTED);
 }
 
 int ctl_modello209(struct ctl *c, int argc, char **argv)
 {
-	agenda_detail why = {{0}, {0}};
-	const char *id;
-	int status = id_command(c, argc, argv, NULL, 0, &id);
-	agenda_err err;
-
-	if (status != EXIT_OK)
-		return status;
-	err = booking_record_modello209(&c->ctx, &c->session, id, &why);
-	if (err != AG_OK)
-		return ctl_fail(c, err, &why);
-	return show_after(c, id, MSG_CTL_MODELLO209_DONE);
+	return record_and_show(c, argc, argv, booking_record_modello209, MSG_CTL_MODELLO209_DONE);
 }
 
 /* The optional DATE argument of day and close-day (default: today), then the log-in. */
