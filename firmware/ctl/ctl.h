@@ -119,6 +119,13 @@ json_t *ctl_json_day(agenda_day day);
 json_t *ctl_json_time(int minute);
 json_t *ctl_json_epoch(int64_t epoch); /* local "2026-05-04T09:30:00", null for 0 */
 
+/*
+ * The one way a failure is reported: error name and exit code given (e.g. "printer", 13),
+ * extra's fields (stolen, may be NULL) merged into the JSON error object; returns code.
+ */
+int ctl_fail_code(struct ctl *c, const char *error, int code, const agenda_detail *d,
+                  json_t *extra);
+
 /* Same, merging the fields of extra (stolen, may be NULL) into the JSON error object. */
 int ctl_fail_with(struct ctl *c, agenda_err err, const agenda_detail *why, json_t *extra);
 

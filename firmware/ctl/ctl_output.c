@@ -84,10 +84,31 @@ static agenda_msg generic_message(agenda_err err)
 	}
 }
 
+int ctl_fail_code(struct ctl *c, const char *error, int code, const agenda_detail *d, json_t *extra)
+{
+	if (c->json) {
+		json_t *obj = extra ? extra : json_object();
+		/* A message may quote the bad input itself: JSON needs it as valid UTF-8. */
+		agenda_detail shown;
+
+		text_utf8_sanitize(d->it, shown.it, sizeof shown.it);
+		text_utf8_sanitize(d->en, shown.en, sizeof shown.en);
+		json_object_set_new(obj, "error", json_string(error));
+		json_object_set_new(obj, "message", json_string(shown.it));
+		json_object_set_new(obj, "message_en", json_string(shown.en));
+		json_object_set_new(obj, "exit", json_integer(code));
+		ctl_emit(obj);
+		fprintf(stderr, "%s\n", d->it);
+	} else {
+		json_decref(extra);
+		fprintf(stderr, "%s\n", c->lang == LANG_EN ? d->en : d->it);
+	}
+	return code;
+}
+
 int ctl_fail_with(struct ctl *c, agenda_err err, const agenda_detail *why, json_t *extra)
 {
 	agenda_detail d;
-	int code = ctl_exit_code(err);
 
 	if (why && why->it[0]) {
 		d = *why;
@@ -96,25 +117,7 @@ int ctl_fail_with(struct ctl *c, agenda_err err, const agenda_detail *why, json_
 	} else {
 		agenda_detail_set(&d, generic_message(err));
 	}
-	if (c->json) {
-		json_t *obj = extra ? extra : json_object();
-
-		json_object_set_new(obj, "error", json_string(agenda_err_name(err)));
-		/* A message may quote the bad input itself: JSON needs it as valid UTF-8. */
-		agenda_detail shown;
-
-		text_utf8_sanitize(d.it, shown.it, sizeof shown.it);
-		text_utf8_sanitize(d.en, shown.en, sizeof shown.en);
-		json_object_set_new(obj, "message", json_string(shown.it));
-		json_object_set_new(obj, "message_en", json_string(shown.en));
-		json_object_set_new(obj, "exit", json_integer(code));
-		ctl_emit(obj);
-		fprintf(stderr, "%s\n", d.it);
-	} else {
-		json_decref(extra);
-		fprintf(stderr, "%s\n", c->lang == LANG_EN ? d.en : d.it);
-	}
-	return code;
+	return ctl_fail_code(c, agenda_err_name(err), ctl_exit_code(err), &d, extra);
 }
 
 int ctl_fail(struct ctl *c, agenda_err err, const agenda_detail *why)

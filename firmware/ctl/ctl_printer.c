@@ -61,6 +61,7 @@ static int open_if_present(struct ctl *c)
 /* A printer fault: what to do, exit 13; with an appointment, it stays confirmed. */
 static int printer_failed(struct ctl *c, printer_fault fault, const char *appointment_id)
 {
+	json_t *extra = json_pack("{s:s}", "fault", printer_fault_name(fault));
 	agenda_detail words, d;
 
 	printer_fault_detail(fault, &words);
@@ -70,20 +71,10 @@ static int printer_failed(struct ctl *c, printer_fault fault, const char *appoin
 		         appointment_id, appointment_id);
 		snprintf(d.en, sizeof d.en, msg_get(MSG_CTL_PRINT_FAILED_KEPT, LANG_EN), words.en,
 		         appointment_id, appointment_id);
+		json_object_set_new(extra, "appointment_id", json_string(appointment_id));
+		json_object_set_new(extra, "booking_kept", json_true());
 	}
-	if (c->json) {
-		json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:i}", "error", "printer", "fault",
-		                        printer_fault_name(fault), "message", d.it, "message_en",
-		                        d.en, "exit", EXIT_PRINTER);
-
-		if (appointment_id) {
-			json_object_set_new(obj, "appointment_id", json_string(appointment_id));
-			json_object_set_new(obj, "booking_kept", json_true());
-		}
-		ctl_emit(obj);
-	}
-	fprintf(stderr, "%s\n", c->lang == LANG_EN && !c->json ? d.en : d.it);
-	return EXIT_PRINTER;
+	return ctl_fail_code(c, "printer", EXIT_PRINTER, &d, extra);
 }
 
 /* Queues the slip on a fresh print queue and waits for the job; PRINTER_OK when printed. */
