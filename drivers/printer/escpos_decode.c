@@ -3,7 +3,8 @@
  * machine over the byte stream, a line buffer laid out on LF by the alignment in force, Font-A
  * sized cells drawn with FreeType (each glyph rendered once per process and kept as a bit
  * cell), raster images blitted, native QR codes drawn with libqrencode, and libpng to save the
- * result. A page is refused when it would be longer than MAX_PAGE_ROWS.
+ * result. Only rows with ink are kept (see escpos_page). A page is refused when it would be
+ * longer than MAX_PAGE_ROWS.
  */
 #include "printer/escpos_decode.h"
 #include "printer/cp858.h"
@@ -31,6 +32,7 @@
  */
 #define MAX_PAGE_ROWS (1 << 14)
 #define FIRST_ROWS    64 /* a slip is ~2,000 rows: a few doublings; a one-line page stays small */
+#define PNG_MARGIN    16 /* white dots around the page in the PNG; whole bytes, see write_png_rows */
 #define FONT_REGULAR  "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 #define FONT_BOLD     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
 
@@ -61,32 +63,55 @@ typedef struct cell_bits {
 	uint16_t row[CELL_H];
 } cell_bits;
 
-static bool grow_rows(decoder *d, int rows)
+/* Checks that the page may grow to rows dots: a longer one than MAX_PAGE_ROWS is refused. */
+static bool page_fits(decoder *d, int rows)
+{
+	if (rows <= MAX_PAGE_ROWS)
+		return true;
+	d->failed = d->too_long = true;
+	return false;
+}
+
+/*
+ * Row y of the page (0 <= y < MAX_PAGE_ROWS), made white when first inked; NULL when memory ran
+ * out. The table of rows grows by doubling, so a page reaches its length in a few reallocs.
+ */
+static unsigned char *ink_row(decoder *d, int y)
 {
 	escpos_page *pg = d->page;
-	int cap = pg->rows_allocated ? pg->rows_allocated : FIRST_ROWS;
-	unsigned char *p;
 
-	if (rows <= pg->rows_allocated)
-		return true;
-	if (rows > MAX_PAGE_ROWS) {
-		d->failed = d->too_long = true;
-		return false;
+	if (y >= pg->row_count) {
+		int count = pg->row_count ? pg->row_count : FIRST_ROWS;
+		unsigned char **p;
+
+		while (count <= y)
+			count *= 2;
+		p = realloc(pg->row, (size_t)count * sizeof *p);
+		if (!p) {
+			d->failed = true;
+			return NULL;
+		}
+		memset(p + pg->row_count, 0, (size_t)(count - pg->row_count) * sizeof *p);
+		pg->row = p;
+		pg->row_count = count;
 	}
-	while (cap < rows)
-		cap *= 2;
-	if (cap > MAX_PAGE_ROWS)
-		cap = MAX_PAGE_ROWS;
-	p = realloc(pg->pixels, (size_t)cap * (size_t)pg->width);
-	if (!p) {
-		d->failed = true;
-		return false;
+	if (!pg->row[y]) {
+		pg->row[y] = calloc((size_t)(pg->width + 7) / 8, 1);
+		if (!pg->row[y])
+			d->failed = true;
 	}
-	memset(p + (size_t)pg->rows_allocated * (size_t)pg->width, 0,
-	       (size_t)(cap - pg->rows_allocated) * (size_t)pg->width);
-	pg->pixels = p;
-	pg->rows_allocated = cap;
-	return true;
+	return pg->row[y];
+}
+
+/* Sets to black the dots from .. to - 1 of row: whole bytes at once where it can. */
+static void set_dots(unsigned char *row, int from, int to)
+{
+	for (; from < to && from % 8; from++)
+		row[from / 8] |= (unsigned char)(0x80 >> (from % 8));
+	for (; from + 8 <= to; from += 8)
+		row[from / 8] = 0xFF;
+	for (; from < to; from++)
+		row[from / 8] |= (unsigned char)(0x80 >> (from % 8));
 }
 
 static void text_append(decoder *d, const char *s, size_t n)
@@ -179,46 +204,40 @@ static const cell_bits *glyph_cell(decoder *d, const glyph *g)
 
 /*
  * Sets to black the dots of bits (bit c is the dot at x + c * scale, scale dots wide) on the
- * rows y .. y + n - 1, clipped to the page and to lo .. hi - 1. The first row is drawn, the
- * others copied from it: that copy is exact because everything below pg->height is still
- * white (lines and images are drawn only at or below it, and it then moves past them) and no
- * two glyphs or images share the dots lo .. hi - 1 of a row.
+ * rows y .. y + n - 1, clipped to the page and to lo .. hi - 1. The dots are laid out once in
+ * a strip of whole bytes and then ORed into each row: a magnified glyph repeats each of its
+ * rows sy times.
  */
 static void draw_rows(decoder *d, uint32_t bits, int x, int scale, int y, int n, int lo, int hi)
 {
-	escpos_page *pg = d->page;
-	unsigned char *first = NULL;
+	unsigned char strip[2 + 32 * 16 / 8]; /* 32 bits of up to 16 dots, plus two part bytes */
+	int first, bytes;
 
 	if (lo < 0)
 		lo = 0;
-	if (hi > pg->width)
-		hi = pg->width;
-	if (lo >= hi)
+	if (hi > d->page->width)
+		hi = d->page->width;
+	if (lo >= hi || hi - lo > 32 * 16)
 		return;
-	for (int k = 0; k < n; k++) {
-		unsigned char *row;
+	first = lo / 8;
+	bytes = (hi - 1) / 8 - first + 1;
+	memset(strip, 0, (size_t)bytes);
+	for (uint32_t b = bits; b; b &= b - 1) {
+		int from = x + __builtin_ctz(b) * scale, to = from + scale;
 
-		if (y + k < 0 || y + k >= pg->rows_allocated)
-			continue;
-		row = pg->pixels + (size_t)(y + k) * (size_t)pg->width;
-		if (first) {
-			memcpy(row + lo, first + lo, (size_t)(hi - lo));
-			continue;
-		}
-		first = row;
-		for (uint32_t b = bits; b; b &= b - 1) {
-			int from = x + __builtin_ctz(b) * scale, to = from + scale;
+		if (from < lo)
+			from = lo;
+		if (to > hi)
+			to = hi;
+		set_dots(strip, from - first * 8, to - first * 8);
+	}
+	for (int k = y < 0 ? -y : 0; k < n; k++) {
+		unsigned char *row = ink_row(d, y + k);
 
-			if (from < lo)
-				from = lo;
-			if (to > hi)
-				to = hi;
-			if (scale == 1 && from < to)
-				row[from] = 1; /* the usual size: no call to memset */
-			else
-				for (int i = from; i < to; i++)
-					row[i] = 1;
-		}
+		if (!row)
+			return;
+		for (int i = 0; i < bytes; i++)
+			row[first + i] |= strip[i];
 	}
 }
 
@@ -258,7 +277,7 @@ static void flush_line(decoder *d)
 		if (CELL_H * d->line[i].sy > height)
 			height = CELL_H * d->line[i].sy;
 	}
-	if (!grow_rows(d, pg->height + height + LINE_GAP))
+	if (!page_fits(d, pg->height + height + LINE_GAP))
 		return;
 	x = aligned_x(d, d->line_align, width);
 	for (int i = 0; i < d->line_len; i++) {
@@ -293,7 +312,7 @@ static void blit(decoder *d, int width_bytes, int rows, const unsigned char *bit
 
 	if (cols > width_bytes * 8)
 		cols = width_bytes * 8;
-	if (!grow_rows(d, pg->height + rows * scale))
+	if (!page_fits(d, pg->height + rows * scale))
 		return;
 	for (int sy = 0; sy < rows; sy++) {
 		const unsigned char *src = bits + (size_t)sy * (size_t)width_bytes;
@@ -561,7 +580,7 @@ agenda_err escpos_page_write_text(const escpos_page *page, const char *path)
 	return ok ? AG_OK : AG_ERR_IO;
 }
 
-#define PNG_MARGIN 16
+_Static_assert(PNG_MARGIN % 8 == 0, "the margin is whole bytes of a PNG row");
 
 static agenda_err write_png_rows(FILE *f, const escpos_page *page, png_bytep row)
 {
@@ -584,19 +603,11 @@ static agenda_err write_png_rows(FILE *f, const escpos_page *page, png_bytep row
 	for (int y = 0; y < h; y++) {
 		int py = y - PNG_MARGIN;
 
+		/* PNG gray 1-bit is 1 = white: the page's row inverted, after the left margin. */
 		memset(row, 0xFF, (size_t)(w + 7) / 8);
-		if (py >= 0 && py < page->height) {
-			const unsigned char *line = page->pixels + (size_t)py * (size_t)page->width;
-			const unsigned char *dot = memchr(line, 1, (size_t)page->width);
-
-			/* memchr from black dot to black dot: most of a slip is white paper. */
-			while (dot) {
-				int px = (int)(dot - line) + PNG_MARGIN;
-
-				row[px / 8] &= (png_byte) ~(0x80 >> (px % 8));
-				dot = memchr(dot + 1, 1, (size_t)(line + page->width - dot - 1));
-			}
-		}
+		if (py >= 0 && py < page->height && py < page->row_count && page->row[py])
+			for (int i = 0; i < (page->width + 7) / 8; i++)
+				row[PNG_MARGIN / 8 + i] = (png_byte)~page->row[py][i];
 		png_write_row(png, row);
 	}
 	png_write_end(png, NULL);
@@ -610,8 +621,6 @@ agenda_err escpos_page_write_png(const escpos_page *page, const char *path)
 	png_bytep row;
 	agenda_err err;
 
-	if (!page->pixels && page->height > 0)
-		return AG_ERR_USAGE;
 	row = malloc((size_t)(page->width + 2 * PNG_MARGIN + 7) / 8);
 	if (!row)
 		return AG_ERR_NOMEM;
@@ -629,7 +638,9 @@ agenda_err escpos_page_write_png(const escpos_page *page, const char *path)
 
 void escpos_page_free(escpos_page *page)
 {
-	free(page->pixels);
+	for (int y = 0; y < page->row_count; y++)
+		free(page->row[y]);
+	free(page->row);
 	free(page->text);
 	memset(page, 0, sizeof *page);
 }

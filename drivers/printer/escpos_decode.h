@@ -17,12 +17,18 @@
 
 #include "core/error.h"
 
+/*
+ * The bitmap is kept by rows, and only rows with ink exist: row[y] is NULL for white paper,
+ * else (width + 7) / 8 bytes, most significant bit first, 1 = black (the layout of ESC/POS
+ * raster images and of a 1-bit PNG, inverted). Feeding paper costs no memory; a page of text
+ * costs what its ink covers.
+ */
 typedef struct escpos_page {
-	int width;             /* dots */
-	int height;            /* dots used so far */
-	unsigned char *pixels; /* width * capacity rows, 1 = black; owned */
-	int rows_allocated;
-	char *text; /* UTF-8, one line per printed line; owned, NUL-terminated */
+	int width;           /* dots */
+	int height;          /* dots used so far */
+	unsigned char **row; /* row_count entries, each NULL or one row as above; owned */
+	int row_count;       /* entries of row; rows from row_count up to height are white */
+	char *text;          /* UTF-8, one line per printed line; owned, NUL-terminated */
 	size_t text_len, text_cap;
 	bool cut;     /* the page ended with GS V */
 	int unknown;  /* bytes of commands not understood */

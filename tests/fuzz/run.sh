@@ -5,12 +5,13 @@
 # starts from its committed seed corpus (tests/fuzz/corpus/<target>/) and keeps what it finds in
 # build-fuzz/corpus/<target>/; a crash leaves its input in build-fuzz/artifacts/ and fails the
 # script. Long run, as in docs/RELIABILITY.md: sh tests/fuzz/run.sh 3600 (FUZZ_JOBS=2 runs two
-# targets at once).
+# targets at once; FUZZ_WORKERS=2 runs one target in two processes, libFuzzer's -fork=2).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-10}
 [ $# -gt 0 ] && shift
 jobs=${FUZZ_JOBS:-1}
+workers=${FUZZ_WORKERS:-1}
 out="$top/build-fuzz"
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
@@ -23,11 +24,16 @@ run_one() {
 	name=$1
 	mkdir -p "$out/corpus/$name"
 	log="$out/$name.log"
+	fork=""
+	[ "$workers" -gt 1 ] && fork="-fork=$workers"
 	# -rss_limit_mb: the ESC/POS decoder may legitimately draw a large page; 2 GB is the cap.
-	if TZ=Europe/Rome "$out/tests/fuzz/$name" -max_total_time="$seconds" -rss_limit_mb=2048 \
+	# shellcheck disable=SC2086 # $fork is one word or none
+	if TZ=Europe/Rome "$out/tests/fuzz/$name" $fork -max_total_time="$seconds" -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 -artifact_prefix="$out/artifacts/$name-" \
 		"$out/corpus/$name" "$top/tests/fuzz/corpus/$name" >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		# -fork prints no final stats: its progress lines start with the total, "#N:".
+		[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\): .*/\1/p' "$log" | tail -n 1)
 		echo "fuzz $name: ${execs:-?} execs in ${seconds}s, no crash"
 	else
 		echo "fuzz $name: FAILED (see $log and $out/artifacts/)"
