@@ -46,110 +46,45 @@ static const char *named(const char *id, bool shift)
 	return NULL;
 }
 
+/* The key macros and tables are aligned by hand, each line of a table a row of keys. */
+/* clang-format off */
+/* A key one column wide whose label is its id (or the character it types). */
+#define K(id) {id, NULL, 1}
+/* The keys that do something else than type: label (UTF-8 symbol) and width in columns. */
+#define BKSP   {"bksp", "\xe2\x8c\xab", 1}       /* ⌫ */
+#define SHIFT  {"shift", "\xe2\x87\xa7", 1}      /* ⇧ */
+#define SPACE  {"space", "\xe2\x90\xa3", 2}      /* ␣ */
+#define ACCENT {"accent", "\xc3\xa0\xc3\xa8", 1} /* àè */
+#define CLEAR  {"clear", "\xe2\x9c\x95", 1}      /* ✕ */
+#define ENTER  {"enter", NULL, 2}                 /* labelled by the screen */
+#define NEXT   {"next", NULL, 3}                  /* labelled by the screen */
+
 /*
  * Twelve columns: Italian reasons need the apostrophe and the comma at hand; the accent key
  * ("key:accent") swaps the second row for à è é ì ò ù and a little punctuation, for one
  * character, as shift does for upper case.
  */
 static const struct key TEXT_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
-        {{"1", 0, 1},
-         {"2", 0, 1},
-         {"3", 0, 1},
-         {"4", 0, 1},
-         {"5", 0, 1},
-         {"6", 0, 1},
-         {"7", 0, 1},
-         {"8", 0, 1},
-         {"9", 0, 1},
-         {"0", 0, 1},
-         {"apos", 0, 1},
-         {"bksp", "\xe2\x8c\xab", 1}},
-        {{"q", 0, 1},
-         {"w", 0, 1},
-         {"e", 0, 1},
-         {"r", 0, 1},
-         {"t", 0, 1},
-         {"y", 0, 1},
-         {"u", 0, 1},
-         {"i", 0, 1},
-         {"o", 0, 1},
-         {"p", 0, 1},
-         {"-", 0, 1},
-         {"accent", "\xc3\xa0\xc3\xa8", 1}},
-        {{"a", 0, 1},
-         {"s", 0, 1},
-         {"d", 0, 1},
-         {"f", 0, 1},
-         {"g", 0, 1},
-         {"h", 0, 1},
-         {"j", 0, 1},
-         {"k", 0, 1},
-         {"l", 0, 1},
-         {"comma", 0, 1},
-         {"enter", NULL, 2}},
-        {{"shift", "\xe2\x87\xa7", 1},
-         {"z", 0, 1},
-         {"x", 0, 1},
-         {"c", 0, 1},
-         {"v", 0, 1},
-         {"b", 0, 1},
-         {"n", 0, 1},
-         {"m", 0, 1},
-         {".", 0, 1},
-         {"_", 0, 1},
-         {"space", "\xe2\x90\xa3", 2}},
+	{K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0"), K("apos"), BKSP},
+	{K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p"), K("-"), ACCENT},
+	{K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("comma"), ENTER},
+	{SHIFT, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"), K("."), K("_"), SPACE},
 };
 
 /* The second row of the text keyboard while the accent key is on. */
 static const struct key ACCENT_ROW[COLUMNS] = {
-        {"agrave", 0, 1}, {"egrave", 0, 1}, {"eacute", 0, 1}, {"igrave", 0, 1},
-        {"ograve", 0, 1}, {"ugrave", 0, 1}, {"qmark", 0, 1},  {"excl", 0, 1},
-        {"colon", 0, 1},  {"lparen", 0, 1}, {"rparen", 0, 1}, {"accent", "abc", 1},
+	K("agrave"), K("egrave"), K("eacute"), K("igrave"), K("ograve"), K("ugrave"),
+	K("qmark"), K("excl"), K("colon"), K("lparen"), K("rparen"), {"accent", "abc", 1},
 };
 
+/* Eleven columns: practice and visa numbers are upper-case letters, digits and '/'. */
 static const struct key NUMBER_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
-        {{"1", 0, 1},
-         {"2", 0, 1},
-         {"3", 0, 1},
-         {"4", 0, 1},
-         {"5", 0, 1},
-         {"6", 0, 1},
-         {"7", 0, 1},
-         {"8", 0, 1},
-         {"9", 0, 1},
-         {"0", 0, 1},
-         {"bksp", "\xe2\x8c\xab", 1}},
-        {{"Q", 0, 1},
-         {"W", 0, 1},
-         {"E", 0, 1},
-         {"R", 0, 1},
-         {"T", 0, 1},
-         {"Y", 0, 1},
-         {"U", 0, 1},
-         {"I", 0, 1},
-         {"O", 0, 1},
-         {"P", 0, 1},
-         {"/", 0, 1}},
-        {{"A", 0, 1},
-         {"S", 0, 1},
-         {"D", 0, 1},
-         {"F", 0, 1},
-         {"G", 0, 1},
-         {"H", 0, 1},
-         {"J", 0, 1},
-         {"K", 0, 1},
-         {"L", 0, 1},
-         {"enter", NULL, 2}},
-        {{"Z", 0, 1},
-         {"X", 0, 1},
-         {"C", 0, 1},
-         {"V", 0, 1},
-         {"B", 0, 1},
-         {"N", 0, 1},
-         {"M", 0, 1},
-         {"clear", "\xe2\x9c\x95", 1},
-         {"next", NULL, 3}},
+	{K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0"), BKSP},
+	{K("Q"), K("W"), K("E"), K("R"), K("T"), K("Y"), K("U"), K("I"), K("O"), K("P"), K("/")},
+	{K("A"), K("S"), K("D"), K("F"), K("G"), K("H"), K("J"), K("K"), K("L"), ENTER},
+	{K("Z"), K("X"), K("C"), K("V"), K("B"), K("N"), K("M"), CLEAR, NEXT},
 };
+/* clang-format on */
 
 int ui_keyboard_height(const struct ui_layout *l)
 {
