@@ -1,6 +1,6 @@
 /*
  * crash_printer_test.c — printer faults during the booking flow, on an emulated USB printer
- * (crash_usb_fake.h, umockdev): the flow the kiosk runs at the counter.
+ * (usb_fake_printer.h, umockdev): the flow the kiosk runs at the counter.
  *
  * For each fault — none, paper out, cover open, a transfer that never completes, unplugged in
  * the middle of the slip (58 mm profile, 1 KiB transfers) — it books (booking_confirm), builds the
@@ -16,10 +16,17 @@
 #include <string.h>
 
 #include "crash_check.h"
-#include "crash_usb_fake.h"
 #include "crash_workload.h"
 #include "printer/print_queue.h"
 #include "services/convocation.h"
+#include "usb_fake_printer.h"
+
+/* An Epson TM-T20III on the printer class, no usblp bound. */
+static const struct usb_fake_printer_device PRINTER = {.vendor_id = 0x04b8,
+                                                       .product_id = 0x0e28,
+                                                       .interface_class = 7,
+                                                       .endpoint_out = 0x01,
+                                                       .endpoint_in = 0x82};
 
 enum fault { FAULT_NONE, FAULT_PAPER_OUT, FAULT_COVER_OPEN, FAULT_STALL, FAULT_UNPLUG, FAULTS };
 
@@ -68,20 +75,21 @@ static int in_reprint_queue(struct crash_worker *w, const char *id)
 
 static void apply(enum fault fault)
 {
-	usb_fake_reset();
+	usb_fake_printer_reset();
 	switch (fault) {
 	case FAULT_PAPER_OUT:
-		usb_fake_status(2, 0x32); /* offline: paper end */
-		usb_fake_status(4, 0x7E); /* roll sensor: near end and end */
+		usb_fake_printer_status(2, 0x32); /* offline: paper end */
+		usb_fake_printer_status(4, 0x7E); /* roll sensor: near end and end */
 		break;
 	case FAULT_COVER_OPEN:
-		usb_fake_status(2, 0x16); /* offline: cover open */
+		usb_fake_printer_status(2, 0x16); /* offline: cover open */
 		break;
 	case FAULT_STALL:
-		usb_fake_stall(true);
+		/* status queries are still answered: the slip itself never goes through */
+		usb_fake_printer_stall(USB_FAKE_PRINTER_STALL_DATA);
 		break;
 	case FAULT_UNPLUG:
-		usb_fake_unplug_after(1024); /* the first 1 KiB chunk went through */
+		usb_fake_printer_unplug_after(1024); /* the first 1 KiB chunk went through */
 		break;
 	default:
 		break;
@@ -156,12 +164,12 @@ static void scenario(struct crash_worker *w, print_queue **q, const char *db, co
 		return;
 
 	/* printer fixed: the reprint works and empties the queue */
-	usb_fake_reset();
+	usb_fake_printer_reset();
 	CHECK(print_slip(w, *q, b.id, &info) == AG_OK && info.state == PRINT_JOB_DONE,
 	      "%s: reprint %s", NAMES[fault], print_job_state_name(info.state));
-	CHECK(usb_fake_received_contains(b.numero_pratica),
+	CHECK(usb_fake_printer_received_contains(b.numero_pratica),
 	      "%s: slip without the practice %s (%zu bytes)", NAMES[fault], b.numero_pratica,
-	      usb_fake_received());
+	      usb_fake_printer_received());
 	CHECK(convocation_record(&w->ctx, &w->who, b.id, PRINT_OUTCOME_DONE, NULL, NULL) == AG_OK &&
 	              in_reprint_queue(w, b.id) == 0,
 	      "%s: reprint queue after the reprint", NAMES[fault]);
@@ -183,7 +191,7 @@ int main(void)
 		return 77;
 	}
 	setenv("TZ", "Europe/Rome", 1);
-	if (!mkdtemp(dir) || usb_fake_start() != 0)
+	if (!mkdtemp(dir) || usb_fake_printer_start(&PRINTER) != 0)
 		return 1;
 	snprintf(db, sizeof db, "%s/agenda.db", dir);
 	snprintf(ledger, sizeof ledger, "%s/ledger", dir);

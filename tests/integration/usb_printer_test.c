@@ -1,370 +1,56 @@
 /*
- * usb_printer_test.c — the libusb backend against an emulated USB receipt printer (umockdev).
- *
- * As libusb's own tests/umockdev.c does, the test builds a umockdev testbed in-process with the
- * printer's sysfs attributes and descriptors, and answers usbfs ioctls itself: bulk OUT URBs are
- * recorded byte for byte, a DLE EOT n on OUT makes the next bulk IN URB return that status byte,
- * GETDRIVER/DISCONNECT play the kernel's usblp. The real libusb and the real backend run on top.
- * Faults: paper out and cover open (status bytes), a transfer that never completes (the URB is
- * never reaped; libusb's timeout discards it), unplug mid-job (ENODEV). Run under
- * umockdev-wrapper (ctest does).
+ * usb_printer_test.c — the libusb backend against an emulated USB receipt printer
+ * (usb_fake_printer.h, umockdev): the real libusb and the real backend on top of a usbfs ioctl
+ * handler that records bulk OUT bytes and answers DLE EOT status queries. Each test plugs in its
+ * own printer: enumeration by profile ids, OUT endpoint at 0x02, vendor-class devices, usblp
+ * detach, exact bytes received, interface busy. Faults: paper out and cover open (status bytes),
+ * a transfer that never completes (the URB is never reaped; libusb's timeout discards it), unplug
+ * mid-job (ENODEV). Run under umockdev-wrapper (ctest does).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <errno.h>
-#include <glib.h>
-#include <linux/ioctl.h>
-#include <linux/usbdevice_fs.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <umockdev.h>
 
 #include "printer/escpos.h"
 #include "printer/print_queue.h"
+#include "usb_fake_printer.h"
 
-typedef struct urb_slot {
-	UMockdevIoctlData *urb_data;
-	int actual;
-	int in_byte; /* -1 for OUT */
-} urb_slot;
-
-typedef struct fake_printer {
-	pthread_mutex_t lock;
-	GByteArray *received;    /* every OUT byte that is not a status query */
-	GList *flying;           /* urb_slot: submitted, not ready */
-	GList *ready;            /* urb_slot: to be reaped */
-	GList *discarded;        /* urb_slot: cancelled, to be reaped with -ENOENT */
-	unsigned char status[5]; /* reply to DLE EOT n, n = 1..4 */
-	GQueue replies;          /* status bytes waiting for an IN URB */
-	bool stall_out;          /* OUT URBs never complete */
-	bool unplugged;
-	size_t unplug_after; /* unplug once this many bytes were received (0: never) */
-	bool usblp_bound;
-	bool detached;
-	bool busy; /* CLAIMINTERFACE fails with EBUSY */
-} fake_printer;
-
-static fake_printer fake;
-
-typedef struct bed {
-	UMockdevTestbed *testbed;
-	UMockdevIoctlBase *handler;
-} bed;
-
-static void slot_free(gpointer p)
+/* Plugs in one printer; usblp holds it, as the kernel leaves a printer at hotplug. */
+static void plug_in_printer(unsigned vendor_id, unsigned product_id, unsigned interface_class,
+                            unsigned endpoint_out, unsigned endpoint_in)
 {
-	urb_slot *s = p;
+	const struct usb_fake_printer_device device = {.vendor_id = vendor_id,
+	                                               .product_id = product_id,
+	                                               .interface_class = interface_class,
+	                                               .endpoint_out = endpoint_out,
+	                                               .endpoint_in = endpoint_in,
+	                                               .usblp_bound = true};
 
-	umockdev_ioctl_data_unref(s->urb_data);
-	g_free(s);
-}
-
-static gint slot_by_addr(gconstpointer a, gconstpointer addr)
-{
-	const urb_slot *s = a;
-
-	return s->urb_data->client_addr != (gulong)addr;
-}
-
-/* Moves waiting IN URBs to ready while replies are queued. Lock held. */
-static void feed_in_urbs(void)
-{
-	GList *l = fake.flying;
-
-	while (l && !g_queue_is_empty(&fake.replies)) {
-		GList *next = l->next;
-		urb_slot *s = l->data;
-
-		if (s->in_byte == -2) {
-			s->in_byte = GPOINTER_TO_INT(g_queue_pop_head(&fake.replies));
-			s->actual = 1;
-			fake.flying = g_list_delete_link(fake.flying, l);
-			fake.ready = g_list_append(fake.ready, s);
-		}
-		l = next;
-	}
-}
-
-static gboolean submit(UMockdevIoctlClient *client, UMockdevIoctlData *arg)
-{
-	UMockdevIoctlData *urb_data =
-	        umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), NULL);
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)urb_data->data;
-	urb_slot *s;
-
-	if (fake.unplugged) {
-		umockdev_ioctl_client_complete(client, -1, ENODEV);
-		return TRUE;
-	}
-	s = g_new0(urb_slot, 1);
-	s->urb_data = umockdev_ioctl_data_ref(urb_data);
-	if (urb->endpoint & 0x80) {
-		s->in_byte = -2; /* waiting for a reply */
-		fake.flying = g_list_append(fake.flying, s);
-		feed_in_urbs();
-	} else {
-		g_autoptr(UMockdevIoctlData) buf = umockdev_ioctl_data_resolve(
-		        urb_data, G_STRUCT_OFFSET(struct usbdevfs_urb, buffer),
-		        (gsize)urb->buffer_length, NULL);
-		const unsigned char *d = buf->data;
-
-		s->in_byte = -1;
-		s->actual = urb->buffer_length;
-		if (fake.stall_out) {
-			fake.flying = g_list_append(fake.flying, s);
-		} else {
-			if (urb->buffer_length == 3 && d[0] == 0x10 && d[1] == 0x04 && d[2] >= 1 &&
-			    d[2] <= 4)
-				g_queue_push_tail(&fake.replies,
-				                  GINT_TO_POINTER(fake.status[d[2]]));
-			else
-				g_byte_array_append(fake.received, d, (guint)urb->buffer_length);
-			fake.ready = g_list_append(fake.ready, s);
-			feed_in_urbs();
-			if (fake.unplug_after && fake.received->len >= fake.unplug_after)
-				fake.unplugged = true;
-		}
-	}
-	umockdev_ioctl_data_unref(urb_data);
-	umockdev_ioctl_client_complete(client, 0, 0);
-	return TRUE;
-}
-
-static gboolean reap(UMockdevIoctlClient *client, UMockdevIoctlData *arg)
-{
-	urb_slot *s = NULL;
-	int status = 0;
-
-	if (fake.discarded) {
-		s = fake.discarded->data;
-		fake.discarded = g_list_delete_link(fake.discarded, fake.discarded);
-		status = -ENOENT;
-	} else if (fake.ready) {
-		s = fake.ready->data;
-		fake.ready = g_list_delete_link(fake.ready, fake.ready);
-	} else if (fake.unplugged && fake.flying) {
-		/* as the kernel does: URBs in flight come back killed, then the device is gone */
-		s = fake.flying->data;
-		fake.flying = g_list_delete_link(fake.flying, fake.flying);
-		status = -ESHUTDOWN;
-	} else if (fake.unplugged) {
-		umockdev_ioctl_client_complete(client, -1, ENODEV);
-		return TRUE;
-	}
-	if (!s) {
-		umockdev_ioctl_client_complete(client, -1, EAGAIN);
-		return TRUE;
-	}
-	{
-		struct usbdevfs_urb *urb = (struct usbdevfs_urb *)s->urb_data->data;
-		g_autoptr(UMockdevIoctlData) ptr =
-		        umockdev_ioctl_data_resolve(arg, 0, sizeof(gpointer), NULL);
-
-		urb->status = status;
-		urb->actual_length = status ? 0 : s->actual;
-		if (!status && s->in_byte >= 0)
-			*(unsigned char *)urb->buffer = (unsigned char)s->in_byte;
-		umockdev_ioctl_data_set_ptr(ptr, 0, s->urb_data);
-	}
-	slot_free(s);
-	umockdev_ioctl_client_complete(client, 0, 0);
-	return TRUE;
-}
-
-static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer data)
-{
-	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
-	gulong request = umockdev_ioctl_client_get_request(client);
-	gboolean handled = TRUE;
-
-	(void)handler;
-	(void)data;
-	pthread_mutex_lock(&fake.lock);
-	switch (request) {
-	case USBDEVFS_GET_CAPABILITIES: {
-		g_autoptr(UMockdevIoctlData) d =
-		        umockdev_ioctl_data_resolve(arg, 0, sizeof(guint32), NULL);
-
-		*(guint32 *)d->data = USBDEVFS_CAP_BULK_CONTINUATION |
-		                      USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-		                      USBDEVFS_CAP_REAP_AFTER_DISCONNECT | USBDEVFS_CAP_ZERO_PACKET;
-		umockdev_ioctl_client_complete(client, 0, 0);
-		break;
-	}
-	case USBDEVFS_GETDRIVER: {
-		g_autoptr(UMockdevIoctlData) d = umockdev_ioctl_data_resolve(
-		        arg, 0, sizeof(struct usbdevfs_getdriver), NULL);
-		struct usbdevfs_getdriver *gd = (struct usbdevfs_getdriver *)d->data;
-
-		if (fake.usblp_bound) {
-			snprintf(gd->driver, sizeof gd->driver, "usblp");
-			umockdev_ioctl_client_complete(client, 0, 0);
-		} else {
-			umockdev_ioctl_client_complete(client, -1, ENODATA);
-		}
-		break;
-	}
-	case USBDEVFS_IOCTL: {
-		g_autoptr(UMockdevIoctlData) d =
-		        umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), NULL);
-		const struct usbdevfs_ioctl *io = (const struct usbdevfs_ioctl *)d->data;
-
-		if (io->ioctl_code == (int)USBDEVFS_DISCONNECT) {
-			fake.usblp_bound = false;
-			fake.detached = true;
-		}
-		umockdev_ioctl_client_complete(client, 0, 0);
-		break;
-	}
-	case USBDEVFS_CLAIMINTERFACE:
-		if (fake.busy)
-			umockdev_ioctl_client_complete(client, -1, EBUSY);
-		else
-			umockdev_ioctl_client_complete(client, 0, 0);
-		break;
-	case USBDEVFS_RELEASEINTERFACE:
-	case USBDEVFS_CLEAR_HALT:
-	case USBDEVFS_RESET:
-	case USBDEVFS_RESETEP:
-	case USBDEVFS_SETINTERFACE:
-		umockdev_ioctl_client_complete(client, 0, 0);
-		break;
-	case USBDEVFS_SUBMITURB:
-		handled = submit(client, arg);
-		break;
-	case USBDEVFS_REAPURB:
-	case USBDEVFS_REAPURBNDELAY:
-		handled = reap(client, arg);
-		break;
-	case USBDEVFS_DISCARDURB: {
-		GList *l = g_list_find_custom(fake.flying, *(void **)arg->data, slot_by_addr);
-
-		if (l) {
-			fake.discarded = g_list_append(fake.discarded, l->data);
-			fake.flying = g_list_delete_link(fake.flying, l);
-			umockdev_ioctl_client_complete(client, 0, 0);
-		} else {
-			umockdev_ioctl_client_complete(client, -1, EINVAL);
-		}
-		break;
-	}
-	default:
-		handled = FALSE;
-		break;
-	}
-	pthread_mutex_unlock(&fake.lock);
-	return handled;
-}
-
-/* Device, configuration, one interface, bulk endpoints (IN omitted when ep_in is 0), as hex. */
-static void descriptors(char *hex, size_t size, unsigned vid, unsigned pid, unsigned cls,
-                        unsigned ep_out, unsigned ep_in)
-{
-	unsigned n_ep = ep_in ? 2 : 1, total = 9 + 9 + 7 * n_ep;
-	int o = snprintf(hex, size,
-	                 "12010002000000%02x%02x%02x%02x%02x0001010203"
-	                 "01"
-	                 "0902%02x%02x010100c001"
-	                 "09040000%02x%02x010200"
-	                 "0705%02x0200020a",
-	                 0x40, vid & 0xFF, vid >> 8, pid & 0xFF, pid >> 8, total & 0xFF, total >> 8,
-	                 n_ep, cls, ep_out);
-
-	if (ep_in)
-		snprintf(hex + o, size - (size_t)o, "0705%02x0200020a", ep_in);
-}
-
-static void add_printer(bed *b, unsigned vid, unsigned pid, unsigned cls, unsigned ep_out,
-                        unsigned ep_in)
-{
-	char hex[256], record[1024];
-
-	descriptors(hex, sizeof hex, vid, pid, cls, ep_out, ep_in);
-	snprintf(record, sizeof record,
-	         "P: /devices/pci0000:00/usb1/1-1\n"
-	         "N: bus/usb/001/002\n"
-	         "E: SUBSYSTEM=usb\n"
-	         "E: DEVTYPE=usb_device\n"
-	         "E: DRIVER=usb\n"
-	         "E: BUSNUM=001\n"
-	         "E: DEVNUM=002\n"
-	         "E: DEVNAME=/dev/bus/usb/001/002\n"
-	         "A: busnum=1\\n\n"
-	         "A: devnum=2\\n\n"
-	         "A: bConfigurationValue=1\\n\n"
-	         "A: speed=480\\n\n"
-	         "A: idVendor=%04x\\n\n"
-	         "A: idProduct=%04x\\n\n"
-	         "H: descriptors=%s\n",
-	         vid, pid, hex);
-	assert_true(umockdev_testbed_attach_ioctl(b->testbed, "/dev/bus/usb/001/002", b->handler,
-	                                          NULL));
-	assert_true(umockdev_testbed_add_from_string(b->testbed, record, NULL));
-}
-
-static void reset_fake(void)
-{
-	pthread_mutex_lock(&fake.lock);
-	if (fake.received)
-		g_byte_array_free(fake.received, TRUE);
-	g_list_free_full(fake.flying, slot_free);
-	g_list_free_full(fake.ready, slot_free);
-	g_list_free_full(fake.discarded, slot_free);
-	fake.flying = fake.ready = fake.discarded = NULL;
-	g_queue_clear(&fake.replies);
-	fake.received = g_byte_array_new();
-	fake.status[1] = 0x16; /* online, fixed bits 1 and 4 (and bit 2: drawer pin) */
-	fake.status[2] = 0x12;
-	fake.status[3] = 0x12;
-	fake.status[4] = 0x12;
-	fake.stall_out = fake.unplugged = fake.detached = fake.busy = false;
-	fake.unplug_after = 0;
-	fake.usblp_bound = true;
-	pthread_mutex_unlock(&fake.lock);
-}
-
-static int setup(void **state)
-{
-	bed *b = g_new0(bed, 1);
-
-	reset_fake();
-	b->testbed = umockdev_testbed_new();
-	b->handler = umockdev_ioctl_base_new();
-	g_signal_connect(b->handler, "handle-ioctl", G_CALLBACK(handle_ioctl), NULL);
-	*state = b;
-	return b->testbed ? 0 : -1;
+	assert_int_equal(usb_fake_printer_start(&device), 0);
 }
 
 static int teardown(void **state)
 {
-	bed *b = *state;
-
-	g_clear_object(&b->handler);
-	g_clear_object(&b->testbed);
-	g_free(b);
+	(void)state;
+	usb_fake_printer_stop();
 	return 0;
 }
 
-static void set_status(int n, unsigned char byte)
+/* The printer received exactly these bytes, nothing more. */
+static void assert_received(const escpos_buf *bytes)
 {
-	pthread_mutex_lock(&fake.lock);
-	fake.status[n] = byte;
-	pthread_mutex_unlock(&fake.lock);
-}
+	size_t len;
+	unsigned char *received = usb_fake_printer_received_copy(&len);
 
-static size_t received_len(void)
-{
-	size_t n;
-
-	pthread_mutex_lock(&fake.lock);
-	n = fake.received->len;
-	pthread_mutex_unlock(&fake.lock);
-	return n;
+	assert_non_null(received);
+	assert_int_equal(len, bytes->len);
+	assert_memory_equal(received, bytes->data, bytes->len);
+	free(received);
 }
 
 /* A real slip's bytes for a profile. */
@@ -395,7 +81,6 @@ static void slip_bytes(const printer_profile *p, escpos_buf *b)
 
 static void enumerate_detach_and_exact_bytes(void **state)
 {
-	bed *b = *state;
 	const printer_profile *t20 = printer_profile_find("tm-t20iii");
 	printer *p;
 	printer_fault f;
@@ -404,15 +89,15 @@ static void enumerate_detach_and_exact_bytes(void **state)
 	size_t sent;
 	unsigned flags;
 
-	add_printer(b, 0x04b8, 0x0e28, 7, 0x02, 0x81); /* OUT at 0x02, not 0x01 */
+	(void)state;
+	plug_in_printer(0x04b8, 0x0e28, 7, 0x02, 0x81); /* OUT at 0x02, not 0x01 */
 	assert_int_equal(printer_open("usb", NULL, 0, &p, &f, &d), AG_OK);
-	assert_ptr_equal(p->profile, t20); /* chosen by its USB ids */
-	assert_true(fake.detached);        /* usblp let go */
+	assert_ptr_equal(p->profile, t20);              /* chosen by its USB ids */
+	assert_true(usb_fake_printer_usblp_detached()); /* usblp let go */
 	slip_bytes(t20, &bytes);
 	assert_int_equal(printer_write(p, bytes.data, bytes.len, &sent, &d), AG_OK);
 	assert_int_equal(sent, bytes.len);
-	assert_int_equal(received_len(), bytes.len);
-	assert_memory_equal(fake.received->data, bytes.data, bytes.len);
+	assert_received(&bytes);
 	assert_int_equal(printer_status(p, &flags, &d), AG_OK);
 	assert_int_equal(flags, 0);
 	assert_non_null(strstr(d.it, "pronta"));
@@ -428,13 +113,13 @@ static void enumerate_detach_and_exact_bytes(void **state)
 
 static void vendor_class_device(void **state)
 {
-	bed *b = *state;
 	printer *p;
 	printer_fault f;
 	agenda_detail d;
 	unsigned flags;
 
-	add_printer(b, 0x04b8, 0x0202, 0xFF, 0x01, 0x82);
+	(void)state;
+	plug_in_printer(0x04b8, 0x0202, 0xFF, 0x01, 0x82);
 	assert_int_equal(printer_open("usb", NULL, 0, &p, &f, &d), AG_OK);
 	assert_ptr_equal(p->profile, printer_profile_find("tm-t88v"));
 	assert_int_equal(printer_status(p, &flags, &d), AG_OK);
@@ -444,25 +129,25 @@ static void vendor_class_device(void **state)
 
 static void unknown_vendor_class_is_not_a_printer(void **state)
 {
-	bed *b = *state;
 	printer *p;
 	printer_fault f;
 	agenda_detail d;
 
-	add_printer(b, 0x1234, 0x5678, 0xFF, 0x01, 0x82);
+	(void)state;
+	plug_in_printer(0x1234, 0x5678, 0xFF, 0x01, 0x82);
 	assert_int_equal(printer_open("usb", NULL, 0, &p, &f, &d), AG_ERR_IO);
 	assert_int_equal(f, PRINTER_NOT_FOUND);
 }
 
 static void busy_is_explained(void **state)
 {
-	bed *b = *state;
 	printer *p;
 	printer_fault f;
 	agenda_detail d;
 
-	add_printer(b, 0x04b8, 0x0e28, 7, 0x01, 0x82);
-	fake.busy = true;
+	(void)state;
+	plug_in_printer(0x04b8, 0x0e28, 7, 0x01, 0x82);
+	usb_fake_printer_busy(true);
 	assert_int_equal(printer_open("usb", NULL, 0, &p, &f, &d), AG_ERR_IO);
 	assert_int_equal(f, PRINTER_BUSY);
 	assert_non_null(strstr(d.it, "occupata"));
@@ -484,57 +169,54 @@ static void run_job(const char *uri, const printer_profile *profile, int timeout
 
 static void paper_out_and_cover_open(void **state)
 {
-	bed *b = *state;
 	const printer_profile *t20 = printer_profile_find("tm-t20iii");
 	print_queue *q;
 	print_job_info info;
 	escpos_buf bytes;
 	uint64_t again;
 
-	add_printer(b, 0x04b8, 0x0e28, 7, 0x01, 0x82);
+	(void)state;
+	plug_in_printer(0x04b8, 0x0e28, 7, 0x01, 0x82);
 	slip_bytes(t20, &bytes);
-	set_status(2, 0x32); /* offline cause: printing stopped by paper end */
-	set_status(4, 0x7E); /* roll: near end and end */
+	usb_fake_printer_status(2, 0x32); /* offline cause: printing stopped by paper end */
+	usb_fake_printer_status(4, 0x7E); /* roll: near end and end */
 	run_job("usb", t20, 0, &bytes, &q, &info);
 	assert_int_equal(info.state, PRINT_JOB_FAILED);
 	assert_int_equal(info.fault, PRINTER_PAPER_OUT);
-	assert_int_equal(received_len(), 0); /* nothing half-printed */
+	assert_int_equal(usb_fake_printer_received(), 0); /* nothing half-printed */
 
-	set_status(2, 0x16); /* paper loaded, cover left open */
-	set_status(4, 0x12);
+	usb_fake_printer_status(2, 0x16); /* paper loaded, cover left open */
+	usb_fake_printer_status(4, 0x12);
 	assert_int_equal(print_queue_retry(q, info.id, &again), AG_OK);
 	assert_int_equal(print_queue_wait(q, again, 20000, &info), AG_OK);
 	assert_int_equal(info.fault, PRINTER_COVER_OPEN);
-	assert_int_equal(received_len(), 0);
+	assert_int_equal(usb_fake_printer_received(), 0);
 
-	set_status(2, 0x12);
+	usb_fake_printer_status(2, 0x12);
 	assert_int_equal(print_queue_retry(q, info.id, &again), AG_OK);
 	assert_int_equal(print_queue_wait(q, again, 20000, &info), AG_OK);
 	assert_int_equal(info.state, PRINT_JOB_DONE);
-	assert_int_equal(received_len(), bytes.len);
-	assert_memory_equal(fake.received->data, bytes.data, bytes.len);
+	assert_received(&bytes);
 	print_queue_stop(q);
 	escpos_buf_free(&bytes);
 }
 
 static void transfer_that_never_completes(void **state)
 {
-	bed *b = *state;
 	const printer_profile *t20 = printer_profile_find("tm-t20iii");
 	print_queue *q;
 	print_job_info info;
 	escpos_buf bytes;
 	uint64_t again;
 
-	add_printer(b, 0x04b8, 0x0e28, 7, 0x01, 0x82);
+	(void)state;
+	plug_in_printer(0x04b8, 0x0e28, 7, 0x01, 0x82);
 	slip_bytes(t20, &bytes);
 	run_job("usb", t20, 0, &bytes, &q, &info); /* status first: fine */
 	assert_int_equal(info.state, PRINT_JOB_DONE);
 	print_queue_stop(q);
 
-	pthread_mutex_lock(&fake.lock);
-	g_byte_array_set_size(fake.received, 0);
-	pthread_mutex_unlock(&fake.lock);
+	usb_fake_printer_clear_received();
 	/* the printer accepts the status query, then stops taking data */
 	{
 		printer *p;
@@ -543,9 +225,8 @@ static void transfer_that_never_completes(void **state)
 		size_t sent = 99;
 
 		assert_int_equal(printer_open("usb", t20, 300, &p, &f, &d), AG_OK);
-		pthread_mutex_lock(&fake.lock);
-		fake.stall_out = true;
-		pthread_mutex_unlock(&fake.lock);
+		/* from here on no OUT transfer completes, status queries included */
+		usb_fake_printer_stall(USB_FAKE_PRINTER_STALL_ALL);
 		assert_int_equal(printer_write(p, bytes.data, bytes.len, &sent, &d), AG_ERR_IO);
 		assert_int_equal(p->fault, PRINTER_TIMEOUT);
 		assert_int_equal(sent, 0); /* `transferred` said nothing went through */
@@ -568,50 +249,41 @@ static void transfer_that_never_completes(void **state)
 		assert_int_equal(info.fault, PRINTER_TIMEOUT);
 		assert_int_equal(print_queue_failed(q, failed, 2), 1);
 	}
-	pthread_mutex_lock(&fake.lock);
-	fake.stall_out = false;
-	pthread_mutex_unlock(&fake.lock);
+	usb_fake_printer_stall(USB_FAKE_PRINTER_STALL_NONE);
 	assert_int_equal(print_queue_retry(q, info.id, &again), AG_OK);
 	assert_int_equal(print_queue_wait(q, again, 20000, &info), AG_OK);
 	assert_int_equal(info.state, PRINT_JOB_DONE);
 	/* printed exactly once */
-	assert_int_equal(received_len(), bytes.len);
-	assert_memory_equal(fake.received->data, bytes.data, bytes.len);
+	assert_received(&bytes);
 	print_queue_stop(q);
 	escpos_buf_free(&bytes);
 }
 
 static void unplug_mid_job(void **state)
 {
-	bed *b = *state;
 	const printer_profile *p58 = printer_profile_find("generic-58");
 	print_queue *q;
 	print_job_info info;
 	escpos_buf bytes;
 	uint64_t again;
 
-	add_printer(b, 0x0416, 0x5011, 7, 0x03, 0x81);
+	(void)state;
+	plug_in_printer(0x0416, 0x5011, 7, 0x03, 0x81);
 	slip_bytes(p58, &bytes); /* raster QR: several 1 KiB chunks */
 	assert_true(bytes.len > 2 * p58->chunk_bytes);
-	pthread_mutex_lock(&fake.lock);
-	fake.unplug_after = p58->chunk_bytes;
-	pthread_mutex_unlock(&fake.lock);
+	usb_fake_printer_unplug_after(p58->chunk_bytes);
 	run_job("usb", p58, 0, &bytes, &q, &info);
 	assert_int_equal(info.state, PRINT_JOB_FAILED);
 	assert_int_equal(info.fault, PRINTER_DISCONNECTED);
 	assert_true(info.sent >= p58->chunk_bytes && info.sent < bytes.len);
 
 	/* plugged back in: the retry reopens the printer and prints the whole slip */
-	pthread_mutex_lock(&fake.lock);
-	fake.unplugged = false;
-	fake.unplug_after = 0;
-	g_byte_array_set_size(fake.received, 0);
-	pthread_mutex_unlock(&fake.lock);
+	usb_fake_printer_plug_in();
+	usb_fake_printer_clear_received();
 	assert_int_equal(print_queue_retry(q, info.id, &again), AG_OK);
 	assert_int_equal(print_queue_wait(q, again, 20000, &info), AG_OK);
 	assert_int_equal(info.state, PRINT_JOB_DONE);
-	assert_int_equal(received_len(), bytes.len);
-	assert_memory_equal(fake.received->data, bytes.data, bytes.len);
+	assert_received(&bytes);
 	print_queue_stop(q);
 	escpos_buf_free(&bytes);
 }
@@ -619,14 +291,13 @@ static void unplug_mid_job(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(enumerate_detach_and_exact_bytes, setup, teardown),
-	        cmocka_unit_test_setup_teardown(vendor_class_device, setup, teardown),
-	        cmocka_unit_test_setup_teardown(unknown_vendor_class_is_not_a_printer, setup,
-	                                        teardown),
-	        cmocka_unit_test_setup_teardown(busy_is_explained, setup, teardown),
-	        cmocka_unit_test_setup_teardown(paper_out_and_cover_open, setup, teardown),
-	        cmocka_unit_test_setup_teardown(transfer_that_never_completes, setup, teardown),
-	        cmocka_unit_test_setup_teardown(unplug_mid_job, setup, teardown),
+	        cmocka_unit_test_teardown(enumerate_detach_and_exact_bytes, teardown),
+	        cmocka_unit_test_teardown(vendor_class_device, teardown),
+	        cmocka_unit_test_teardown(unknown_vendor_class_is_not_a_printer, teardown),
+	        cmocka_unit_test_teardown(busy_is_explained, teardown),
+	        cmocka_unit_test_teardown(paper_out_and_cover_open, teardown),
+	        cmocka_unit_test_teardown(transfer_that_never_completes, teardown),
+	        cmocka_unit_test_teardown(unplug_mid_job, teardown),
 	};
 
 	const char *preload = getenv("LD_PRELOAD");
@@ -635,6 +306,5 @@ int main(void)
 		fprintf(stderr, "usb_printer_test: run under umockdev-wrapper\n");
 		return 77;
 	}
-	pthread_mutex_init(&fake.lock, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
