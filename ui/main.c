@@ -3,7 +3,8 @@
  *
  * --demo without --db makes a fresh folder (under $TMPDIR or /tmp) holding a new database that
  * the worker initialises and seeds, and uses the virtual printer "virtual:<folder>/slip", whose
- * slips appear on screen and as PNG files there. The clock comes from AGENDA_NOW when set.
+ * slips appear on screen and as PNG files there. The clock comes from AGENDA_NOW when set;
+ * local time is Italian time unless TZ is set.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "app.h"
 #include "args.h"
+#include "platform/clock.h"
 #include "script_run.h"
 
 int main(int argc, char **argv)
@@ -22,6 +24,7 @@ int main(int argc, char **argv)
 	const char *bad;
 	int status;
 
+	clock_use_italian_time();
 	if (!ui_args_parse(argc, argv, &config, &bad)) {
 		if (bad)
 			fprintf(stderr, "%s: %s\n", bad, msg_get(MSG_CTL_ERR_USAGE, config.lang));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "platform/clock.h"
 #include "store/schema.h"
 
 const struct ctl_command CTL_COMMANDS[] = {
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 
 	if (!rest)
 		return EXIT_INTERNAL;
+	clock_use_italian_time();
 	c.db_path = getenv(CTL_ENV_DB);
 	if (!c.db_path || !*c.db_path)
 		c.db_path = CTL_DEFAULT_DB;

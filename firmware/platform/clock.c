@@ -1,5 +1,6 @@
 /*
- * clock.c — system and fixed clocks, local-time conversion, AGENDA_NOW parsing.
+ * clock.c — system and fixed clocks, the Italian time zone, local-time conversion, AGENDA_NOW
+ * parsing.
  */
 #include "platform/clock.h"
 
@@ -27,6 +28,15 @@ agenda_clock clock_system(void)
 agenda_clock clock_fixed(int64_t *seconds)
 {
 	return (agenda_clock){.now = fixed_now, .ctx = seconds};
+}
+
+void clock_use_italian_time(void)
+{
+	const char *tz = getenv("TZ");
+
+	if (!tz || !*tz)
+		setenv("TZ", CLOCK_ITALIAN_ZONE, 1);
+	tzset();
 }
 
 void clock_local(int64_t epoch, agenda_day *day, int *minute_of_day)

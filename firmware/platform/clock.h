@@ -3,7 +3,8 @@
  *
  * Everything that needs "now" takes an agenda_clock, so tests run on a fixed or stepped time.
  * Times are seconds since the Unix epoch (UTC); clock_local converts them to the Italian civil
- * date and minute of day through the process time zone (TZ, Europe/Rome on the appliance).
+ * date and minute of day through the process time zone, which the programs set to Europe/Rome
+ * at start (clock_use_italian_time) unless TZ says otherwise.
  */
 #ifndef AGENDA_PLATFORM_CLOCK_H
 #define AGENDA_PLATFORM_CLOCK_H
@@ -31,6 +32,16 @@ static inline int64_t clock_now(const agenda_clock *c)
 {
 	return c->now(c->ctx);
 }
+
+/* The zone of every office's agenda; TZ overrides it (tests, a technician's laptop). */
+#define CLOCK_ITALIAN_ZONE "Europe/Rome"
+
+/*
+ * Makes local time Italian time when TZ is unset: the agenda's day is the Questura's day, not
+ * whatever zone the machine was installed with (a fresh Debian is UTC, an hour or two behind).
+ * Call once at the start of a program, before any thread.
+ */
+void clock_use_italian_time(void);
 
 /* Local civil day and minute of day of an epoch time. */
 void clock_local(int64_t epoch, agenda_day *day, int *minute_of_day);

@@ -86,7 +86,11 @@ class Agenda:
         env["LC_ALL"] = "C.UTF-8"
         if self.now:
             env["AGENDA_NOW"] = self.now
-        env.update(extra or {})
+        for key, value in (extra or {}).items():  # None removes the variable
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
         return env
 
     def run(self, *args, json_mode=True, user=None, password=None, stdin=None, env=None,

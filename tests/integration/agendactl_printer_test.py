@@ -137,6 +137,16 @@ class PrinterTest(AgendaTest):
         self.assertIn("àèéìòù ÀÈÉÌÒÙ €", text)
         self.assertFalse(os.path.exists(os.path.join(self.folder, "none.db")))
 
+    def test_time_is_italian_when_tz_is_unset(self):
+        # 4 May 2026, 22:30 UTC: a machine installed in UTC must still print 5 May, 00:30.
+        r = self.ag.run("printer", "test", "--printer", self.virtual("tz"), db=False,
+                        env={"TZ": None, "AGENDA_NOW": "@1777933800"})
+        self.assertExit(r, 0)
+        with open(os.path.join(self.slips, "tz-1.txt"), encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("martedì 5 maggio 2026", text)
+        self.assertIn("ore 00:30", text)
+
     def test_status(self):
         r = self.ag.run("printer", "status", "--printer", self.virtual("s"))
         self.assertExit(r, 0)
