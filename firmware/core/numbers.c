@@ -85,8 +85,9 @@ struct split {
 };
 
 /* Which messages to use for one kind of number: the texts name the number they are about. */
+/* What to say of a number of one kind: a character or byte that is not allowed, no number. */
 struct char_messages {
-	int bad_char, bad_byte;
+	int bad_char, bad_byte, empty;
 };
 
 /*
@@ -183,18 +184,13 @@ static agenda_err invalid(enum number_part *part, enum number_part which)
 	return AG_ERR_INVALID;
 }
 
-agenda_err numero_pratica_normalise(const char *input, char out[PRATICA_MAX],
-                                    enum number_part *part, agenda_detail *why)
+/*
+ * The start both normalisers share: clears out, *part and why, refuses a missing buffer, then
+ * splits input (NULL reads as "") into groups, refusing a bad character or no group at all.
+ */
+static agenda_err split_number(const char *input, char *out, struct char_messages msgs,
+                               struct split *sp, enum number_part *part, agenda_detail *why)
 {
-	static const struct char_messages MSGS = {MSG_PRATICA_BAD_CHAR, MSG_PRATICA_BAD_BYTE};
-	enum number_part ignored;
-	struct split sp;
-	struct group prov, year, prog;
-	char sigla[3];
-	long year_value, prog_value;
-
-	if (!part)
-		part = &ignored;
 	*part = NUMBER_PART_NONE;
 	agenda_detail_clear(why);
 	if (!out) {
@@ -202,14 +198,32 @@ agenda_err numero_pratica_normalise(const char *input, char out[PRATICA_MAX],
 		return AG_ERR_USAGE;
 	}
 	out[0] = '\0';
-	if (!input)
-		input = "";
-	if (!split_groups(input, &sp, MSGS, part, why))
+	if (!split_groups(input ? input : "", sp, msgs, part, why))
 		return AG_ERR_INVALID;
-	if (sp.count == 0) {
-		agenda_detail_set(why, MSG_PRATICA_EMPTY);
+	if (sp->count == 0) {
+		agenda_detail_set(why, msgs.empty);
 		return invalid(part, NUMBER_PART_EMPTY);
 	}
+	return AG_OK;
+}
+
+agenda_err numero_pratica_normalise(const char *input, char out[PRATICA_MAX],
+                                    enum number_part *part, agenda_detail *why)
+{
+	static const struct char_messages MSGS = {MSG_PRATICA_BAD_CHAR, MSG_PRATICA_BAD_BYTE,
+	                                          MSG_PRATICA_EMPTY};
+	enum number_part ignored;
+	agenda_err err;
+	struct split sp;
+	struct group prov, year, prog;
+	char sigla[3];
+	long year_value, prog_value;
+
+	if (!part)
+		part = &ignored;
+	err = split_number(input, out, MSGS, &sp, part, why);
+	if (err != AG_OK)
+		return err;
 	split_leading_letters(&sp, leading_letters(input, sp.group[0]));
 	prov = sp.group[0];
 	if (!is_letter(input[prov.start])) {
@@ -274,8 +288,10 @@ agenda_err numero_pratica_normalise(const char *input, char out[PRATICA_MAX],
 agenda_err numero_visto_normalise(const char *input, char out[VISTO_MAX], enum number_part *part,
                                   agenda_detail *why)
 {
-	static const struct char_messages MSGS = {MSG_VISTO_BAD_CHAR, MSG_VISTO_BAD_BYTE};
+	static const struct char_messages MSGS = {MSG_VISTO_BAD_CHAR, MSG_VISTO_BAD_BYTE,
+	                                          MSG_VISTO_EMPTY};
 	enum number_part ignored;
+	agenda_err err;
 	struct split sp;
 	struct group prefix;
 	char digits[10];
@@ -283,21 +299,9 @@ agenda_err numero_visto_normalise(const char *input, char out[VISTO_MAX], enum n
 
 	if (!part)
 		part = &ignored;
-	*part = NUMBER_PART_NONE;
-	agenda_detail_clear(why);
-	if (!out) {
-		agenda_detail_set(why, MSG_NUMBER_NO_BUFFER);
-		return AG_ERR_USAGE;
-	}
-	out[0] = '\0';
-	if (!input)
-		input = "";
-	if (!split_groups(input, &sp, MSGS, part, why))
-		return AG_ERR_INVALID;
-	if (sp.count == 0) {
-		agenda_detail_set(why, MSG_VISTO_EMPTY);
-		return invalid(part, NUMBER_PART_EMPTY);
-	}
+	err = split_number(input, out, MSGS, &sp, part, why);
+	if (err != AG_OK)
+		return err;
 	letters = leading_letters(input, sp.group[0]);
 	if (letters == 0) {
 		agenda_detail_set(why, MSG_VISTO_NO_PREFISSO);
