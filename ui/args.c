@@ -1,8 +1,10 @@
 /*
  * args.c — parsing of agenda-kiosk's options (args.h). Values are checked here (size within
- * 320x240..7680x4320, idle time 0..86400 s, language it|en); files are opened later.
+ * 320x240..7680x4320, idle time 0..86400 s, language it|en, printer URI syntax); files and the
+ * printer are opened later.
  */
 #include "args.h"
+#include "printer/printer_uri.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,7 @@ bool ui_args_parse(int argc, char **argv, struct ui_config *out, const char **ba
 			out->db_path = v;
 		} else if (strcmp(a, "--printer") == 0) {
 			out->printer_uri = v;
+			ok = v && printer_uri_check(v, NULL) == AG_OK;
 		} else if (strcmp(a, "--script") == 0) {
 			out->script_path = v;
 		} else if (strcmp(a, "--screenshots") == 0) {

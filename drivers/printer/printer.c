@@ -3,6 +3,7 @@
  * each fault. Backends live in printer_usb.c, printer_tcp.c, printer_file.c, printer_virtual.c.
  */
 #include "printer/printer.h"
+#include "printer/printer_uri.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,10 @@ agenda_err printer_open(const char *uri, const printer_profile *profile, int tim
 	*out = NULL;
 	if (fault)
 		*fault = PRINTER_BAD_TARGET;
-	for (size_t i = 0; uri && i < sizeof BACKENDS / sizeof BACKENDS[0]; i++) {
+	err = printer_uri_check(uri, detail);
+	if (err != AG_OK)
+		return err;
+	for (size_t i = 0; i < sizeof BACKENDS / sizeof BACKENDS[0]; i++) {
 		size_t n = strlen(BACKENDS[i]->scheme);
 
 		if (strncmp(uri, BACKENDS[i]->scheme, n) == 0 &&
@@ -117,8 +121,8 @@ agenda_err printer_open(const char *uri, const printer_profile *profile, int tim
 			arg = uri[n] ? uri + n + 1 : "";
 		}
 	}
-	if (!ops || strlen(uri) >= sizeof p->uri) {
-		agenda_detail_set(detail, MSG_PRINTER_BAD_TARGET, uri ? uri : "(null)");
+	if (!ops) { /* printer_uri_check knows a scheme no backend has */
+		agenda_detail_set(detail, MSG_PRINTER_BAD_TARGET, uri);
 		return AG_ERR_INVALID;
 	}
 	p = calloc(1, sizeof *p);

@@ -4,9 +4,10 @@
  * (decodes ESC/POS and renders PNG and text, see virtual.h). One file per backend.
  *
  * A printer is named by a URI: "usb", "usb:04b8:0e28", "tcp:10.0.0.5" or "tcp:host:9100",
- * "file:/path", "virtual:/dir/prefix". Failures return AG_ERR_* and set printer.fault to the
- * reason, which printer_fault_detail turns into Italian (and English) words saying what to do.
- * Calls on one printer are not thread-safe: the print queue (print_queue.h) owns it.
+ * "file:/path", "virtual:/dir/prefix" (syntax: printer_uri.h). Failures return AG_ERR_* and set
+ * printer.fault to the reason, which printer_fault_detail turns into Italian (and English) words
+ * saying what to do. Calls on one printer are not thread-safe: the print queue (print_queue.h) owns
+ * it.
  */
 #ifndef AGENDA_DRIVERS_PRINTER_H
 #define AGENDA_DRIVERS_PRINTER_H
@@ -17,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/messages.h"
+#include "printer/printer_uri.h"
 #include "printer/profile.h"
 
 typedef enum printer_fault {
@@ -62,7 +64,7 @@ typedef struct printer {
 	printer_fault fault; /* why the last failing call failed */
 	int timeout_ms;      /* per write; 0 sizes it from the profile and the length */
 	void *impl;          /* the backend's own state */
-	char uri[256];
+	char uri[PRINTER_URI_MAX];
 } printer;
 
 extern const printer_ops printer_usb_ops;

@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define TCP_DEFAULT_PORT    "9100"
 #define TCP_CONNECT_MS      3000
 #define TCP_STATUS_REPLY_MS 500
 
@@ -97,19 +96,13 @@ static int connect_to(const char *host, const char *port, printer_fault *fault)
 
 static agenda_err tcp_open(printer *p, const char *arg)
 {
-	char host[256];
-	const char *port = TCP_DEFAULT_PORT, *colon = strrchr(arg, ':');
+	char host[PRINTER_HOST_MAX], port[PRINTER_PORT_MAX];
 	tcp_impl *t;
 	int fd;
 
-	if (!*arg || strlen(arg) >= sizeof host) {
+	if (!printer_uri_tcp_target(arg, host, port)) {
 		p->fault = PRINTER_BAD_TARGET;
 		return AG_ERR_INVALID;
-	}
-	snprintf(host, sizeof host, "%s", arg);
-	if (colon && strchr(arg, ':') == colon) { /* one colon: host:port (not a bare IPv6) */
-		host[colon - arg] = '\0';
-		port = colon + 1;
 	}
 	fd = connect_to(host, port, &p->fault);
 	if (fd < 0)

@@ -169,8 +169,7 @@ agenda_err printer_usb_list(printer_found_fn found, void *arg, printer_fault *fa
 }
 
 struct guess {
-	unsigned vendor, product;
-	bool any;
+	int vendor, product; /* -1: any */
 	const printer_profile *profile;
 };
 
@@ -179,17 +178,17 @@ static void guess_one(void *arg, const struct printer_found *f)
 	struct guess *g = arg;
 
 	if (!g->profile && f->profile &&
-	    (g->any || (f->vendor == g->vendor && f->product == g->product)))
+	    (g->vendor < 0 || (f->vendor == g->vendor && f->product == g->product)))
 		g->profile = f->profile;
 }
 
 const printer_profile *printer_guess_profile(const char *uri)
 {
-	struct guess g = {.any = true};
+	struct guess g = {-1, -1, NULL};
 
-	if (uri && strncmp(uri, "usb", 3) == 0) {
-		if (sscanf(uri, "usb:%4x:%4x", &g.vendor, &g.product) == 2)
-			g.any = false;
+	if (uri &&
+	    (strcmp(uri, "usb") == 0 || (strncmp(uri, "usb:", 4) == 0 &&
+	                                 printer_uri_usb_ids(uri + 4, &g.vendor, &g.product)))) {
 		printer_usb_list(guess_one, &g, NULL);
 		if (g.profile)
 			return g.profile;
@@ -230,20 +229,15 @@ static agenda_err usb_open(printer *p, const char *arg)
 	usb_impl *u = calloc(1, sizeof *u);
 	libusb_device **list = NULL;
 	usb_match best = {0};
-	unsigned vid = 0, pid = 0;
-	int want_vid = -1, want_pid = -1, r;
+	int want_vid, want_pid, r;
 	ssize_t n;
 
 	if (!u)
 		return AG_ERR_NOMEM;
-	if (*arg) {
-		if (sscanf(arg, "%4x:%4x", &vid, &pid) != 2) {
-			p->fault = PRINTER_BAD_TARGET;
-			free(u);
-			return AG_ERR_INVALID;
-		}
-		want_vid = (int)vid;
-		want_pid = (int)pid;
+	if (!printer_uri_usb_ids(arg, &want_vid, &want_pid)) {
+		p->fault = PRINTER_BAD_TARGET;
+		free(u);
+		return AG_ERR_INVALID;
 	}
 	if ((r = libusb_init(&u->ctx)) != 0)
 		goto fail;

@@ -25,23 +25,28 @@
 
 /* Which printer and profile: --printer/--profile, else the environment and settings. */
 struct printer_choice {
-	char uri[256];
+	char uri[PRINTER_URI_MAX];
 	const printer_profile *profile;
 };
 
 static int choose_printer(struct ctl *c, const struct ctl_opt *uri_opt,
                           const struct ctl_opt *profile_opt, struct printer_choice *out)
 {
-	const char *env = getenv(CTL_ENV_PRINTER);
+	const char *env = getenv(CTL_ENV_PRINTER), *uri = "usb";
+	char stored[PRINTER_URI_MAX + 1]; /* one more: a longer setting stays too long */
 	char setting[64] = "";
 
 	if (uri_opt->value && *uri_opt->value)
-		snprintf(out->uri, sizeof out->uri, "%s", uri_opt->value);
+		uri = uri_opt->value;
 	else if (env && *env)
-		snprintf(out->uri, sizeof out->uri, "%s", env);
-	else if (!(c->ctx_open &&
-	           store_setting_get(c->ctx.store, "printer_uri", out->uri, sizeof out->uri)))
-		snprintf(out->uri, sizeof out->uri, "usb");
+		uri = env;
+	else if (c->ctx_open &&
+	         store_setting_get(c->ctx.store, "printer_uri", stored, sizeof stored))
+		uri = stored;
+	/* Refused here, whole: a mistyped URI is a usage error, not "printer not found". */
+	if (printer_uri_check(uri, NULL) != AG_OK)
+		return ctl_usage(c, MSG_PRINTER_BAD_TARGET, uri);
+	memcpy(out->uri, uri, strlen(uri) + 1); /* checked: shorter than PRINTER_URI_MAX */
 	if (profile_opt->value && *profile_opt->value)
 		snprintf(setting, sizeof setting, "%s", profile_opt->value);
 	else if (c->ctx_open)

@@ -369,6 +369,12 @@ expect_screen login
     # The English toggle: the same screen in English.
     h.run(h.login("demo.operatore") + "tap_button lang\nscreenshot english\n")
     check("Find a practice" in h.ocr("english"), "English toggle")
+    # A mistyped printer is refused at start, naming the option, before any window opens.
+    for uri in ("usb:04b8:0e28x", "tcp:10.0.0.5:99999", "lpt1"):
+        p = subprocess.run([h.kiosk, "--printer", uri, "--db", h.db], capture_output=True,
+                           text=True, timeout=30, env=h.env)
+        check(p.returncode == 2 and "--printer" in p.stderr,
+              f"--printer {uri} refused with exit 2 (got {p.returncode}, {p.stderr[:120]!r})")
 
 
 def ctl_queue(h, env):

@@ -147,6 +147,14 @@ class PrinterTest(AgendaTest):
         self.assertIn("martedì 5 maggio 2026", text)
         self.assertIn("ore 00:30", text)
 
+    def test_mistyped_printer_is_a_usage_error(self):
+        for uri in ("usb:04b8:0e28junk", "usb:+4b8:0e28", "tcp:host:0", "file:", "lpt1"):
+            r = self.ag.run("printer", "status", "--printer", uri)
+            self.assertExit(r, 2, "usage")
+            self.assertIn("Indirizzo della stampante non valido: " + uri, r.json["message"])
+        r = self.ag.run("printer", "test", "--printer", "virtual:" + "x" * 300, db=False)
+        self.assertExit(r, 2, "usage")  # refused whole, not cut to 255 characters
+
     def test_status(self):
         r = self.ag.run("printer", "status", "--printer", self.virtual("s"))
         self.assertExit(r, 0)
