@@ -109,19 +109,31 @@ static bool path_ok(const char *s)
 	return true;
 }
 
-agenda_err printer_uri_check(const char *uri, agenda_detail *detail)
+static bool usb_ok(const char *arg)
+{
+	int vendor, product;
+
+	return printer_uri_usb_ids(arg, &vendor, &product) && vendor >= 0;
+}
+
+static bool tcp_ok(const char *arg)
 {
 	char host[PRINTER_HOST_MAX], port[PRINTER_PORT_MAX];
-	int vendor, product;
+
+	return printer_uri_tcp_target(arg, host, port);
+}
+
+agenda_err printer_uri_check(const char *uri, agenda_detail *detail)
+{
 	bool ok = false;
 
 	if (uri && strlen(uri) < PRINTER_URI_MAX) {
 		if (strcmp(uri, "usb") == 0)
 			ok = true;
 		else if (strncmp(uri, "usb:", 4) == 0)
-			ok = printer_uri_usb_ids(uri + 4, &vendor, &product) && vendor >= 0;
+			ok = usb_ok(uri + 4);
 		else if (strncmp(uri, "tcp:", 4) == 0)
-			ok = printer_uri_tcp_target(uri + 4, host, port);
+			ok = tcp_ok(uri + 4);
 		else if (strncmp(uri, "file:", 5) == 0)
 			ok = path_ok(uri + 5);
 		else if (strncmp(uri, "virtual:", 8) == 0)

@@ -22,7 +22,7 @@
 
 static void check_uri(const char *uri)
 {
-	char host[PRINTER_HOST_MAX], port[PRINTER_PORT_MAX], again[PRINTER_URI_MAX];
+	char host[PRINTER_HOST_MAX], port[PRINTER_PORT_MAX];
 	int vendor, product;
 
 	if (printer_uri_check(uri, NULL) != AG_OK)
@@ -30,6 +30,8 @@ static void check_uri(const char *uri)
 	if (strlen(uri) >= PRINTER_URI_MAX)
 		abort();
 	if (strncmp(uri, "usb:", 4) == 0) {
+		char again[PRINTER_URI_MAX];
+
 		if (!printer_uri_usb_ids(uri + 4, &vendor, &product) || vendor < 0 || product < 0)
 			abort();
 		snprintf(again, sizeof again, "usb:%04x:%04x", (unsigned)vendor, (unsigned)product);
