@@ -5,7 +5,7 @@
 # starts from its committed seed corpus (tests/fuzz/corpus/<target>/) and keeps what it finds in
 # build-fuzz/corpus/<target>/; a crash leaves its input in build-fuzz/artifacts/ and fails the
 # script. Long run, as in docs/RELIABILITY.md: sh tests/fuzz/run.sh 3600 (FUZZ_JOBS=2 runs two
-# targets at once; FUZZ_WORKERS=2 runs one target in two processes, libFuzzer's -fork=2).
+# targets at once; FUZZ_WORKERS=2 runs one target in two processes, libFuzzer's -jobs=2).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-10}
@@ -24,20 +24,30 @@ run_one() {
 	name=$1
 	mkdir -p "$out/corpus/$name"
 	log="$out/$name.log"
-	fork=""
-	[ "$workers" -gt 1 ] && fork="-fork=$workers"
+	# FUZZ_WORKERS=N: N independent processes sharing the corpus directory (-jobs, -workers),
+	# each logging to fuzz-K.log in $dir; -fork=N did half the execs per core (every job starts
+	# a new ASan process and replays its seeds).
+	dir="$out/$name.workers"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	parallel=""
+	[ "$workers" -gt 1 ] && parallel="-jobs=$workers -workers=$workers"
 	# -rss_limit_mb: the ESC/POS decoder may legitimately draw a large page; 2 GB is the cap.
-	# shellcheck disable=SC2086 # $fork is one word or none
-	if TZ=Europe/Rome "$out/tests/fuzz/$name" $fork -max_total_time="$seconds" -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$out/artifacts/$name-" \
-		"$out/corpus/$name" "$top/tests/fuzz/corpus/$name" >"$log" 2>&1; then
-		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-		# -fork prints no final stats: its progress lines start with the total, "#N:".
-		[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\): .*/\1/p' "$log" | tail -n 1)
-		echo "fuzz $name: ${execs:-?} execs in ${seconds}s, no crash"
+	# shellcheck disable=SC2086 # $parallel is two words or none
+	if (cd "$dir" && TZ=Europe/Rome "$out/tests/fuzz/$name" $parallel \
+		-max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix="$out/artifacts/$name-" \
+		"$out/corpus/$name" "$top/tests/fuzz/corpus/$name") >"$log" 2>&1; then
+		# With workers the parent's log repeats theirs at the end: count the workers' logs.
+		logs=$log
+		[ "$workers" -gt 1 ] && logs=$(ls "$dir"/fuzz-*.log)
+		# shellcheck disable=SC2086 # file names without spaces (build-fuzz/...)
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' $logs |
+			awk '{n += $1} END {print n}')
+		echo "fuzz $name: ${execs:-?} execs in ${seconds}s ($workers process(es)), no crash"
 	else
-		echo "fuzz $name: FAILED (see $log and $out/artifacts/)"
-		tail -n 30 "$log"
+		echo "fuzz $name: FAILED (see $log, $dir/ and $out/artifacts/)"
+		tail -n 30 "$log" "$dir"/fuzz-*.log 2>/dev/null
 		return 1
 	fi
 }
