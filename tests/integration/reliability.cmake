@@ -25,6 +25,16 @@ add_test(NAME integration.crash_power_lying_disk
 set_tests_properties(integration.crash_power_lying_disk PROPERTIES ENVIRONMENT "TZ=Europe/Rome"
   TIMEOUT 300 LABELS reliability)
 
+# kill -9 of the kiosk itself while it books on its touch screen (SDL offscreen driver).
+if(TARGET agenda-kiosk)
+  add_test(NAME integration.crash_kiosk
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/crash_kiosk_test.py
+      $<TARGET_FILE:agenda-kiosk> $<TARGET_FILE:agendactl> $<TARGET_FILE:crash_booker>
+      --iterations 10)
+  set_tests_properties(integration.crash_kiosk PROPERTIES TIMEOUT 300 LABELS reliability
+    ENVIRONMENT "TZ=Europe/Rome;LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/e2e/lsan.supp:print_suppressions=0")
+endif()
+
 # Printer faults during the booking flow, on an emulated USB printer (umockdev).
 if(UMOCKDEV_FOUND AND UMOCKDEV_WRAPPER AND TARGET agenda_printer)
   add_executable(crash_printer_test crash_printer_test.c)
