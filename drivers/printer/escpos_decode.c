@@ -50,7 +50,6 @@ typedef struct decoder {
 	int qr_module, qr_level;
 	unsigned char qr_data[QR_DATA_MAX + 1];
 	size_t qr_len;
-	FT_Library ft;
 	FT_Face face[2]; /* regular, bold; NULL when not loaded */
 	bool failed;
 	bool too_long; /* failed because the page passed MAX_PAGE_ROWS */
@@ -420,7 +419,6 @@ static void load_fonts(decoder *d)
 					FT_Set_Pixel_Sizes(FONTS.face[i], 0, 20);
 		}
 	}
-	d->ft = FONTS.ft;
 	d->face[0] = FONTS.face[0];
 	d->face[1] = FONTS.face[1];
 }

@@ -153,7 +153,6 @@ static void poll_status(print_queue *q)
 static void *worker(void *arg)
 {
 	print_queue *q = arg;
-
 	struct timespec next_poll;
 
 	/* Ask once at start, so the status bar knows the printer before the first poll period. */

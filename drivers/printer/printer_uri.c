@@ -51,6 +51,15 @@ bool printer_uri_usb_ids(const char *arg, int *vendor, int *product)
 	return true;
 }
 
+bool printer_uri_usb(const char *uri, int *vendor, int *product)
+{
+	*vendor = *product = -1;
+	if (strcmp(uri, "usb") == 0)
+		return true;
+	return strncmp(uri, "usb:", 4) == 0 && uri[4] != '\0' &&
+	       printer_uri_usb_ids(uri + 4, vendor, product);
+}
+
 /* A host name or address: printable ASCII, no spaces, nothing that ends a URI part. */
 static bool host_ok(const char *s, size_t len)
 {
@@ -109,13 +118,6 @@ static bool path_ok(const char *s)
 	return true;
 }
 
-static bool usb_ok(const char *arg)
-{
-	int vendor, product;
-
-	return printer_uri_usb_ids(arg, &vendor, &product) && vendor >= 0;
-}
-
 static bool tcp_ok(const char *arg)
 {
 	char host[PRINTER_HOST_MAX], port[PRINTER_PORT_MAX];
@@ -125,13 +127,12 @@ static bool tcp_ok(const char *arg)
 
 agenda_err printer_uri_check(const char *uri, agenda_detail *detail)
 {
+	int vendor, product;
 	bool ok = false;
 
 	if (uri && strlen(uri) < PRINTER_URI_MAX) {
-		if (strcmp(uri, "usb") == 0)
+		if (printer_uri_usb(uri, &vendor, &product))
 			ok = true;
-		else if (strncmp(uri, "usb:", 4) == 0)
-			ok = usb_ok(uri + 4);
 		else if (strncmp(uri, "tcp:", 4) == 0)
 			ok = tcp_ok(uri + 4);
 		else if (strncmp(uri, "file:", 5) == 0)

@@ -29,6 +29,9 @@ agenda_err printer_uri_check(const char *uri, agenda_detail *detail);
 /* The argument of a usb URI ("" or "VVVV:PPPP"): -1 and -1 for any printer. */
 bool printer_uri_usb_ids(const char *arg, int *vendor, int *product);
 
+/* Whether uri is a well-formed usb URI ("usb" or "usb:VVVV:PPPP"), and which ids it names. */
+bool printer_uri_usb(const char *uri, int *vendor, int *product);
+
 /* The argument of a tcp URI: host and port ("9100" when absent). */
 bool printer_uri_tcp_target(const char *arg, char host[PRINTER_HOST_MAX],
                             char port[PRINTER_PORT_MAX]);

@@ -186,9 +186,7 @@ const printer_profile *printer_guess_profile(const char *uri)
 {
 	struct guess g = {-1, -1, NULL};
 
-	if (uri &&
-	    (strcmp(uri, "usb") == 0 || (strncmp(uri, "usb:", 4) == 0 &&
-	                                 printer_uri_usb_ids(uri + 4, &g.vendor, &g.product)))) {
+	if (uri && printer_uri_usb(uri, &g.vendor, &g.product)) {
 		printer_usb_list(guess_one, &g, NULL);
 		if (g.profile)
 			return g.profile;

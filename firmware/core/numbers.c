@@ -84,8 +84,10 @@ struct split {
 	size_t count; /* every group seen, even past GROUPS_MAX */
 };
 
-/* Which messages to use for one kind of number: the texts name the number they are about. */
-/* What to say of a number of one kind: a character or byte that is not allowed, no number. */
+/*
+ * Which messages to use for one kind of number (the texts name the number they are about): a
+ * character or byte that is not allowed, no number at all.
+ */
 struct char_messages {
 	int bad_char, bad_byte, empty;
 };

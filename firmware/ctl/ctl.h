@@ -126,7 +126,7 @@ json_t *ctl_json_epoch(int64_t epoch); /* local "2026-05-04T09:30:00", null for 
 int ctl_fail_code(struct ctl *c, const char *error, int code, const agenda_detail *d,
                   json_t *extra);
 
-/* Same, merging the fields of extra (stolen, may be NULL) into the JSON error object. */
+/* ctl_fail, merging the fields of extra (stolen, may be NULL) into the JSON error object. */
 int ctl_fail_with(struct ctl *c, agenda_err err, const agenda_detail *why, json_t *extra);
 
 /* A booking as JSON / as plain lines under a heading; state_override may be NULL. */

@@ -26,20 +26,25 @@ struct usb_fake_printer_device {
 /* Which OUT transfers never complete (libusb's timeout discards them). */
 enum usb_fake_printer_stall {
 	USB_FAKE_PRINTER_STALL_NONE,
-	USB_FAKE_PRINTER_STALL_DATA, /* slip bytes stall; DLE EOT status queries are still answered
-	                              */
-	USB_FAKE_PRINTER_STALL_ALL,  /* status queries stall too */
+	/* Slip bytes stall; DLE EOT status queries are still answered. */
+	USB_FAKE_PRINTER_STALL_DATA,
+	/* Status queries stall too. */
+	USB_FAKE_PRINTER_STALL_ALL,
 };
 
-/* Builds the testbed with this printer plugged in and healthy (usb_fake_printer_reset). 0 on
- * success. */
+/*
+ * Builds the testbed with this printer plugged in and healthy (usb_fake_printer_reset); 0 on
+ * success.
+ */
 int usb_fake_printer_start(const struct usb_fake_printer_device *device);
 
 /* Removes the testbed and forgets every transfer; no printer may be open on it. */
 void usb_fake_printer_stop(void);
 
-/* Back to the printer as usb_fake_printer_start left it: plugged in, online, paper present, not
- * busy, no stall, usblp bound as the device says, nothing received. */
+/*
+ * Back to the printer as usb_fake_printer_start left it: plugged in, online, paper present, not
+ * busy, no stall, usblp bound as the device says, nothing received.
+ */
 void usb_fake_printer_reset(void);
 
 /* The reply to DLE EOT n (n = 1..4). */
