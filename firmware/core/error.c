@@ -15,7 +15,6 @@ static const char *const ERR_NAMES[AG_ERR_COUNT] = {
         [AG_ERR_REFUSED] = "refused",
         [AG_ERR_NO_CAPACITY] = "no_capacity",
         [AG_ERR_AUTH] = "auth",
-        [AG_ERR_LOCKED] = "locked",
         [AG_ERR_EXISTS] = "exists",
         [AG_ERR_STORE] = "store",
         [AG_ERR_DISK_FULL] = "disk_full",
@@ -23,6 +22,7 @@ static const char *const ERR_NAMES[AG_ERR_COUNT] = {
         [AG_ERR_SCHEMA_NEWER] = "schema_newer",
         [AG_ERR_IO] = "io",
         [AG_ERR_NOMEM] = "nomem",
+        [AG_ERR_BUSY] = "busy",
 };
 
 const char *agenda_err_name(agenda_err err)

@@ -18,7 +18,6 @@ typedef enum agenda_err {
 	AG_ERR_REFUSED,      /* a business rule says no (ineligible kind, mismatch, role) */
 	AG_ERR_NO_CAPACITY,  /* no free held slot within the horizon */
 	AG_ERR_AUTH,         /* wrong user or password */
-	AG_ERR_LOCKED,       /* too many failures: account locked for a while */
 	AG_ERR_EXISTS,       /* would create a duplicate */
 	AG_ERR_STORE,        /* SQLite failed for a reason that is not one of the below */
 	AG_ERR_DISK_FULL,    /* the data partition is full: nothing was written */
@@ -26,6 +25,7 @@ typedef enum agenda_err {
 	AG_ERR_SCHEMA_NEWER, /* the database was written by a newer firmware */
 	AG_ERR_IO,           /* a file or device could not be read or written */
 	AG_ERR_NOMEM,
+	AG_ERR_BUSY, /* another program held the database's write lock too long: retry */
 	AG_ERR_COUNT
 } agenda_err;
 

@@ -32,12 +32,13 @@ enum ctl_exit {
 	EXIT_NO_CAPACITY = 5,
 	EXIT_STORE = 6,
 	EXIT_AUTH = 7,
-	EXIT_LOCKED = 8,
+	/* 8 was "account locked": a locked account now answers exit 7 like a wrong password. */
 	EXIT_INVALID = 9,
 	EXIT_DISK_FULL = 10,
 	EXIT_CORRUPT = 11,
 	EXIT_PARTIAL = 12,
-	EXIT_PRINTER = 13 /* the printer failed; any booking stays confirmed */
+	EXIT_PRINTER = 13, /* the printer failed; any booking stays confirmed */
+	EXIT_BUSY = 14     /* the database stayed busy (an import, another counter): retry */
 };
 
 #define CTL_DEFAULT_DB "/var/lib/agenda/agenda.db"

@@ -35,8 +35,8 @@ int ctl_exit_code(agenda_err err)
 		return EXIT_STORE;
 	case AG_ERR_AUTH:
 		return EXIT_AUTH;
-	case AG_ERR_LOCKED:
-		return EXIT_LOCKED;
+	case AG_ERR_BUSY:
+		return EXIT_BUSY;
 	case AG_ERR_INVALID:
 		return EXIT_INVALID;
 	case AG_ERR_DISK_FULL:
@@ -67,8 +67,8 @@ static agenda_msg generic_message(agenda_err err)
 		return MSG_CTL_ERR_NO_CAPACITY;
 	case AG_ERR_AUTH:
 		return MSG_CTL_ERR_AUTH;
-	case AG_ERR_LOCKED:
-		return MSG_CTL_ERR_LOCKED;
+	case AG_ERR_BUSY:
+		return MSG_STORE_BUSY;
 	case AG_ERR_DISK_FULL:
 		return MSG_STORE_DISK_FULL;
 	case AG_ERR_CORRUPT:

@@ -1,15 +1,18 @@
 /*
  * audit.c — appending to and verifying the hash-chained audit log.
  *
- * hash(n) = SHA-256(hash(n-1) || be64(seq) || be64(at) || for each text field: be32(len) || bytes)
- * with hash(0) = 32 zero bytes. Length prefixes make the encoding unambiguous, so no two
- * different records hash the same input.
+ * hash(n) = HMAC-SHA-256(device secret, hash(n-1) || be64(seq) || be64(at) || for each text
+ * field: be32(len) || bytes), with hash(0) = 32 zero bytes. Length prefixes make the encoding
+ * unambiguous, so no two different records hash the same input. The key lives outside the
+ * database (device_secret.h): with the file alone one can delete or cut records, which verify
+ * catches, but not write a chain or head that verifies. What only central can catch (a whole
+ * file replaced by an older copy of itself with its key): docs/ARCHITECTURE.md.
  */
 #include "services/audit.h"
 
 #include <string.h>
 
-#include <mbedtls/sha256.h>
+#include <mbedtls/md.h>
 
 #include "core/messages.h"
 
@@ -21,35 +24,41 @@ static void put_be(unsigned char *out, uint64_t v, int bytes)
 		out[i] = (unsigned char)(v & 0xff);
 }
 
-static void hash_text(mbedtls_sha256_context *sha, const char *text)
+static void mac_text(mbedtls_md_context_t *md, const char *text)
 {
 	unsigned char len[4];
 	size_t n = strlen(text);
 
 	put_be(len, n, 4);
-	mbedtls_sha256_update_ret(sha, len, 4);
-	mbedtls_sha256_update_ret(sha, (const unsigned char *)text, n);
+	mbedtls_md_hmac_update(md, len, 4);
+	mbedtls_md_hmac_update(md, (const unsigned char *)text, n);
 }
 
-static void record_hash(const unsigned char prev[HASH_LEN], int64_t seq, int64_t at,
-                        const char *actor, const char *action, const char *subject,
+static void record_hash(const agenda_ctx *ctx, const unsigned char prev[HASH_LEN], int64_t seq,
+                        int64_t at, const char *actor, const char *action, const char *subject,
                         const char *detail, unsigned char out[HASH_LEN])
 {
-	mbedtls_sha256_context sha;
+	mbedtls_md_context_t md;
 	unsigned char num[16];
 
 	put_be(num, (uint64_t)seq, 8);
 	put_be(num + 8, (uint64_t)at, 8);
-	mbedtls_sha256_init(&sha);
-	mbedtls_sha256_starts_ret(&sha, 0);
-	mbedtls_sha256_update_ret(&sha, prev, HASH_LEN);
-	mbedtls_sha256_update_ret(&sha, num, sizeof num);
-	hash_text(&sha, actor);
-	hash_text(&sha, action);
-	hash_text(&sha, subject);
-	hash_text(&sha, detail);
-	mbedtls_sha256_finish_ret(&sha, out);
-	mbedtls_sha256_free(&sha);
+	mbedtls_md_init(&md);
+	/* Fails only on a bad digest type or no memory: the record then fails to verify. */
+	if (mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1) != 0) {
+		memset(out, 0, HASH_LEN);
+		mbedtls_md_free(&md);
+		return;
+	}
+	mbedtls_md_hmac_starts(&md, ctx->secret, sizeof ctx->secret);
+	mbedtls_md_hmac_update(&md, prev, HASH_LEN);
+	mbedtls_md_hmac_update(&md, num, sizeof num);
+	mac_text(&md, actor);
+	mac_text(&md, action);
+	mac_text(&md, subject);
+	mac_text(&md, detail);
+	mbedtls_md_hmac_finish(&md, out);
+	mbedtls_md_free(&md);
 }
 
 agenda_err audit_append(agenda_ctx *ctx, const char *actor, const char *action, const char *subject,
@@ -73,7 +82,7 @@ agenda_err audit_append(agenda_ctx *ctx, const char *actor, const char *action, 
 		memcpy(prev, sqlite3_column_blob(st, 1), HASH_LEN);
 	}
 	sqlite3_reset(st);
-	record_hash(prev, seq, at, actor, action, subject, detail, hash);
+	record_hash(ctx, prev, seq, at, actor, action, subject, detail, hash);
 
 	if (!(st = store_stmt(ctx->store, INSERT, why)))
 		return AG_ERR_STORE;
@@ -130,7 +139,7 @@ agenda_err audit_verify(agenda_ctx *ctx, struct audit_report *report, agenda_det
 			report->first_bad = seq;
 			break;
 		}
-		record_hash(prev, seq, sqlite3_column_int64(st, 1), column_text(st, 2),
+		record_hash(ctx, prev, seq, sqlite3_column_int64(st, 1), column_text(st, 2),
 		            column_text(st, 3), column_text(st, 4), column_text(st, 5), hash);
 		if (sqlite3_column_bytes(st, 7) != HASH_LEN ||
 		    memcmp(sqlite3_column_blob(st, 7), hash, HASH_LEN) != 0) {

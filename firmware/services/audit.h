@@ -1,7 +1,8 @@
 /*
  * audit.h — the append-only, hash-chained audit log (invariant I6).
  *
- * Each record stores SHA-256(previous hash, seq, time, actor, action, subject, detail); the last
+ * Each record stores HMAC-SHA-256 under the device secret of (previous hash, seq, time, actor,
+ * action, subject, detail); the last
  * record's seq and hash are also kept in audit_head. The verifier recomputes the chain and names
  * the first record that was edited, deleted, inserted or reordered, and a truncated tail. Records
  * carry ids (operator user names, appointment ids, practice numbers), never applicants' names (I7).

@@ -18,12 +18,13 @@ typedef struct agenda_ctx {
 	agenda_clock clock;
 	agenda_rng rng;
 	char device_id[DEVICE_ID_MAX]; /* holder of this device's slots; set by init */
+	unsigned char secret[32];      /* device_secret.h: keys the audit chain, log-in guard */
 	struct rng_state *rng_state;   /* owned when opened by agenda_ctx_open */
 } agenda_ctx;
 
 /*
  * Opens the store at path (creating it when create is true), the system RNG and the given clock;
- * loads the device id (creating one on a new database).
+ * loads the device id (set when the database is created) and the device secret.
  */
 agenda_err agenda_ctx_open(agenda_ctx *ctx, const char *path, bool create, agenda_clock clock,
                            agenda_detail *why);

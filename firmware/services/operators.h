@@ -19,6 +19,8 @@
 #define PASSWORD_MAX       64
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_LOCK_SECONDS (15 * 60)
+/* A name nobody has typed for this long loses its count of failures. */
+#define LOGIN_GUARD_FORGET_SECONDS (24 * 60 * 60)
 
 enum operator_role { ROLE_OPERATORE = 0, ROLE_DIRIGENTE, ROLE_TECNICO };
 
@@ -26,8 +28,8 @@ struct operator_info {
 	int64_t id;
 	char username[USERNAME_MAX];
 	enum operator_role role;
-	int failures;
-	int64_t locked_until; /* epoch seconds; 0 or past = not locked */
+	int failures;         /* wrong passwords counted for the name (login_guard) */
+	int64_t locked_until; /* epoch seconds; 0 = not locked */
 };
 
 /* Who is logged in; every service that touches personal data takes one. */
@@ -63,8 +65,10 @@ typedef void (*operator_visit_fn)(void *arg, const struct operator_info *op);
 agenda_err operator_list(agenda_ctx *ctx, operator_visit_fn visit, void *arg, agenda_detail *why);
 
 /*
- * Log-in: AG_OK and *out, or AG_ERR_AUTH (unknown user or wrong password, same answer), or
- * AG_ERR_LOCKED (detail says until when). Failures and locks are recorded and audited.
+ * Log-in: AG_OK and *out, or AG_ERR_AUTH with one detail for unknown user, wrong password and
+ * locked name alike (nothing tells which names exist). Five failures in a row for a typed name
+ * lock it for LOGIN_LOCK_SECONDS; every attempt is counted before its password is checked and
+ * audited after.
  */
 agenda_err session_login(agenda_ctx *ctx, const char *username, const char *password,
                          struct session *out, agenda_detail *why);

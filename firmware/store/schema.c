@@ -132,5 +132,28 @@ static const char MIGRATION_2[] =
         "CREATE INDEX appointment_print_failed ON appointment(created_at)\n"
         "  WHERE print_state = 'failed' AND state = 'confirmed';\n";
 
-const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2};
+/*
+ * Migration 3: closing what a hostile user found (issue 9).
+ * - Failed log-ins are counted per typed user name, whether or not the account exists, under a
+ *   keyed hash of the name (operators.c): a lock then tells nothing about which names exist, and
+ *   names typed by mistake (a password in the user field) are never stored in clear. The old
+ *   per-account counters go; counting restarts at the upgrade.
+ * - A password message is queued under a topic ("password:USER"): a reset replaces the message
+ *   still waiting instead of adding a second clear password, and a delivered one loses its body.
+ */
+static const char MIGRATION_3[] =
+        "CREATE TABLE login_guard(\n"
+        "  name_key BLOB PRIMARY KEY,\n"
+        "  failures INTEGER NOT NULL,\n"
+        "  locked_until INTEGER NOT NULL,\n"
+        "  last_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;\n"
+        "ALTER TABLE operator DROP COLUMN failures;\n"
+        "ALTER TABLE operator DROP COLUMN locked_until;\n"
+        "ALTER TABLE outbox ADD COLUMN topic TEXT;\n"
+        "CREATE UNIQUE INDEX outbox_waiting_topic ON outbox(topic) WHERE state <> 'sent';\n"
+        "CREATE TRIGGER outbox_sent_password_wiped AFTER UPDATE OF state ON outbox\n"
+        "  WHEN NEW.state = 'sent' AND NEW.kind = 'password'\n"
+        "  BEGIN UPDATE outbox SET body = '' WHERE id = NEW.id; END;\n";
+
+const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3};
 const int SCHEMA_VERSION = (int)(sizeof SCHEMA_MIGRATIONS / sizeof SCHEMA_MIGRATIONS[0]);

@@ -1,9 +1,16 @@
 /*
- * store.c — opening, checking and migrating the SQLite file; statement cache; transactions.
+ * store.c — creating, opening, checking and migrating the SQLite file; statement cache;
+ * transactions.
+ *
+ * A new file is built whole under a temporary name (0600, schema and first settings in place)
+ * and linked to its name in one step, so two set-ups racing on a missing file leave exactly one
+ * complete database and never a half-made one. An existing file that other users could read is
+ * refused before SQLite touches it: it holds applicants' personal data (I7).
  */
 #include "store/store.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +18,11 @@
 #include <unistd.h>
 
 #include "core/messages.h"
+#include "platform/private_file.h"
 #include "store/schema.h"
 
 #define STMT_CACHE_SIZE 64
+#define PATH_MAX_LEN    4096
 
 struct cached_stmt {
 	const char *sql;
@@ -58,6 +67,11 @@ agenda_err store_error(store *s, int rc, agenda_detail *why)
 	case SQLITE_NOMEM:
 		agenda_detail_set(why, MSG_NOMEM);
 		return AG_ERR_NOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		/* Another program held the write lock for longer than the busy timeout. */
+		agenda_detail_set(why, MSG_STORE_BUSY);
+		return AG_ERR_BUSY;
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 	case SQLITE_READONLY:
@@ -107,20 +121,23 @@ static int table_count(sqlite3 *db, int *count)
 	return pragma_int(db, "SELECT count(*) FROM sqlite_schema", count);
 }
 
-/* Applies migrations user_version+1 .. SCHEMA_VERSION in one transaction. */
-static agenda_err migrate(store *s, int from, agenda_detail *why)
+/*
+ * Applies migrations user_version+1 .. SCHEMA_VERSION in one transaction. The version is read
+ * again under the write lock: another program may have migrated the file meanwhile.
+ */
+static agenda_err migrate(store *s, agenda_detail *why)
 {
-	char pragma[64];
+	char pragma[96];
+	int from = SCHEMA_VERSION;
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
+	if (rc == SQLITE_OK)
+		rc = pragma_int(s->db, "PRAGMA user_version", &from);
 	for (int v = from; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
 		rc = sqlite3_exec(s->db, SCHEMA_MIGRATIONS[v], NULL, NULL, NULL);
-	if (rc == SQLITE_OK) {
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SCHEMA_VERSION);
-		rc = sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
-	}
-	if (rc == SQLITE_OK) {
-		snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d",
+	if (rc == SQLITE_OK && from < SCHEMA_VERSION) {
+		snprintf(pragma, sizeof pragma,
+		         "PRAGMA user_version = %d; PRAGMA application_id = %d", SCHEMA_VERSION,
 		         SCHEMA_APPLICATION_ID);
 		rc = sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
 	}
@@ -171,36 +188,126 @@ static agenda_err check_and_migrate(store *s, int flags, agenda_detail *why)
 		agenda_detail_set(why, MSG_STORE_NEEDS_MIGRATION, s->path);
 		return AG_ERR_REFUSED;
 	}
-	return migrate(s, version, why);
+	return migrate(s, why);
+}
+
+/* Opens the SQLite connection on path and sets what every connection of ours needs. */
+static agenda_err connect(store *s, int oflags, agenda_detail *why)
+{
+	int rc = sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_error(s, rc, why);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	return AG_OK;
+}
+
+/* Refuses path, path-wal or path-shm when another user could read it (I7). */
+static agenda_err check_private(const char *path, agenda_detail *why)
+{
+	static const char *const SUFFIXES[] = {"", "-wal", "-shm"};
+	char name[PATH_MAX_LEN];
+	mode_t mode;
+
+	for (size_t i = 0; i < sizeof SUFFIXES / sizeof SUFFIXES[0]; i++) {
+		snprintf(name, sizeof name, "%s%s", path, SUFFIXES[i]);
+		if (private_file_exposed(name, &mode)) {
+			agenda_detail_set(why, MSG_STORE_EXPOSED, name, (unsigned)mode, name);
+			return AG_ERR_REFUSED;
+		}
+	}
+	return AG_OK;
+}
+
+static store *store_new(const char *path)
+{
+	store *s = calloc(1, sizeof *s);
+
+	if (s && !(s->path = strdup(path))) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Schema and first settings into a fresh file, then one link(2) gives it its real name. */
+agenda_err store_create(const char *path, const char *const *settings, agenda_detail *why)
+{
+	size_t n = path ? strlen(path) : 0;
+	char tmp[PATH_MAX_LEN], *dir;
+	store *s;
+	agenda_err err = AG_OK;
+	int fd;
+
+	if (n == 0) {
+		agenda_detail_set(why, MSG_STORE_NO_PATH);
+		return AG_ERR_USAGE;
+	}
+	if (n + sizeof ".new-XXXXXX" > sizeof tmp) {
+		agenda_detail_set(why, MSG_STORE_CANTOPEN, path, strerror(ENAMETOOLONG));
+		return AG_ERR_IO;
+	}
+	snprintf(tmp, sizeof tmp, "%s", path);
+	dir = dirname(tmp);
+	if (private_dir_make(dir) != 0) {
+		agenda_detail_set(why, MSG_STORE_CANTOPEN, path, strerror(errno));
+		return AG_ERR_IO;
+	}
+	snprintf(tmp, sizeof tmp, "%s.new-XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) { /* 0600 whatever the umask */
+		agenda_detail_set(why, MSG_STORE_CANTOPEN, path, strerror(errno));
+		return AG_ERR_IO;
+	}
+	close(fd);
+	if (!(s = store_new(tmp))) {
+		unlink(tmp);
+		agenda_detail_set(why, MSG_NOMEM);
+		return AG_ERR_NOMEM;
+	}
+	err = connect(s, SQLITE_OPEN_READWRITE, why);
+	if (err == AG_OK)
+		err = migrate(s, why);
+	for (int i = 0; err == AG_OK && settings && settings[i]; i += 2)
+		err = store_setting_set(s, settings[i], settings[i + 1], why);
+	store_close(s);
+	if (err == AG_OK && link(tmp, path) != 0 && errno != EEXIST) {
+		agenda_detail_set(why, MSG_STORE_CANTOPEN, path, strerror(errno));
+		err = AG_ERR_IO;
+	}
+	/* EEXIST: another program created it first; theirs is as good as ours. */
+	unlink(tmp);
+	return err;
 }
 
 agenda_err store_open(const char *path, int flags, store **out, agenda_detail *why)
 {
-	store *s = calloc(1, sizeof *s);
 	int oflags = (flags & STORE_READ_ONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	store *s = NULL;
 	agenda_err err;
 	int rc;
 
 	*out = NULL;
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
+	if (!path || !path[0]) {
+		agenda_detail_set(why, MSG_STORE_NO_PATH);
+		return AG_ERR_USAGE;
+	}
+	if (access(path, F_OK) != 0) {
+		if (!(flags & STORE_OPEN_CREATE) || (flags & STORE_READ_ONLY)) {
+			agenda_detail_set(why, MSG_STORE_NOT_INITIALISED, path);
+			return AG_ERR_NOT_FOUND;
+		}
+		if ((err = store_create(path, NULL, why)) != AG_OK)
+			return err;
+	}
+	if ((err = check_private(path, why)) != AG_OK)
+		return err;
+	if (!(s = store_new(path))) {
 		agenda_detail_set(why, MSG_NOMEM);
 		return AG_ERR_NOMEM;
 	}
-	if (!(flags & STORE_READ_ONLY) && (flags & STORE_OPEN_CREATE))
-		oflags |= SQLITE_OPEN_CREATE;
-	if (!(flags & STORE_OPEN_CREATE) && access(path, F_OK) != 0) {
-		agenda_detail_set(why, MSG_STORE_NOT_INITIALISED, path);
-		err = AG_ERR_NOT_FOUND;
+	if ((err = connect(s, oflags, why)) != AG_OK)
 		goto fail;
-	}
-	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		err = store_error(s, rc, why);
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
-	sqlite3_extended_result_codes(s->db, 1);
 	/*
 	 * Read the header before anything writes: journal_mode=WAL on a foreign or corrupt file
 	 * would already change it. NOTADB shows up here for files that are not SQLite at all.
@@ -209,9 +316,11 @@ agenda_err store_open(const char *path, int flags, store **out, agenda_detail *w
 	if (err != AG_OK)
 		goto fail;
 	if (!(flags & STORE_READ_ONLY)) {
+		/* secure_delete: a deleted row (a replaced password message) leaves no bytes
+		 * behind. */
 		rc = sqlite3_exec(s->db,
 		                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-		                  "PRAGMA foreign_keys = ON;",
+		                  "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
 		                  NULL, NULL, NULL);
 		if (rc != SQLITE_OK) {
 			err = store_error(s, rc, why);
@@ -223,6 +332,11 @@ agenda_err store_open(const char *path, int flags, store **out, agenda_detail *w
 fail:
 	store_close(s);
 	return err;
+}
+
+void store_checkpoint(store *s)
+{
+	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 void store_close(store *s)

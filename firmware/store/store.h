@@ -25,8 +25,26 @@ enum store_open_flags {
 	STORE_READ_ONLY = 4    /* diagnostics: never writes, refuses a file that needs migrating */
 };
 
+/* How long a statement waits for another program's write lock before AG_ERR_BUSY. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+/*
+ * Opens the file at path. With STORE_OPEN_CREATE a missing file is made by store_create first.
+ * A file (or its -wal/-shm) that group or others may access is refused (AG_ERR_REFUSED, the
+ * detail gives the chmod that fixes it); so is an empty path (AG_ERR_USAGE).
+ */
 agenda_err store_open(const char *path, int flags, store **out, agenda_detail *why);
 void store_close(store *s);
+
+/*
+ * Creates the database at path atomically, mode 0600 (its folder 0700 if missing): schema and
+ * the settings given as key, value, ..., NULL are written under a temporary name that is then
+ * linked to path. AG_OK also when another program created path first (its file is kept).
+ */
+agenda_err store_create(const char *path, const char *const *settings, agenda_detail *why);
+
+/* Folds the WAL into the file and empties it (best effort): old page images leave the disk. */
+void store_checkpoint(store *s);
 
 /* The SQLite handle, for the store's own query modules only. */
 sqlite3 *store_db(store *s);

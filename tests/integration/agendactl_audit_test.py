@@ -5,10 +5,12 @@ Usage: agendactl_audit_test.py PATH/TO/agendactl
 A site is set up and a few appointments booked, cancelled and moved through agendactl; the
 chain verifies. Then copies of the database are tampered with through the sqlite3 module, as
 someone with the file would do it (dropping the append-only triggers first): a record's
-content edited, a record deleted, two records swapped, the last record removed. Each time
+content edited, a record deleted, two records swapped, the last record removed, the whole chain
+recomputed without the device key, the key removed. Each time
 verify exits 11 with the first broken record's number, in JSON and in plain Italian, and the
 untouched original still verifies.
 """
+import hashlib
 import os
 import sqlite3
 import sys
@@ -41,10 +43,7 @@ class AuditTamper(h.AgendaTest):
     def tampered_copy(self, name, *statements):
         """A copy of the database with the statements applied; returns its path."""
         path = os.path.join(self.folder, name)
-        src = sqlite3.connect(self.ag.db)
-        dst = sqlite3.connect(path)
-        src.backup(dst)
-        src.close()
+        dst = h.private_copy(self.ag.db, path)
         dst.execute("DROP TRIGGER IF EXISTS audit_no_update")
         dst.execute("DROP TRIGGER IF EXISTS audit_no_delete")
         for sql, args in statements:
@@ -112,6 +111,38 @@ class AuditTamper(h.AgendaTest):
         rep = self.verify(path)
         self.assertEqual(rep["problem"], "truncated")
         self.assertEqual(rep["first_bad"], self.records)
+
+    def test_whole_chain_rewritten_without_the_key(self):
+        # Someone with the file but not the device key edits a record and recomputes every hash
+        # and the head as a plain SHA-256 chain would: the keyed chain does not verify from 1.
+        path = self.tampered_copy("rewritten.db",
+                                  ("UPDATE audit SET detail = 'ritoccato' WHERE seq = 3", ()))
+        db = sqlite3.connect(path)
+        prev = bytes(32)
+        rows = db.execute("SELECT seq, at, actor, action, subject, detail FROM audit"
+                          " ORDER BY seq").fetchall()
+        for seq, at, *texts in rows:
+            m = hashlib.sha256(prev + seq.to_bytes(8, "big") + at.to_bytes(8, "big"))
+            for t in texts:
+                b = t.encode()
+                m.update(len(b).to_bytes(4, "big") + b)
+            db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?",
+                       (prev, m.digest(), seq))
+            prev = m.digest()
+        db.execute("UPDATE audit_head SET seq = ?, hash = ?", (rows[-1][0], prev))
+        db.commit()
+        db.close()
+        rep = self.verify(path)
+        self.assertEqual(rep["first_bad"], 1)
+        self.assertEqual(rep["problem"], "hash_mismatch")
+
+    def test_key_removed(self):
+        path = self.tampered_copy("nokey.db")
+        os.unlink(path + ".key")
+        r = h.Agenda(self.binary, self.folder, name="nokey.db").run("audit", "verify")
+        self.assertExit(r, 11, "corrupt")
+        self.assertIn("chiave del dispositivo", r.json["message"])
+        self.assertFalse(os.path.exists(path + ".key"))  # never silently replaced
 
     def test_original_still_intact(self):
         self.tampered_copy("edit.db", ("UPDATE audit SET detail = 'x' WHERE seq = 2", ()))

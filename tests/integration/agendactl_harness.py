@@ -39,6 +39,21 @@ PRACTICES = [
 ]
 
 
+def private_copy(src, dst):
+    """A consistent copy of the database at src (SQLite backup) at dst, 0600 like the original,
+    with the device key beside it (the audit chain is keyed by it). Returns an open connection
+    to the copy: the caller edits it, commits and closes it."""
+    os.close(os.open(dst, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    s = sqlite3.connect(src)
+    d = sqlite3.connect(dst)
+    s.backup(d)
+    s.close()
+    if os.path.exists(src + ".key"):
+        shutil.copyfile(src + ".key", dst + ".key")
+        os.chmod(dst + ".key", 0o600)
+    return d
+
+
 def csv_text(rows):
     return HEADER + "".join(",".join(r) + "\n" for r in rows)
 

@@ -14,6 +14,8 @@
 #include "fixture.h"
 #include "store/schema.h"
 
+#include <sys/stat.h>
+
 static char *slurp(const char *path, long *len)
 {
 	FILE *fp = fopen(path, "rb");
@@ -37,6 +39,7 @@ static void refused_untouched(const char *path, agenda_err expected)
 	store *s = NULL;
 	agenda_detail why;
 
+	chmod(path, 0600); /* private: what is refused is the content */
 	assert_int_equal(store_open(path, STORE_OPEN_CREATE, &s, &why), expected);
 	assert_null(s);
 	assert_true(why.it[0] != '\0');
@@ -80,6 +83,7 @@ static void older_schema_is_migrated_keeping_data(void **state)
 	                              0, 0, 0),
 	                 SQLITE_OK);
 	sqlite3_close(db);
+	chmod(path, 0600);
 	assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, NULL), AG_OK);
 	char site[16];
 	assert_true(store_setting_get(s, "site", site, sizeof site));
