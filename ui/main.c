@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app.h"
 #include "args.h"
@@ -25,6 +26,11 @@ int main(int argc, char **argv)
 	int status;
 
 	clock_use_italian_time();
+	/*
+	 * The library makes its own files 0600 whatever the umask; this covers what others write
+	 * for us (SDL_image's screenshots of screens that show applicants' names).
+	 */
+	umask(077);
 	if (!ui_args_parse(argc, argv, &config, &bad)) {
 		if (bad)
 			fprintf(stderr, "%s: %s\n", bad, msg_get(MSG_CTL_ERR_USAGE, config.lang));

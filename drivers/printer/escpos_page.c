@@ -2,6 +2,7 @@
  * escpos_page.c — a decoded page written out (escpos_decode.h): its text as it is, its rows of
  * ink as a 1-bit PNG with a white margin (libpng), and freeing it.
  */
+#include "platform/private_file.h"
 #include "printer/escpos_decode.h"
 
 #include <png.h>
@@ -13,7 +14,7 @@
 
 agenda_err escpos_page_write_text(const escpos_page *page, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = private_file_fopen(path, "w"); /* a slip: personal data */
 	bool ok;
 
 	if (!f)
@@ -67,7 +68,7 @@ agenda_err escpos_page_write_png(const escpos_page *page, const char *path)
 	row = malloc((size_t)(page->width + 2 * PNG_MARGIN + 7) / 8);
 	if (!row)
 		return AG_ERR_NOMEM;
-	f = fopen(path, "wb");
+	f = private_file_fopen(path, "wb");
 	if (!f) {
 		free(row);
 		return AG_ERR_IO;

@@ -3,6 +3,7 @@
  * for inspection and, with /dev/usb/lp0, to drive a printer through the kernel's usblp where
  * libusb cannot be used. It cannot ask the printer anything: status is UNKNOWN.
  */
+#include "platform/private_file.h"
 #include "printer/printer.h"
 
 #include <errno.h>
@@ -35,7 +36,8 @@ static agenda_err file_open(printer *p, const char *arg)
 		p->fault = PRINTER_BAD_TARGET;
 		return AG_ERR_INVALID;
 	}
-	fd = open(arg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* The slip bytes carry the applicant's name: 0600 whatever the umask. */
+	fd = private_file_open(arg, O_WRONLY | O_APPEND);
 	if (fd < 0) {
 		p->fault = fault_of_errno(errno);
 		return AG_ERR_IO;

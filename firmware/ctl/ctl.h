@@ -115,6 +115,9 @@ void ctl_warn(struct ctl *c, agenda_msg id, ...);
 /* Prints one JSON object on one line of stdout and releases it. */
 void ctl_emit(json_t *obj);
 
+/* True when a result given to ctl_emit could not be written (NULL or not UTF-8). */
+bool ctl_results_lost(void);
+
 /* "2026-05-04", or JSON null for day <= 0 when nullable. */
 json_t *ctl_json_day(agenda_day day);
 json_t *ctl_json_time(int minute);

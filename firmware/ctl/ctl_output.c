@@ -182,19 +182,30 @@ void ctl_warn(struct ctl *c, agenda_msg id, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Results that could not be written as JSON in this run: jansson refuses text that is not
+ * UTF-8, which only a damaged or edited database can hold. main() turns a count above zero
+ * into a failure, so no command ends "done" having printed nothing.
+ */
+static int results_lost;
+
 void ctl_emit(json_t *obj)
 {
-	char *text;
+	char *text = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
-	if (!obj)
-		return;
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (text) {
 		puts(text);
 		free(text);
+	} else {
+		results_lost++;
 	}
 	json_decref(obj);
 	fflush(stdout);
+}
+
+bool ctl_results_lost(void)
+{
+	return results_lost > 0;
 }
 
 json_t *ctl_json_day(agenda_day day)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctl/ctl.h"
 #include "platform/clock.h"
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
 	if (!rest)
 		return EXIT_INTERNAL;
 	clock_use_italian_time();
+	umask(077); /* besides the library's own 0600: nothing this program writes is for others */
 	c.db_path = getenv(CTL_ENV_DB);
 	if (!c.db_path || !*c.db_path)
 		c.db_path = CTL_DEFAULT_DB;
@@ -181,6 +183,8 @@ int main(int argc, char **argv)
 	} else if ((cmd = find_command(n, rest, &words))) {
 		c.command = cmd;
 		status = cmd->run(&c, n - words, rest + words);
+		if (status == EXIT_OK && ctl_results_lost())
+			status = ctl_fail_msg(&c, AG_ERR_CORRUPT, MSG_CTL_RESULT_LOST);
 	} else if (is_group(rest[0])) {
 		status = ctl_usage(&c, MSG_CTL_UNKNOWN_SUB, rest[0], n > 1 ? rest[1] : "", rest[0]);
 	} else {

@@ -407,7 +407,10 @@ done:
 	return err;
 }
 
-/* prints + 1 or modello209 = 1, with journal and audit, in one transaction. */
+/*
+ * prints + 1 or modello209 = 1, with journal and audit, in one transaction; only on a confirmed
+ * appointment.
+ */
 static agenda_err record_event(agenda_ctx *ctx, const struct session *who, const char *id,
                                const char *sql, const char *kind, agenda_detail *why)
 {
@@ -422,6 +425,12 @@ static agenda_err record_event(agenda_ctx *ctx, const struct session *who, const
 		return err;
 	if ((err = booking_load(ctx, BOOKING_BY_ID, id, 0, &b, why)))
 		goto done;
+	/* A slip or a Modello 209 of a cancelled or moved appointment would send someone wrong. */
+	if (b.state != APPOINTMENT_CONFIRMED) {
+		agenda_detail_set(why, MSG_BOOKING_NOT_LIVE, b.id, appointment_state_name(b.state));
+		err = AG_ERR_REFUSED;
+		goto done;
+	}
 	if (!(st = store_stmt(ctx->store, sql, why))) {
 		err = AG_ERR_STORE;
 		goto done;
