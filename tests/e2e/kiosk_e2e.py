@@ -8,7 +8,8 @@ Each scenario makes a fresh demo database with agendactl (fixed clock AGENDA_NOW
 script of taps and keys, runs the kiosk on it, then checks the result twice: through the core
 (the same SQLite file read with python's sqlite3, and agendactl) and on the screen (tesseract
 OCR of screenshots, in Italian). Scenarios: booking, lockout, paper_out, technician,
-reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace) and
+reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace), busy
+(another program holds the write lock past the busy timeout) and
 layout_800x480, layout_1024x600, layout_1280x800.
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing, or disk_full without root).
 KIOSK_E2E_KEEP=DIR copies the work folder (script, screenshots) there on a failure, and also on
@@ -639,10 +640,57 @@ tap_button logout
           f"the accent key is lit at ({x},{y})")
 
 
+def scenario_busy(h):
+    """Another program holds the database's write lock (a long import, another counter) longer
+    than the busy timeout while the operator confirms: the kiosk says to wait, not "database
+    error", books nothing, and books once the lock is gone."""
+    import threading
+    locked, released = os.path.join(h.work, "locked"), os.path.join(h.work, "released")
+    cmd = h.command(h.login("demo.operatore") + f"""type RM/2026/900002
+key Return
+tap_button propose
+expect_screen proposta
+screenshot ready
+wait_for_file {locked}
+tap_button confirm
+expect_screen proposta
+screenshot busy
+wait_for_file {released}
+tap_button confirm
+expect_screen stampa
+screenshot booked
+""")
+    proc = subprocess.Popen(cmd, env=h.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    holder = sqlite3.connect(h.db, timeout=30, isolation_level=None)
+    try:
+        check(wait_for_png(os.path.join(h.shots, "ready.png"), proc),
+              "the kiosk shows the proposal")
+        before = h.sql("SELECT count(*) FROM appointment")[0][0]
+        holder.execute("BEGIN IMMEDIATE")
+        touch(locked)
+        check(wait_for_png(os.path.join(h.shots, "busy.png"), proc),
+              "the confirmation gave up waiting and the kiosk kept running")
+        check(h.sql("SELECT count(*) FROM appointment")[0][0] == before, "nothing booked")
+        holder.execute("COMMIT")
+        touch(released)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        holder.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    check(proc.returncode == 0, f"the kiosk booked once the lock was gone (exit {proc.returncode})")
+    text = h.ocr("busy")
+    check("attendere" in text and "Errore del database" not in text,
+          f"'attendere' on screen, not a database error: {text[:240]!r}")
+    check("Appuntamento confermato" in h.ocr("booked"), "Stampa says confirmed")
+
+
 SCENARIOS = {"booking": scenario_booking, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
-             "disk_full": scenario_disk_full,
+             "disk_full": scenario_disk_full, "busy": scenario_busy,
              "layout_800x480": lambda h: scenario_layout(h, "800x480"),
              "layout_1024x600": lambda h: scenario_layout(h, "1024x600"),
              "layout_1280x800": lambda h: scenario_layout(h, "1280x800")}

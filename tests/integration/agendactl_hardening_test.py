@@ -11,6 +11,8 @@ Usage: agendactl_hardening_test.py PATH/TO/agendactl
 - `reprint` and `modello209` refuse a cancelled appointment (exit 4).
 - `lookup --json` on a name that is not UTF-8 (an edited file) fails with a message, exit 11,
   instead of printing nothing and exiting 0.
+- A booking that waits past the busy timeout on another program's write lock says to wait
+  (exit 14), not "database error".
 - A password reset leaves one waiting message for the account, with the new password only.
 """
 import os
@@ -123,6 +125,20 @@ class Hardening(h.AgendaTest):
         r = ag.run("lookup", "--pratica", "RM/2026/000001", user=U)
         self.assertExit(r, 11, "corrupt")
         self.assertIn("UTF-8", r.json["message"])
+
+    def test_busy_database_says_wait(self):
+        ag = self.ag
+        ag.standard_site()
+        holder = sqlite3.connect(ag.db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # as a long import or another counter would
+        try:
+            r = ag.book("RM/2026/000001")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        self.assertExit(r, 14, "busy")
+        self.assertIn("attendere", r.json["message"])
+        self.assertExit(ag.book("RM/2026/000001"), 0)
 
     def test_reset_keeps_one_waiting_password(self):
         ag = self.ag
