@@ -127,7 +127,6 @@ static int table_count(sqlite3 *db, int *count)
  */
 static agenda_err migrate(store *s, agenda_detail *why)
 {
-	char pragma[96];
 	int from = SCHEMA_VERSION;
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
@@ -136,6 +135,8 @@ static agenda_err migrate(store *s, agenda_detail *why)
 	for (int v = from; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
 		rc = sqlite3_exec(s->db, SCHEMA_MIGRATIONS[v], NULL, NULL, NULL);
 	if (rc == SQLITE_OK && from < SCHEMA_VERSION) {
+		char pragma[96];
+
 		snprintf(pragma, sizeof pragma,
 		         "PRAGMA user_version = %d; PRAGMA application_id = %d", SCHEMA_VERSION,
 		         SCHEMA_APPLICATION_ID);
