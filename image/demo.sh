@@ -57,7 +57,7 @@ ctl="$build/firmware/agendactl"
 export TZ=Europe/Rome
 export AGENDA_DB="${AGENDA_DB:-$top/out/demo/agenda.db}"
 mkdir -p "$(dirname "$AGENDA_DB")"
-rm -f "$AGENDA_DB" "$AGENDA_DB-wal" "$AGENDA_DB-shm" "$(dirname "$AGENDA_DB")"/slip-*
+rm -f "$AGENDA_DB" "$AGENDA_DB-wal" "$AGENDA_DB-shm" "$AGENDA_DB.key" "$(dirname "$AGENDA_DB")"/slip-*
 
 echo "== agendactl init --site Roma"
 "$ctl" init --site Roma
