@@ -566,14 +566,16 @@ ARABIC = ("الحسيني", "محمد عبد الله")
 CHINESE = ("王", "小明")
 LONG_SURNAME = "DE LOS SANTOS " * 7 + "MARTINEZ FERNANDEZ GIL SANTOZ"  # 127 bytes
 SOLID_SURNAME = "B" * 127  # 127 bytes, no space to wrap at
+DEVANAGARI = ("शर्मा", "देवी")  # no font of the kiosk or the printer has Devanagari
 
 
 def import_names(h):
-    """Four practices at Roma: Arabic, Chinese, and two 127-byte surnames."""
+    """Five practices at Roma: Arabic, Chinese, two 127-byte surnames, Devanagari."""
     rows = [("RM/2026/800001", ARABIC[0], ARABIC[1], "Egitto"),
             ("RM/2026/800002", CHINESE[0], CHINESE[1], "Cina"),
             ("RM/2026/800003", LONG_SURNAME, "Mario", "Spagna"),
-            ("RM/2026/800004", SOLID_SURNAME, "Mario", "Spagna")]
+            ("RM/2026/800004", SOLID_SURNAME, "Mario", "Spagna"),
+            ("RM/2026/800005", DEVANAGARI[0], DEVANAGARI[1], "India")]
     check(all(len(r[1].encode()) <= 127 for r in rows) and len(LONG_SURNAME.encode()) == 127,
           "the surnames are at most 127 bytes, the longest the import takes")
     path = os.path.join(h.work, "names.csv")
@@ -606,7 +608,32 @@ check_layout
 screenshot {shot}
 tap_button search
 """
+    # Book and print the Arabic one and the Devanagari one (whose letters no font has).
+    for number, shot in (("RM/2026/800001", "print_arabic"), ("RM/2026/800005", "print_deva")):
+        script += f"""type {number}
+key Return
+expect_screen scheda
+tap_button propose
+expect_screen proposta
+tap_button confirm
+expect_screen stampa
+screenshot {shot}
+tap_button search
+"""
     h.run(script, size=size)
+    rows = h.sql("SELECT p.numero_pratica, a.print_state FROM appointment a JOIN practice p"
+                 " ON p.id = a.practice_id ORDER BY p.numero_pratica")
+    check(rows == [("RM/2026/800001", "printed"), ("RM/2026/800005", "printed")],
+          f"both slips printed: {rows}")
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(h.slips, "slip-1.png")],
+                         capture_output=True, text=True, timeout=60).stdout.strip() \
+        if shutil.which("zbarimg") else "skipped"
+    check(out != "", f"the Arabic applicant's slip carries its QR ({out})")
+    text = h.ocr("print_arabic")
+    check("riquadri vuoti" not in text, "no warning for the Arabic slip: every letter drawn")
+    text = h.ocr("print_deva")
+    check("riquadri vuoti" in text and "Scrivere a mano" in text.replace("\n", " "),
+          f"Stampa warns that the Devanagari name printed as boxes: {text[:300]!r}")
     text = ocr_langs(h, "name_arabic", "ara")
     check(ARABIC[0] + " " + ARABIC[1] in text,
           f"the Arabic name read back from Scheda, right to left: {text[:200]!r}")
