@@ -96,19 +96,22 @@ void ui_text_flush(struct ui_text *t)
 	t->used = 0;
 }
 
+static void close_font(TTF_Font **f)
+{
+	if (*f)
+		TTF_CloseFont(*f);
+	*f = NULL;
+}
+
 void ui_text_close(struct ui_text *t)
 {
 	ui_text_flush(t);
 	free(t->entries);
 	t->entries = NULL;
 	for (int i = 0; i < UI_FONT_COUNT; i++) {
-		TTF_Font **all[3] = {&t->fonts[i], &t->rtl[i], &t->cjk[i]};
-
-		for (int k = 0; k < 3; k++) {
-			if (*all[k])
-				TTF_CloseFont(*all[k]);
-			*all[k] = NULL;
-		}
+		close_font(&t->fonts[i]);
+		close_font(&t->rtl[i]);
+		close_font(&t->cjk[i]);
 	}
 }
 
