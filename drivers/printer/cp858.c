@@ -95,7 +95,8 @@ static const char *transliterate(uint32_t cp, char one[2])
 	}
 }
 
-size_t cp858_utf8_decode(const unsigned char *s, uint32_t *cp)
+/* Decodes one UTF-8 sequence; returns its length, *cp = 0xFFFD when malformed (length 1). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 {
 	size_t n;
 	uint32_t c;
@@ -128,6 +129,11 @@ size_t cp858_utf8_decode(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
+size_t cp858_utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	return utf8_decode(s, cp);
+}
+
 size_t cp858_from_utf8(const char *utf8, char *out, size_t size)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
@@ -139,7 +145,14 @@ size_t cp858_from_utf8(const char *utf8, char *out, size_t size)
 		const char *t;
 		char one[2] = {CP858_REPLACEMENT, '\0'};
 
-		s += cp858_utf8_decode(s, &cp);
+		if (*s < 0x80) { /* ASCII is itself: most of every line */
+			if (size && len < size - 1)
+				out[len] = (char)*s;
+			len++;
+			s++;
+			continue;
+		}
+		s += utf8_decode(s, &cp);
 		b = cp == 0xFFFD ? -1 : cp858_from_unicode(cp);
 		if (b >= 0) {
 			one[0] = (char)b;
@@ -188,7 +201,11 @@ bool cp858_prints_exactly(const char *utf8)
 		char one[2];
 		const char *t;
 
-		s += cp858_utf8_decode(s, &cp);
+		if (*s < 0x80) { /* ASCII: most of every line */
+			s++;
+			continue;
+		}
+		s += utf8_decode(s, &cp);
 		if (cp != 0xFFFD && cp858_from_unicode(cp) >= 0)
 			continue;
 		/* A stand-in made of ASCII punctuation or space reads the same; a letter does not.
