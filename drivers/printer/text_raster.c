@@ -38,7 +38,6 @@ struct text_raster {
 	bool lib_failed;
 	int count;
 	font fonts[FONTS_MAX];
-	hb_buffer_t *buffer;
 };
 
 typedef struct run {
@@ -67,11 +66,6 @@ text_raster *text_raster_new(void)
 
 	if (!tr)
 		return NULL;
-	tr->buffer = hb_buffer_create();
-	if (!hb_buffer_allocation_successful(tr->buffer)) {
-		text_raster_free(tr);
-		return NULL;
-	}
 	if (env && *env) {
 		char path[PATH_MAX_LEN];
 		const char *p = env;
@@ -110,7 +104,6 @@ void text_raster_free(text_raster *tr)
 	}
 	if (tr->lib)
 		FT_Done_FreeType(tr->lib);
-	hb_buffer_destroy(tr->buffer);
 	free(tr);
 }
 
