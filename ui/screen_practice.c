@@ -3,6 +3,7 @@
  * Questura and the live appointment if there is one. "Proponi data" asks the worker for the
  * earliest slot (booking_propose) and opens the Proposta; a practice that may not be booked
  * shows the service's reason instead; one already booked offers a reprint of its slip.
+ * The applicant's name is never cut: a long one steps down a font, then wraps.
  */
 #include <string.h>
 
@@ -15,6 +16,29 @@ static void line(const struct ui_draw *d, SDL_Rect *area, const char *text, enum
 
 	ui_text_measure(d->text, font, "Ag", NULL, &h);
 	ui_label(d, text, ui_rect_take_top(area, h + h / 4, 0), font, c, UI_ALIGN_LEFT, false);
+}
+
+/* The applicant's name: title font; a step down when too wide; then wrapped over lines. */
+static void name_line(const struct ui_draw *d, SDL_Rect *area, const char *text)
+{
+	enum ui_font font = UI_FONT_TITLE;
+	int w, h;
+	bool wrap = false;
+
+	ui_text_measure(d->text, font, text, &w, NULL);
+	if (w > area->w) {
+		font = UI_FONT_BODY;
+		ui_text_measure(d->text, font, text, &w, NULL);
+	}
+	ui_text_measure(d->text, font, "Ag", NULL, &h);
+	if (w > area->w) {
+		int para = ui_text_wrapped_height(d->text, font, text, area->w);
+
+		wrap = true;
+		h = para > h ? para : h;
+	}
+	ui_label(d, text, ui_rect_take_top(area, wrap ? h + h / 8 : h + h / 4, 0), font, UI_BLACK,
+	         UI_ALIGN_LEFT, wrap);
 }
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
@@ -34,7 +58,7 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	         p->numero_visto[0] ? p->numero_visto : "-");
 	line(d, &area, text, UI_FONT_BODY, UI_INK);
 	snprintf(text, sizeof text, ui_msg(app, MSG_UI_APPLICANT), p->cognome, p->nome);
-	line(d, &area, text, UI_FONT_TITLE, UI_BLACK);
+	name_line(d, &area, text);
 	date_to_ymd(p->data_nascita, &y, &m, &dd);
 	snprintf(born, sizeof born, "%02d/%02d/%04d", dd, m, y);
 	snprintf(text, sizeof text, ui_msg(app, MSG_UI_BORN), born, p->nazionalita);

@@ -3,6 +3,7 @@
  * printer's state; on a failure, what to do in words (printer_fault_detail: paper, cover,
  * cable) and "Ristampa". The booking is already durable when this screen opens: nothing here
  * can undo it (invariant I1). With the virtual printer the slip's PNG is shown as a preview.
+ * A slip with characters no printer font has (print_job_info.missing_glyphs) says so in red.
  *
  * Flow: UI_REQ_PRINT (worker builds the slip with convocation_slip and queues it) -> the job
  * is followed every frame with print_queue_job -> when it ends, UI_REQ_PRINT_DONE records the
@@ -114,6 +115,13 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	         UI_INK, UI_ALIGN_LEFT, false);
 	ui_label(d, job_text(app, buf, sizeof buf, &c), ui_rect_take_top(&left, 2 * h, l->gap),
 	         UI_FONT_BODY, c, UI_ALIGN_LEFT, true);
+	if (app->job_known && app->job.missing_glyphs > 0) {
+		/* A name with a letter no printer font has: its box is on the paper, say so. */
+		snprintf(text, sizeof text, ui_msg(app, MSG_SLIP_MISSING_GLYPHS),
+		         app->job.missing_glyphs);
+		ui_label(d, text, ui_rect_take_top(&left, 3 * h, l->gap), UI_FONT_BODY, UI_RED,
+		         UI_ALIGN_LEFT, true);
+	}
 	if (app->note.shown) {
 		ui_note_draw(app, d, left);
 	} else if (app->job_known && app->job.state == PRINT_JOB_FAILED) {

@@ -3,9 +3,11 @@
  *
  * The cache is a fixed open-addressing table keyed by an FNV-1a hash of font, colour, wrap width
  * and the string; when three quarters full it is emptied at once (simpler than LRU, and a kiosk
- * screen never shows anywhere near that many strings).
+ * screen never shows anywhere near that many strings). Strings the primary font cannot draw
+ * alone go through the font chain (text_runs.c); the cache holds their result the same way.
  */
 #include "text.h"
+#include "text_runs.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,7 +64,18 @@ bool ui_text_open(struct ui_text *t, SDL_Renderer *renderer, const int sizes[UI_
 			ui_text_close(t);
 			return false;
 		}
+		/* The chain's fonts are optional: without them names show boxes, as before. */
+		t->rtl[i] = TTF_OpenFont(bold ? UI_FONT_BOLD_PATH : UI_FONT_REGULAR_PATH, sizes[i]);
+		if (t->rtl[i] && (TTF_SetFontDirection(t->rtl[i], TTF_DIRECTION_RTL) != 0 ||
+		                  TTF_SetFontScriptName(t->rtl[i], "Arab") != 0)) {
+			TTF_CloseFont(t->rtl[i]);
+			t->rtl[i] = NULL;
+		}
+		t->cjk[i] = TTF_OpenFont(UI_FONT_CJK_PATH, sizes[i]);
+		if (t->cjk[i] && bold)
+			TTF_SetFontStyle(t->cjk[i], TTF_STYLE_BOLD);
 	}
+	SDL_ClearError(); /* a missing fallback font is not the caller's error */
 	return true;
 }
 
@@ -83,15 +96,22 @@ void ui_text_flush(struct ui_text *t)
 	t->used = 0;
 }
 
+static void close_font(TTF_Font **f)
+{
+	if (*f)
+		TTF_CloseFont(*f);
+	*f = NULL;
+}
+
 void ui_text_close(struct ui_text *t)
 {
 	ui_text_flush(t);
 	free(t->entries);
 	t->entries = NULL;
 	for (int i = 0; i < UI_FONT_COUNT; i++) {
-		if (t->fonts[i])
-			TTF_CloseFont(t->fonts[i]);
-		t->fonts[i] = NULL;
+		close_font(&t->fonts[i]);
+		close_font(&t->rtl[i]);
+		close_font(&t->cjk[i]);
 	}
 }
 
@@ -99,7 +119,9 @@ void ui_text_measure(struct ui_text *t, enum ui_font font, const char *s, int *w
 {
 	int tw = 0, th = TTF_FontHeight(t->fonts[font]);
 
-	if (s && *s)
+	if (s && *s && ui_text_runs_needed(t, font, s))
+		tw = ui_text_runs_width(t, font, s);
+	else if (s && *s)
 		TTF_SizeUTF8(t->fonts[font], s, &tw, &th);
 	if (w)
 		*w = tw;
@@ -129,8 +151,13 @@ static struct ui_text_entry *lookup(struct ui_text *t, enum ui_font font, const 
 		ui_text_flush(t);
 		return lookup(t, font, s, colour, wrap);
 	}
-	surface = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(t->fonts[font], s, colour, (Uint32)wrap)
-	                   : TTF_RenderUTF8_Blended(t->fonts[font], s, colour);
+	if (ui_text_runs_needed(t, font, s))
+		surface = wrap > 0 ? ui_text_runs_render_wrapped(t, font, s, colour, wrap)
+		                   : ui_text_runs_render(t, font, s, colour);
+	else
+		surface = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(t->fonts[font], s, colour,
+		                                                    (Uint32)wrap)
+		                   : TTF_RenderUTF8_Blended(t->fonts[font], s, colour);
 	e->s = strdup(s);
 	if (!e->s) {
 		SDL_FreeSurface(surface);
@@ -170,4 +197,15 @@ int ui_text_draw(struct ui_text *t, enum ui_font font, const char *s, SDL_Color 
 		dst.x = box.x + box.w - src.w;
 	SDL_RenderCopy(t->renderer, e->texture, &src, &dst);
 	return src.h;
+}
+
+int ui_text_wrapped_height(struct ui_text *t, enum ui_font font, const char *s, int w)
+{
+	const SDL_Color black = {0, 0, 0, 255};
+	struct ui_text_entry *e;
+
+	if (!s || !*s || w <= 0)
+		return 0;
+	e = lookup(t, font, s, black, w);
+	return e ? e->h : TTF_FontHeight(t->fonts[font]);
 }

@@ -129,6 +129,11 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
+size_t cp858_utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	return utf8_decode(s, cp);
+}
+
 size_t cp858_from_utf8(const char *utf8, char *out, size_t size)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
@@ -140,6 +145,13 @@ size_t cp858_from_utf8(const char *utf8, char *out, size_t size)
 		const char *t;
 		char one[2] = {CP858_REPLACEMENT, '\0'};
 
+		if (*s < 0x80) { /* ASCII is itself: most of every line */
+			if (size && len < size - 1)
+				out[len] = (char)*s;
+			len++;
+			s++;
+			continue;
+		}
 		s += utf8_decode(s, &cp);
 		b = cp == 0xFFFD ? -1 : cp858_from_unicode(cp);
 		if (b >= 0) {
@@ -178,4 +190,32 @@ size_t cp858_byte_to_utf8(unsigned char byte, char *out)
 	out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
 	out[2] = (char)(0x80 | (cp & 0x3F));
 	return 3;
+}
+
+bool cp858_prints_exactly(const char *utf8)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+
+	while (s && *s) {
+		uint32_t cp;
+		char one[2];
+		const char *t;
+
+		if (*s < 0x80) { /* ASCII: most of every line */
+			s++;
+			continue;
+		}
+		s += utf8_decode(s, &cp);
+		if (cp != 0xFFFD && cp858_from_unicode(cp) >= 0)
+			continue;
+		/* A stand-in made of ASCII punctuation or space reads the same; a letter does not.
+		 */
+		t = cp == 0xFFFD ? NULL : transliterate(cp, one);
+		if (!t)
+			return false;
+		for (; *t; t++)
+			if ((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z'))
+				return false;
+	}
+	return true;
 }

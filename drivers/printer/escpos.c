@@ -2,10 +2,12 @@
  * escpos.c — ESC/POS command encoding (see escpos.h) and slip rendering.
  *
  * Only the commands the slip needs, each as Epson documents it. Raster QR codes come from
- * libqrencode so that printers without GS ( k (most 58 mm clones) print the same symbol.
+ * libqrencode so that printers without GS ( k (most 58 mm clones) print the same symbol; text
+ * lines CP858 cannot hold are drawn by text_raster.c and sent the same way (GS v 0).
  */
 #include "printer/escpos.h"
 #include "printer/cp858.h"
+#include "printer/text_raster.h"
 
 #include <qrencode.h>
 #include <stdlib.h>
@@ -279,12 +281,53 @@ static void rule(escpos_buf *b, int columns)
 	escpos_line_feed(b);
 }
 
-agenda_err escpos_render_slip(const slip *s, const printer_profile *profile, escpos_buf *out)
+/* A line drawn as an image, full paper width (so ESC a does not matter), its line's height. */
+static agenda_err raster_line(text_raster **tr, const slip_line *l, const printer_profile *p,
+                              escpos_buf *out, escpos_slip_report *report)
+{
+	text_raster_image img;
+	agenda_err err;
+
+	if (!*tr && !(*tr = text_raster_new()))
+		return AG_ERR_NOMEM;
+	err = text_raster_line(*tr, l->text, l->style, l->align, p->dots_per_line, &img);
+	if (err != AG_OK)
+		return err;
+	escpos_raster(out, img.width_bytes, img.height, img.bits);
+	report->raster_lines++;
+	report->missing += img.missing;
+	report->squeezed += img.squeezed ? 1 : 0;
+	text_raster_image_free(&img);
+	return escpos_buf_error(out);
+}
+
+/* Style and alignment commands for a text line, when they differ from the printer's state. */
+static void line_state(escpos_buf *out, const slip_line *l, unsigned *style, slip_align *align)
+{
+	if (l->align != *align) {
+		escpos_align(out, l->align);
+		*align = l->align;
+	}
+	if ((l->style & SLIP_BOLD) != (*style & SLIP_BOLD))
+		escpos_bold(out, l->style & SLIP_BOLD);
+	if ((l->style & (SLIP_DOUBLE_WIDTH | SLIP_DOUBLE_HEIGHT)) !=
+	    (*style & (SLIP_DOUBLE_WIDTH | SLIP_DOUBLE_HEIGHT)))
+		escpos_size(out, l->style & SLIP_DOUBLE_WIDTH, l->style & SLIP_DOUBLE_HEIGHT);
+	*style = l->style;
+}
+
+agenda_err escpos_render_slip_report(const slip *s, const printer_profile *profile, escpos_buf *out,
+                                     escpos_slip_report *report)
 {
 	unsigned style = 0;
 	slip_align align = SLIP_ALIGN_LEFT;
 	agenda_err err = AG_OK;
+	escpos_slip_report ignored;
+	text_raster *tr = NULL; /* fonts are loaded only for a slip that needs them */
 
+	if (!report)
+		report = &ignored;
+	memset(report, 0, sizeof *report);
 	if (!s || !profile || !out)
 		return AG_ERR_USAGE;
 	escpos_init(out);
@@ -293,17 +336,11 @@ agenda_err escpos_render_slip(const slip *s, const printer_profile *profile, esc
 	for (size_t i = 0; i < s->count && err == AG_OK; i++) {
 		const slip_line *l = &s->lines[i];
 
-		if (l->align != align) {
-			escpos_align(out, l->align);
-			align = l->align;
+		if (l->kind == SLIP_TEXT && !cp858_prints_exactly(l->text)) {
+			err = raster_line(&tr, l, profile, out, report);
+			continue;
 		}
-		if ((l->style & SLIP_BOLD) != (style & SLIP_BOLD))
-			escpos_bold(out, l->style & SLIP_BOLD);
-		if ((l->style & (SLIP_DOUBLE_WIDTH | SLIP_DOUBLE_HEIGHT)) !=
-		    (style & (SLIP_DOUBLE_WIDTH | SLIP_DOUBLE_HEIGHT)))
-			escpos_size(out, l->style & SLIP_DOUBLE_WIDTH,
-			            l->style & SLIP_DOUBLE_HEIGHT);
-		style = l->style;
+		line_state(out, l, &style, &align);
 		switch (l->kind) {
 		case SLIP_TEXT:
 			escpos_text(out, l->text);
@@ -326,6 +363,7 @@ agenda_err escpos_render_slip(const slip *s, const printer_profile *profile, esc
 			break;
 		}
 	}
+	text_raster_free(tr);
 	if (err == AG_OK) {
 		if (style & SLIP_BOLD)
 			escpos_bold(out, false);
@@ -335,4 +373,9 @@ agenda_err escpos_render_slip(const slip *s, const printer_profile *profile, esc
 		err = escpos_buf_error(out);
 	}
 	return err;
+}
+
+agenda_err escpos_render_slip(const slip *s, const printer_profile *profile, escpos_buf *out)
+{
+	return escpos_render_slip_report(s, profile, out, NULL);
 }

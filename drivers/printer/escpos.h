@@ -3,7 +3,8 @@
  * rendering of a slip layout (core/slip.h) into the bytes a printer profile understands.
  *
  * Command bytes follow Epson's ESC/POS reference (golden tests in tests/unit/escpos_test.c).
- * Text is given as UTF-8 and written in CP858 (ESC t 19). A buffer that failed to grow stays
+ * Text is given as UTF-8 and written in CP858 (ESC t 19), or drawn as an image when CP858
+ * cannot hold it (escpos_render_slip). A buffer that failed to grow stays
  * failed: commands become no-ops and escpos_buf_error reports AG_ERR_NOMEM once at the end.
  */
 #ifndef AGENDA_DRIVERS_ESCPOS_H
@@ -64,7 +65,21 @@ agenda_err escpos_qr_raster(escpos_buf *b, const char *data, int module, int dot
 /*
  * Appends a whole slip: init, code page, each line in its style, the QR (native or raster per
  * profile), feed and cut. The slip should have been built for profile->columns.
+ * A text line CP858 cannot print exactly (cp858_prints_exactly: Arabic, Chinese, Vietnamese,
+ * letters it would strip of their accent) is sent as a GS v 0 image of the line drawn by
+ * text_raster.h, in the line's style and with the height of a text line: no letter becomes '?'.
+ * A slip whose lines CP858 holds is byte for byte what it was before images existed.
  */
 agenda_err escpos_render_slip(const slip *s, const printer_profile *profile, escpos_buf *out);
+
+typedef struct escpos_slip_report {
+	int raster_lines; /* text lines sent as images */
+	int missing;      /* characters no font has: printed as empty boxes; the caller warns */
+	int squeezed;     /* image lines narrowed to fit the paper (nothing cut) */
+} escpos_slip_report;
+
+/* escpos_render_slip, also saying what was drawn as images and what could not be drawn. */
+agenda_err escpos_render_slip_report(const slip *s, const printer_profile *profile, escpos_buf *out,
+                                     escpos_slip_report *report);
 
 #endif

@@ -273,7 +273,7 @@ static void link_job(print_queue *q, job *j, uint64_t *id)
 }
 
 static agenda_err enqueue(print_queue *q, const char *reference, const unsigned char *data,
-                          size_t len, uint64_t *id)
+                          size_t len, int missing_glyphs, uint64_t *id)
 {
 	job *j;
 
@@ -286,6 +286,7 @@ static agenda_err enqueue(print_queue *q, const char *reference, const unsigned 
 	}
 	memcpy(j->data, data, len);
 	j->info.bytes = len;
+	j->info.missing_glyphs = missing_glyphs;
 	snprintf(j->info.reference, sizeof j->info.reference, "%s", reference ? reference : "");
 	pthread_mutex_lock(&q->lock);
 	link_job(q, j, id);
@@ -296,19 +297,20 @@ static agenda_err enqueue(print_queue *q, const char *reference, const unsigned 
 agenda_err print_queue_submit(print_queue *q, const char *reference, const unsigned char *data,
                               size_t len, uint64_t *id)
 {
-	return enqueue(q, reference, data, len, id);
+	return enqueue(q, reference, data, len, 0, id);
 }
 
 agenda_err print_queue_submit_slip(print_queue *q, const slip *s, uint64_t *id)
 {
 	escpos_buf b;
+	escpos_slip_report report;
 	const slip_line *qr = slip_find_qr(s);
 	agenda_err err;
 
 	escpos_buf_init(&b);
-	err = escpos_render_slip(s, q->profile, &b);
+	err = escpos_render_slip_report(s, q->profile, &b, &report);
 	if (err == AG_OK)
-		err = enqueue(q, qr ? qr->text : "", b.data, b.len, id);
+		err = enqueue(q, qr ? qr->text : "", b.data, b.len, report.missing, id);
 	escpos_buf_free(&b);
 	return err;
 }
@@ -371,6 +373,7 @@ agenda_err print_queue_retry(print_queue *q, uint64_t id, uint64_t *new_id)
 	again->data = j->data;
 	again->info.bytes = j->info.bytes;
 	again->info.retry_of = id;
+	again->info.missing_glyphs = j->info.missing_glyphs;
 	memcpy(again->info.reference, j->info.reference, sizeof again->info.reference);
 	j->data = NULL;
 	j->info.state = PRINT_JOB_RETRIED;

@@ -34,7 +34,8 @@ typedef struct print_job_info {
 	printer_fault fault; /* PRINTER_OK unless failed */
 	char reference[PRINT_REFERENCE_MAX];
 	size_t bytes, sent;
-	uint64_t retry_of; /* 0, or the failed job this one repeats */
+	uint64_t retry_of;  /* 0, or the failed job this one repeats */
+	int missing_glyphs; /* characters of the slip no font could draw (escpos.h): warn */
 } print_job_info;
 
 typedef struct print_queue_config {
@@ -56,7 +57,11 @@ void print_queue_stop(print_queue *q);
 agenda_err print_queue_submit(print_queue *q, const char *reference, const unsigned char *data,
                               size_t len, uint64_t *id);
 
-/* Encodes a slip for the queue's profile (on the caller's thread, ~0.1 ms) and queues it. */
+/*
+ * Encodes a slip for the queue's profile (on the caller's thread, ~0.1 ms; a few ms when lines
+ * are drawn as images) and queues it. The job's missing_glyphs says whether some character
+ * could not be drawn (printed as an empty box): the caller should warn the operator.
+ */
 agenda_err print_queue_submit_slip(print_queue *q, const slip *s, uint64_t *id);
 
 /* A snapshot of a job; AG_ERR_NOT_FOUND for an unknown id. */

@@ -3,13 +3,15 @@
  * appointment, what to bring, booking reference with its QR code, operator and print time.
  *
  * Words come from the catalogue; values are wrapped at spaces to the paper width (a word longer
- * than a line, such as a reference on 58 mm paper, is broken where the line ends). It does not
+ * than a line, such as a reference on 58 mm paper or a Chinese name, is broken where the line
+ * ends). Widths are in Font A columns: a CJK character counts two. It does not
  * transliterate: the encoder maps UTF-8 to the printer's code page.
  */
 #include "core/slip.h"
 #include "core/messages.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,13 +25,45 @@ static const char *next_cp(const char *p)
 	return p;
 }
 
+/* The code point starting at p (0xFFFD when malformed; only its range matters here). */
+static uint32_t code_point(const char *p)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	int n = s[0] < 0x80 ? 0 : s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : s[0] >= 0xC0 ? 1 : -1;
+	uint32_t cp = n == 0 ? s[0] : (uint32_t)(s[0] & (0x3F >> n));
+
+	if (n < 0)
+		return 0xFFFD;
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0xFFFD;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	return cp;
+}
+
+/*
+ * Columns of the character at p: 2 for East Asian wide characters (CJK, kana, Hangul, full-width
+ * forms), which take two Font A cells when the slip draws them as an image, else 1.
+ */
+static size_t columns_of(const char *p)
+{
+	uint32_t c = code_point(p);
+
+	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+	                       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	                       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	                       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD)
+	               ? 2
+	               : 1;
+}
+
 size_t slip_text_width(const char *s)
 {
 	size_t n = 0;
 
-	for (; s && *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
+	for (; s && *s; s = next_cp(s))
+		n += columns_of(s);
 	return n;
 }
 
@@ -80,9 +114,13 @@ static agenda_err add_text(slip *s, unsigned style, slip_align align, const char
 			p++;
 		if (!*p)
 			break;
-		for (q = p; *q && n < width; q = next_cp(q), n++)
+		for (q = p; *q && n + columns_of(q) <= width; q = next_cp(q)) {
 			if (*q == ' ')
 				cut = q;
+			n += columns_of(q);
+		}
+		if (q == p)
+			q = next_cp(q); /* a wide character on a line one column wide: never here */
 		if (!*q || *q == ' ' || !cut)
 			cut = q; /* all of it fits, the line ends at a space, or one word is too
 			            long */

@@ -89,7 +89,7 @@ typedef struct slip {
  */
 agenda_err slip_build(const slip_input *in, slip *out, agenda_detail *detail);
 
-/* Number of characters (UTF-8 code points) in s. */
+/* Width of s in Font A columns: one per code point, two for an East Asian wide character. */
 size_t slip_text_width(const char *s);
 
 /* The first line of kind SLIP_QR, or NULL. */

@@ -9,8 +9,9 @@ script of taps and keys, runs the kiosk on it, then checks the result twice: thr
 (the same SQLite file read with python's sqlite3, and agendactl) and on the screen (tesseract
 OCR of screenshots, in Italian). Scenarios: booking, lockout, paper_out, technician,
 reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace), busy
-(another program holds the write lock past the busy timeout) and
-layout_800x480, layout_1024x600, layout_1280x800.
+(another program holds the write lock past the busy timeout),
+layout_800x480, layout_1024x600, layout_1280x800, and names, names_800x480 (Arabic and Chinese
+names read back from Scheda by tesseract's ara and chi_sim models, 127-byte surnames wrapped).
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing, or disk_full without root).
 KIOSK_E2E_KEEP=DIR copies the work folder (script, screenshots) there on a failure, and also on
 success with KIOSK_E2E_KEEP_ALL=1.
@@ -574,6 +575,92 @@ screenshot booked
         subprocess.run(["umount", "-l", disk], timeout=30)
 
 
+# Applicants whose names CP858 and DejaVu alone cannot show (issue 9): imported with agendactl.
+ARABIC = ("الحسيني", "محمد عبد الله")
+CHINESE = ("王", "小明")
+LONG_SURNAME = "DE LOS SANTOS " * 7 + "MARTINEZ FERNANDEZ GIL SANTOZ"  # 127 bytes
+SOLID_SURNAME = "B" * 127  # 127 bytes, no space to wrap at
+DEVANAGARI = ("शर्मा", "देवी")  # no font of the kiosk or the printer has Devanagari
+
+
+def import_names(h):
+    """Five practices at Roma: Arabic, Chinese, two 127-byte surnames, Devanagari."""
+    rows = [("RM/2026/800001", ARABIC[0], ARABIC[1], "Egitto"),
+            ("RM/2026/800002", CHINESE[0], CHINESE[1], "Cina"),
+            ("RM/2026/800003", LONG_SURNAME, "Mario", "Spagna"),
+            ("RM/2026/800004", SOLID_SURNAME, "Mario", "Spagna"),
+            ("RM/2026/800005", DEVANAGARI[0], DEVANAGARI[1], "India")]
+    check(all(len(r[1].encode()) <= 127 for r in rows) and len(LONG_SURNAME.encode()) == 127,
+          "the surnames are at most 127 bytes, the longest the import takes")
+    path = os.path.join(h.work, "names.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("numero_pratica,numero_visto,cognome,nome,data_nascita,nazionalita,tipo,questura\n")
+        for number, surname, name, country in rows:
+            f.write(f"{number},,{surname},{name},1990-03-01,{country},lavoro,RM\n")
+    p = subprocess.run([h.ctl, "practice", "import", path], env=h.env, capture_output=True,
+                       text=True, timeout=60)
+    check(p.returncode == 0, f"agendactl imported the practices ({p.stderr[:200]!r})")
+
+
+def ocr_langs(h, name, langs, *options):
+    png = os.path.join(h.shots, name + ".png")
+    out = subprocess.run(["tesseract", png, "-", "-l", langs, *options], capture_output=True,
+                         text=True, env=dict(h.env, OMP_THREAD_LIMIT="1"), timeout=60)
+    return " ".join(out.stdout.replace("\u200e", "").replace("\u200f", "").split())
+
+
+def scenario_names(h, size="1280x800"):
+    """Scheda shows Arabic (right to left, joined) and Chinese names, and wraps long ones."""
+    import_names(h)
+    script = h.login("demo.operatore")
+    for i, shot in enumerate(("name_arabic", "name_chinese", "name_long", "name_solid")):
+        script += f"""expect_screen ricerca
+type RM/2026/80000{i + 1}
+key Return
+expect_screen scheda
+check_layout
+screenshot {shot}
+tap_button search
+"""
+    # Book and print the Arabic one and the Devanagari one (whose letters no font has).
+    for number, shot in (("RM/2026/800001", "print_arabic"), ("RM/2026/800005", "print_deva")):
+        script += f"""type {number}
+key Return
+expect_screen scheda
+tap_button propose
+expect_screen proposta
+tap_button confirm
+expect_screen stampa
+screenshot {shot}
+tap_button search
+"""
+    h.run(script, size=size)
+    rows = h.sql("SELECT p.numero_pratica, a.print_state FROM appointment a JOIN practice p"
+                 " ON p.id = a.practice_id ORDER BY p.numero_pratica")
+    check(rows == [("RM/2026/800001", "printed"), ("RM/2026/800005", "printed")],
+          f"both slips printed: {rows}")
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(h.slips, "slip-1.png")],
+                         capture_output=True, text=True, timeout=60).stdout.strip() \
+        if shutil.which("zbarimg") else "skipped"
+    check(out != "", f"the Arabic applicant's slip carries its QR ({out})")
+    text = h.ocr("print_arabic")
+    check("riquadri vuoti" not in text, "no warning for the Arabic slip: every letter drawn")
+    text = h.ocr("print_deva")
+    check("riquadri vuoti" in text and "Scrivere a mano" in text.replace("\n", " "),
+          f"Stampa warns that the Devanagari name printed as boxes: {text[:300]!r}")
+    text = ocr_langs(h, "name_arabic", "ara")
+    check(ARABIC[0] + " " + ARABIC[1] in text,
+          f"the Arabic name read back from Scheda, right to left: {text[:200]!r}")
+    text = ocr_langs(h, "name_chinese", "chi_sim")
+    check(CHINESE[0] + " " + CHINESE[1] in text or CHINESE[0] + CHINESE[1] in text,
+          f"the Chinese name read back from Scheda: {text[:200]!r}")
+    text = h.ocr("name_long")
+    check("Mario" in text and "SANTOZ" in text.replace(" ", ""),
+          f"a 127-byte surname wraps and the first name stays on screen: {text[:300]!r}")
+    text = h.ocr("name_solid")
+    check("Mario" in text, f"127 letters without a space wrap too: {text[:300]!r}")
+
+
 def scenario_layout(h, size):
     """Every screen, in both languages: touch targets >= 56 px, inside, apart, labels fit."""
     both = "check_layout\ntap_button lang\ncheck_layout\ntap_button lang\n"
@@ -691,6 +778,8 @@ SCENARIOS = {"booking": scenario_booking, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
              "disk_full": scenario_disk_full, "busy": scenario_busy,
+             "names": scenario_names,
+             "names_800x480": lambda h: scenario_names(h, "800x480"),
              "layout_800x480": lambda h: scenario_layout(h, "800x480"),
              "layout_1024x600": lambda h: scenario_layout(h, "1024x600"),
              "layout_1280x800": lambda h: scenario_layout(h, "1280x800")}
@@ -704,6 +793,11 @@ def main():
         return 2
     kiosk, ctl, scenario, driver = sys.argv[1:]
     needed = ["tesseract"] + (["Xvfb"] if driver == "xvfb" else [])
+    if scenario.startswith("names"):
+        langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
+                               timeout=30).stdout.split() if shutil.which("tesseract") else []
+        needed += [f"tesseract-ocr-{m.replace('_', '-')}" for m in ("ara", "chi_sim")
+                   if m not in langs]
     missing = [t for t in needed if not shutil.which(t)]
     if missing:
         print("skipped: missing", " ".join(missing))

@@ -2,15 +2,20 @@
  * escpos_test.c — golden bytes for every encoder command, as Epson's ESC/POS reference gives
  * them (ESC @, ESC t, ESC E, GS !, ESC a, ESC d, GS V, DLE EOT, GS ( k functions 165/167/169/
  * 180/181, GS v 0), and the shape of a rendered slip for native-QR and raster-QR profiles.
+ * Names CP858 cannot print (Arabic, Chinese, Vietnamese, Devanagari with no font) go out as
+ * GS v 0 line images with no '?' in the text; a slip CP858 holds is byte for byte what the
+ * encoder wrote before line images existed (checksums taken from that encoder).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "printer/escpos.h"
+#include "printer/text_raster.h"
 
 #define GOLDEN(b, ...)                                                                             \
 	do {                                                                                       \
@@ -159,6 +164,243 @@ static void rendered_slip(void **state)
 	escpos_buf_free(&b);
 }
 
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/*
+ * A slip CP858 holds (Italian and French letters, dash, guillemets, euro, ellipsis) is encoded
+ * exactly as before line images: length and FNV-1a of the bytes written by the encoder of
+ * commit ad9943f for the same input, first print and reprint, native and raster QR.
+ */
+static void latin_slip_bytes_unchanged(void **state)
+{
+	(void)state;
+	static slip s;
+	const struct {
+		const char *profile;
+		int columns;
+		bool reprint;
+		size_t len;
+		uint64_t hash;
+	} golden[] = {
+	        {"tm-t20iii", 48, false, 972, 0xaf082cdad061c8edull},
+	        {"tm-t20iii", 48, true, 1009, 0xa0108b4d911501b6ull},
+	        {"generic-58", 32, false, 11528, 0x80742bf37c7904f4ull},
+	        {"generic-58", 32, true, 11565, 0x0408d6e01430261bull},
+	};
+
+	for (size_t i = 0; i < sizeof golden / sizeof golden[0]; i++) {
+		slip_input in = sample(golden[i].columns);
+		escpos_buf b;
+		escpos_slip_report report;
+
+		in.reprint = golden[i].reprint;
+		in.surname = "D'ANGELO ÈÒÙ";
+		in.name = "Françoise Zoë";
+		in.what_to_bring = "Passaporto — «questo» foglio, 16 € …";
+		assert_int_equal(slip_build(&in, &s, NULL), AG_OK);
+		escpos_buf_init(&b);
+		assert_int_equal(escpos_render_slip_report(
+		                         &s, printer_profile_find(golden[i].profile), &b, &report),
+		                 AG_OK);
+		assert_int_equal(report.raster_lines, 0);
+		assert_int_equal(b.len, golden[i].len);
+		assert_true(fnv1a(b.data, b.len) == golden[i].hash);
+		escpos_buf_free(&b);
+	}
+}
+
+typedef struct stream_scan {
+	int images;         /* GS v 0 blocks */
+	int line_images;    /* ... of a text line's size: full width, 30 or 54 dots high */
+	bool question_mark; /* a '?' outside image and QR payloads */
+	int image_rows_inked[4];
+} stream_scan;
+
+/* Walks an ESC/POS stream of the commands the encoder writes, skipping image and QR data. */
+static stream_scan scan(const escpos_buf *b, int width_bytes)
+{
+	stream_scan sc = {0};
+
+	for (size_t i = 0; i < b->len;) {
+		const unsigned char *p = b->data + i;
+
+		if (p[0] == GS && p[1] == 'v') {
+			size_t wb = (size_t)(p[4] | p[5] << 8), rows = (size_t)(p[6] | p[7] << 8);
+
+			sc.images++;
+			if ((int)wb == width_bytes && (rows == 30 || rows == 54))
+				sc.line_images++;
+			i += 8 + wb * rows;
+		} else if (p[0] == GS && p[1] == '(' && p[2] == 'k') {
+			i += 5 + (size_t)(p[3] | p[4] << 8);
+		} else if (p[0] == GS && p[1] == 'V') {
+			i += 4;
+		} else if (p[0] == ESC || p[0] == GS || p[0] == DLE) {
+			i += 3;
+		} else {
+			if (p[0] == '?')
+				sc.question_mark = true;
+			i++;
+		}
+	}
+	return sc;
+}
+
+static escpos_slip_report render_named(const char *surname, const char *name, const char *profile,
+                                       escpos_buf *b)
+{
+	static slip s;
+	const printer_profile *p = printer_profile_find(profile);
+	slip_input in = sample(p->columns);
+	escpos_slip_report report;
+
+	in.surname = surname;
+	in.name = name;
+	assert_int_equal(slip_build(&in, &s, NULL), AG_OK);
+	escpos_buf_init(b);
+	assert_int_equal(escpos_render_slip_report(&s, p, b, &report), AG_OK);
+	return report;
+}
+
+static void arabic_name_is_an_image(void **state)
+{
+	(void)state;
+	escpos_buf b;
+	escpos_slip_report r = render_named("الحسيني", "محمد عبد الله", "tm-t20iii", &b);
+	stream_scan sc = scan(&b, 72);
+
+	/* "Cognome: ..." and "Nome: ...": two line images, nothing missing, no '?' */
+	assert_int_equal(r.raster_lines, 2);
+	assert_int_equal(r.missing, 0);
+	assert_int_equal(sc.line_images, 2);
+	assert_false(sc.question_mark);
+	assert_non_null(find(&b, "Nazionalit\x85: Albanese", 20)); /* other lines still text */
+	escpos_buf_free(&b);
+}
+
+static void chinese_name_is_an_image(void **state)
+{
+	(void)state;
+	escpos_buf b;
+	escpos_slip_report r = render_named("王", "小明", "generic-58", &b);
+	stream_scan sc = scan(&b, 48);
+
+	assert_int_equal(r.raster_lines, 2);
+	assert_int_equal(r.missing, 0);
+	assert_int_equal(sc.line_images, 2);
+	assert_int_equal(sc.images, 3); /* and the raster QR */
+	assert_false(sc.question_mark);
+	escpos_buf_free(&b);
+}
+
+static void accents_cp858_lacks_are_not_stripped(void **state)
+{
+	(void)state;
+	escpos_buf b;
+	/* Vietnamese and Romanian: CP858 would print "NGUY?N" and "Stefanescu". */
+	escpos_slip_report r = render_named("NGUYỄN", "Ştefan Thị", "tm-t20iii", &b);
+
+	assert_int_equal(r.raster_lines, 2);
+	assert_int_equal(r.missing, 0);
+	assert_false(scan(&b, 72).question_mark);
+	assert_null(find(&b, "NGUY", 4));
+	escpos_buf_free(&b);
+}
+
+static void missing_glyphs_are_boxes_and_reported(void **state)
+{
+	(void)state;
+	escpos_buf b;
+	/* Devanagari: none of the slip's fonts has it. 8 code points, each an empty box. */
+	escpos_slip_report r = render_named("ROSSI", "देवनागरी", "tm-t20iii", &b);
+
+	assert_int_equal(r.raster_lines, 1);
+	assert_int_equal(r.missing, 8);
+	assert_false(scan(&b, 72).question_mark);
+	escpos_buf_free(&b);
+}
+
+static void no_font_at_all_is_reported(void **state)
+{
+	(void)state;
+	text_raster *tr;
+	text_raster_image img;
+
+	setenv("AGENDA_PRINTER_RASTER_FONTS", "/nonexistent/a.ttf:/nonexistent/b.ttf", 1);
+	tr = text_raster_new();
+	assert_non_null(tr);
+	assert_int_equal(text_raster_line(tr, "Nome: 小明", 0, SLIP_ALIGN_LEFT, 576, &img), AG_OK);
+	assert_int_equal(img.missing, 8); /* every character, none silently dropped */
+	assert_int_equal(img.width_bytes, 72);
+	assert_int_equal(img.height, 30);
+	text_raster_image_free(&img);
+	text_raster_free(tr);
+	unsetenv("AGENDA_PRINTER_RASTER_FONTS");
+}
+
+static int inked_columns(const text_raster_image *img, int *first, int *last)
+{
+	int n = 0;
+
+	*first = -1;
+	*last = -1;
+	for (int x = 0; x < img->width_bytes * 8; x++) {
+		bool ink = false;
+
+		for (int y = 0; y < img->height && !ink; y++)
+			ink = img->bits[y * img->width_bytes + x / 8] & (0x80 >> (x % 8));
+		if (ink) {
+			if (*first < 0)
+				*first = x;
+			*last = x;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void line_images_fit_and_align(void **state)
+{
+	(void)state;
+	text_raster *tr = text_raster_new();
+	text_raster_image img;
+	int first, last;
+	char longest[SLIP_LINE_MAX] = "";
+
+	assert_non_null(tr);
+	/* centred and right-aligned lines keep their place on the paper */
+	assert_int_equal(text_raster_line(tr, "王小明", 0, SLIP_ALIGN_RIGHT, 576, &img), AG_OK);
+	assert_true(inked_columns(&img, &first, &last) > 0);
+	assert_true(last > 576 - 12 && first > 576 - 3 * 24 - 6);
+	assert_false(img.squeezed);
+	text_raster_image_free(&img);
+	assert_int_equal(text_raster_line(tr, "محمد", SLIP_BOLD | SLIP_DOUBLE_HEIGHT,
+	                                  SLIP_ALIGN_CENTER, 576, &img),
+	                 AG_OK);
+	assert_int_equal(img.height, 54);
+	inked_columns(&img, &first, &last);
+	assert_true(abs((first + last) / 2 - 288) < 8);
+	text_raster_image_free(&img);
+	/* a line wider than the paper is narrowed, not cut: its ink reaches both edges */
+	for (int i = 0; i < 30; i++)
+		strcat(longest, "王");
+	assert_int_equal(text_raster_line(tr, longest, 0, SLIP_ALIGN_LEFT, 384, &img), AG_OK);
+	assert_true(img.squeezed);
+	inked_columns(&img, &first, &last);
+	assert_true(first < 8 && last > 384 - 8);
+	text_raster_image_free(&img);
+	text_raster_free(tr);
+}
+
 static void profiles(void **state)
 {
 	(void)state;
@@ -180,9 +422,18 @@ static void profiles(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(simple_commands), cmocka_unit_test(native_qr),
-	        cmocka_unit_test(raster),          cmocka_unit_test(rendered_slip),
+	        cmocka_unit_test(simple_commands),
+	        cmocka_unit_test(native_qr),
+	        cmocka_unit_test(raster),
+	        cmocka_unit_test(rendered_slip),
 	        cmocka_unit_test(profiles),
+	        cmocka_unit_test(latin_slip_bytes_unchanged),
+	        cmocka_unit_test(arabic_name_is_an_image),
+	        cmocka_unit_test(chinese_name_is_an_image),
+	        cmocka_unit_test(accents_cp858_lacks_are_not_stripped),
+	        cmocka_unit_test(missing_glyphs_are_boxes_and_reported),
+	        cmocka_unit_test(no_font_at_all_is_reported),
+	        cmocka_unit_test(line_images_fit_and_align),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

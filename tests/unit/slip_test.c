@@ -168,6 +168,54 @@ static void narrow_paper_wraps_and_breaks(void **state)
 	assert_non_null(find(&s, "Sportello Unico per"));
 }
 
+/* Columns counted here, independently of slip.c: a CJK ideograph takes two Font A cells. */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			n += (*p == 0xE4 || *p == 0xE5 || *p == 0xE6 || *p == 0xE7 || *p == 0xE8 ||
+			      *p == 0xE9)
+			             ? 2 /* U+4000..U+9FFF */
+			             : 1;
+	return n;
+}
+
+static void cjk_names_wrap_by_columns(void **state)
+{
+	(void)state;
+	static slip s;
+	slip_input in = sample(32);
+	char joined[SLIP_LINE_MAX * 4] = "";
+	const char *name = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"; /* 20 ideographs */
+	size_t lines = 0;
+	bool in_name = false;
+
+	in.surname = name;
+	assert_int_equal(slip_build(&in, &s, NULL), AG_OK);
+	for (size_t i = 0; i < s.count; i++) {
+		const slip_line *l = &s.lines[i];
+		const char *part;
+
+		if (l->kind != SLIP_TEXT)
+			continue;
+		assert_true(columns(l->text) <= 32); /* 49 columns would not fit a 58 mm line */
+		assert_true(slip_text_width(l->text) == columns(l->text));
+		if (strstr(l->text, "Cognome"))
+			in_name = true;
+		part = strstr(l->text, "王") ? strstr(l->text, "王") : l->text;
+		if (in_name && strstr(name, part)) {
+			strcat(joined, part);
+			lines++;
+		} else if (in_name && lines) {
+			in_name = false;
+		}
+	}
+	assert_int_equal(lines, 2);        /* 16 + 4 ideographs, after a line "Cognome:" */
+	assert_string_equal(joined, name); /* not a character lost */
+}
+
 static void missing_fields_are_refused(void **state)
 {
 	(void)state;
@@ -197,6 +245,7 @@ int main(void)
 	        cmocka_unit_test(headings_have_english_under_them),
 	        cmocka_unit_test(reprint_and_deferred),
 	        cmocka_unit_test(narrow_paper_wraps_and_breaks),
+	        cmocka_unit_test(cjk_names_wrap_by_columns),
 	        cmocka_unit_test(missing_fields_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
