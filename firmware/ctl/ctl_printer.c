@@ -278,9 +278,16 @@ int ctl_printer_print(struct ctl *c, int argc, char **argv)
 
 		json_object_set_new(obj, "printer", json_string(pc.uri));
 		json_object_set_new(obj, "bytes", json_integer((json_int_t)info.bytes));
+		json_object_set_new(obj, "missing_glyphs", json_integer(info.missing_glyphs));
 		ctl_emit(obj);
 	} else {
 		ctl_booking_print(c, &b, MSG_CTL_SLIP_PRINTED);
+	}
+	/* Printed, but with boxes where no font had the letter: the name must be written by hand.
+	 */
+	if (info.missing_glyphs > 0) {
+		fprintf(stderr, msg_get(MSG_SLIP_MISSING_GLYPHS, c->lang), info.missing_glyphs);
+		fputc('\n', stderr);
 	}
 	return EXIT_OK;
 }

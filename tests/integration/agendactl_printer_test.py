@@ -12,7 +12,7 @@ import shutil
 import socket
 import subprocess
 
-from agendactl_harness import AgendaTest, main
+from agendactl_harness import AgendaTest, csv_text, main
 
 U = "mario.rossi"
 
@@ -113,6 +113,20 @@ class PrinterTest(AgendaTest):
         # nothing was booked twice
         with self.ag.sql() as db:
             self.assertEqual(db.execute("SELECT count(*) FROM appointment").fetchone()[0], 1)
+
+    def test_name_no_font_has_is_printed_with_a_warning(self):
+        extra = os.path.join(self.folder, "extra.csv")
+        with open(extra, "w", encoding="utf-8") as f:
+            f.write(csv_text([("RM/2026/000020", "", "देवनागरी", "राम", "1990-01-02",
+                                 "INDIA", "lavoro", "RM")]))
+        self.ag.ok("practice", "import", extra)
+        for pratica, missing in (("RM/2026/000001", 0), ("RM/2026/000020", 1)):
+            b = self.ag.book(pratica).json
+            r = self.ag.run("printer", "print", b["id"], "--printer",
+                            self.virtual("g%d" % missing), user=U)
+            self.assertExit(r, 0)
+            self.assertEqual(r.json["missing_glyphs"] > 0, bool(missing), r)
+            self.assertEqual("riquadri vuoti" in r.err, bool(missing), r)
 
     def test_tecnico_cannot_print_a_slip(self):
         b = self.ag.book("RM/2026/000001").json
