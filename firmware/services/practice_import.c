@@ -1,12 +1,23 @@
 /*
  * practice_import.c — importing nulla-osta records from the CSV the SPI system exports.
  *
- * The whole file is read, the header checked, then every row is parsed and validated on its
- * own: a bad row is reported with its line number and skipped, the good ones are upserted in
- * one transaction with one audit record for the batch. Nothing is ever cut to fit: a field that
- * is too long, not UTF-8 or holds control characters refuses its row. Format: docs/FORMATS.md.
+ * The file is streamed (core/csv.h: bounded memory whatever its size), the header checked, then
+ * every record parsed and validated on its own: a bad one is reported with the line it starts
+ * on and skipped. Nothing is ever cut to fit: a field that is too long, not UTF-8 or holds
+ * control characters (NUL included) refuses its row.
+ *
+ * Batches, so that bookings at the other counters go on during a long import: good rows are
+ * parsed into a batch of IMPORT_BATCH_ROWS before any lock is taken, then written in one short
+ * transaction; the write lock is free again while the next batch is parsed. Semantics per
+ * batch (docs/FORMATS.md): a committed batch stays. An import cut short (power, kill -9, disk
+ * full) leaves its progress in the setting "practice_import" (practice_import_pending reads it)
+ * and importing the same file again completes it: every row is an upsert by numero_pratica, so
+ * a re-run writes the same practices. A file of one batch is one transaction, as it always was.
+ * Audit: "practice_import_begin" when a multi-batch import writes its first batch, and the
+ * summary "practice_import" in the transaction of the last one, which clears the progress.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +28,9 @@
 #include "services/audit.h"
 #include "services/practices.h"
 
-#define IMPORT_MAX_BYTES (256u * 1024 * 1024)
+/* Rows written per transaction: measured in tests/bench/import_bench.c (docs/PERFORMANCE.md). */
+#define IMPORT_BATCH_ROWS 2000
+#define PROGRESS_KEY      "practice_import"
 
 enum column {
 	COL_PRATICA,
@@ -34,6 +47,22 @@ enum column {
 static const char *const HEADER[COLUMN_COUNT] = {"numero_pratica", "numero_visto", "cognome",
                                                  "nome",           "data_nascita", "nazionalita",
                                                  "tipo",           "questura"};
+
+/* Everything one import holds, whatever the size of the file: allocated once. */
+struct import {
+	agenda_ctx *ctx;
+	import_bad_row_fn bad_row;
+	void *arg;
+	struct import_report *report;
+	agenda_day today;
+	char questura_seen[QUESTURA_CODE_MAX]; /* the last code found configured */
+	int batches, last_line;
+	int count; /* rows in the batch */
+	int line[IMPORT_BATCH_ROWS];
+	struct practice row[IMPORT_BATCH_ROWS];
+	struct csv_record rec;
+	struct csv_reader reader;
+};
 
 static bool header_matches(const struct csv_record *rec)
 {
@@ -72,22 +101,26 @@ static agenda_err text_field(const char *in, const char *column, char *out, size
 	return AG_OK;
 }
 
-static bool questura_exists(agenda_ctx *ctx, const char *code)
+static bool questura_exists(struct import *im, const char *code)
 {
 	static const char SQL[] = "SELECT 1 FROM questura WHERE code = ?";
-	sqlite3_stmt *st = store_stmt(ctx->store, SQL, NULL);
+	sqlite3_stmt *st;
 	bool found;
 
-	if (!st)
+	if (strcmp(code, im->questura_seen) == 0)
+		return true;
+	if (!(st = store_stmt(im->ctx->store, SQL, NULL)))
 		return false;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
+	if (found)
+		snprintf(im->questura_seen, sizeof im->questura_seen, "%s", code);
 	return found;
 }
 
-static agenda_err parse_row(agenda_ctx *ctx, const struct csv_record *rec, agenda_day today,
-                            struct practice *p, agenda_detail *why)
+static agenda_err parse_row(struct import *im, const struct csv_record *rec, struct practice *p,
+                            agenda_detail *why)
 {
 	char tmp[CSV_FIELD_MAX];
 	enum number_part part;
@@ -97,6 +130,13 @@ static agenda_err parse_row(agenda_ctx *ctx, const struct csv_record *rec, agend
 	if (rec->count != COLUMN_COUNT) {
 		agenda_detail_set(why, MSG_IMPORT_COLUMNS, rec->count, COLUMN_COUNT);
 		return AG_ERR_INVALID;
+	}
+	/* A NUL would end the C string early: the field would be read cut, so it is refused. */
+	for (int i = 0; i < COLUMN_COUNT; i++) {
+		if (memchr(rec->field[i], '\0', (size_t)rec->len[i])) {
+			agenda_detail_set(why, MSG_IMPORT_CONTROL, HEADER[i]);
+			return AG_ERR_INVALID;
+		}
 	}
 	if ((err = numero_pratica_normalise(rec->field[COL_PRATICA], p->numero_pratica, &part,
 	                                    why)))
@@ -112,7 +152,7 @@ static agenda_err parse_row(agenda_ctx *ctx, const struct csv_record *rec, agend
 	                      sizeof p->nazionalita, why)) ||
 	    (err = text_field(rec->field[COL_TIPO], "tipo", p->tipo, sizeof p->tipo, why)))
 		return err;
-	if (!date_parse(tmp, &p->data_nascita) || p->data_nascita > today) {
+	if (!date_parse(tmp, &p->data_nascita) || p->data_nascita > im->today) {
 		agenda_detail_set(why, MSG_IMPORT_BAD_DATE, tmp);
 		return AG_ERR_INVALID;
 	}
@@ -121,128 +161,190 @@ static agenda_err parse_row(agenda_ctx *ctx, const struct csv_record *rec, agend
 		return err;
 	for (char *c = p->questura; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
-	if (!questura_exists(ctx, p->questura)) {
+	if (!questura_exists(im, p->questura)) {
 		agenda_detail_set(why, MSG_IMPORT_UNKNOWN_QUESTURA, p->questura);
 		return AG_ERR_NOT_FOUND;
 	}
 	return AG_OK;
 }
 
-static agenda_err read_all(FILE *in, char **data, size_t *len, agenda_detail *why)
+/* The reason a record the CSV reader could not read is refused. */
+static void csv_problem(enum csv_status cs, const struct csv_record *rec, agenda_detail *why)
 {
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		goto nomem;
-	for (;;) {
-		size_t got = fread(buf + n, 1, cap - n, in);
-
-		n += got;
-		if (n < cap)
-			break;
-		if (cap >= IMPORT_MAX_BYTES) {
-			free(buf);
-			agenda_detail_set(why, MSG_IMPORT_FILE_TOO_BIG, IMPORT_MAX_BYTES >> 20);
-			return AG_ERR_INVALID;
-		}
-		char *bigger = realloc(buf, cap * 2);
-
-		if (!bigger)
-			goto nomem;
-		buf = bigger;
-		cap *= 2;
-	}
-	if (ferror(in)) {
-		free(buf);
-		agenda_detail_set(why, MSG_IMPORT_READ_FAILED);
-		return AG_ERR_IO;
-	}
-	*data = buf;
-	*len = n;
-	return AG_OK;
-nomem:
-	free(buf);
-	agenda_detail_set(why, MSG_NOMEM);
-	return AG_ERR_NOMEM;
+	if (cs == CSV_UNCLOSED_QUOTE)
+		agenda_detail_set(why, MSG_IMPORT_UNCLOSED_QUOTE, rec->quote_line);
+	else if (cs == CSV_TEXT_AFTER_QUOTE)
+		agenda_detail_set(why, MSG_IMPORT_TEXT_AFTER_QUOTE);
+	else if (cs == CSV_TOO_MANY || rec->count != COLUMN_COUNT)
+		agenda_detail_set(why, MSG_IMPORT_COLUMNS, rec->count, COLUMN_COUNT);
+	else
+		agenda_detail_set(why, MSG_IMPORT_TOO_LONG, HEADER[rec->bad_field],
+		                  CSV_FIELD_MAX - 1);
 }
 
-static void report_bad(import_bad_row_fn bad_row, void *arg, int line, const agenda_detail *d)
+static void reject(struct import *im, int line, const agenda_detail *d)
 {
-	if (bad_row)
-		bad_row(arg, line, d->it, d->en);
+	im->report->rows_rejected++;
+	if (im->bad_row)
+		im->bad_row(im->arg, line, d->it, d->en);
+}
+
+/*
+ * Reads records until the batch is full or the file ends (*more false); bad ones are reported
+ * as they come. No lock is held meanwhile.
+ */
+static agenda_err parse_batch(struct import *im, bool *more, agenda_detail *why)
+{
+	enum csv_status cs;
+
+	im->count = 0;
+	*more = true;
+	while (im->count < IMPORT_BATCH_ROWS) {
+		agenda_detail row_why;
+		struct practice *p = &im->row[im->count];
+		agenda_err err;
+
+		cs = csv_next(&im->reader, &im->rec);
+		if (cs == CSV_END) {
+			*more = false;
+			break;
+		}
+		if (cs == CSV_READ_ERROR) {
+			agenda_detail_set(why, MSG_IMPORT_READ_FAILED);
+			return AG_ERR_IO;
+		}
+		im->report->rows_read++;
+		im->last_line = im->rec.first_line;
+		agenda_detail_clear(&row_why);
+		if (cs != CSV_RECORD) {
+			csv_problem(cs, &im->rec, &row_why);
+			err = AG_ERR_INVALID;
+		} else {
+			err = parse_row(im, &im->rec, p, &row_why);
+		}
+		if (err != AG_OK) {
+			reject(im, im->rec.first_line, &row_why);
+			continue;
+		}
+		im->line[im->count++] = im->rec.first_line;
+	}
+	return AG_OK;
+}
+
+/* "started=EPOCH line=N imported=N": where an import that has not finished got to. */
+static agenda_err save_progress(struct import *im, int64_t started, agenda_detail *why)
+{
+	char value[96];
+
+	snprintf(value, sizeof value, "started=%" PRId64 " line=%d imported=%d", started,
+	         im->last_line, im->report->rows_imported);
+	return store_setting_set(im->ctx->store, PROGRESS_KEY, value, why);
+}
+
+/*
+ * Writes the batch in one transaction, with the progress record (or, for the last batch, the
+ * audit summary and the progress cleared). A visa number taken by another practice rejects its
+ * row only; any other failure rolls the batch back and ends the import.
+ */
+static agenda_err write_batch(struct import *im, const char *actor, bool last, int64_t started,
+                              agenda_detail *why)
+{
+	agenda_ctx *ctx = im->ctx;
+	int imported = 0;
+	agenda_err err;
+
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if (im->batches == 0 && !last)
+		err = audit_append(ctx, actor, "practice_import_begin", "csv", "", why);
+	for (int i = 0; err == AG_OK && i < im->count; i++) {
+		agenda_detail row_why;
+
+		agenda_detail_clear(&row_why);
+		err = practice_upsert(ctx, &im->row[i], &row_why);
+		if (err == AG_OK) {
+			imported++;
+		} else if (err == AG_ERR_EXISTS) {
+			reject(im, im->line[i], &row_why);
+			err = AG_OK;
+		} else {
+			*why = row_why;
+		}
+	}
+	im->report->rows_imported += imported;
+	if (err == AG_OK && last) {
+		char summary[64];
+
+		snprintf(summary, sizeof summary, "imported=%d rejected=%d",
+		         im->report->rows_imported, im->report->rows_rejected);
+		err = audit_append(ctx, actor, "practice_import", "csv", summary, why);
+		if (err == AG_OK && im->batches > 0)
+			err = store_setting_set(ctx->store, PROGRESS_KEY, "", why);
+	} else if (err == AG_OK) {
+		err = save_progress(im, started, why);
+	}
+	if (err == AG_OK)
+		err = store_commit(ctx->store, why);
+	else
+		store_rollback(ctx->store);
+	if (err != AG_OK)
+		im->report->rows_imported -= imported;
+	im->batches++;
+	return err;
 }
 
 agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
                                import_bad_row_fn bad_row, void *arg, struct import_report *report,
                                agenda_detail *why)
 {
-	struct csv_record *rec = malloc(sizeof *rec);
-	struct csv_cursor cur;
-	struct practice p;
-	agenda_day today = agenda_today(ctx, NULL);
-	char *data = NULL, summary[64];
-	size_t len = 0;
-	agenda_err err;
+	struct import *im = malloc(sizeof *im);
+	int64_t started = clock_now(&ctx->clock);
+	agenda_err err = AG_OK;
 	enum csv_status cs;
+	bool more = true;
 
 	memset(report, 0, sizeof *report);
-	if (!rec) {
+	if (!im) {
 		agenda_detail_set(why, MSG_NOMEM);
 		return AG_ERR_NOMEM;
 	}
-	if ((err = read_all(in, &data, &len, why)) != AG_OK)
-		goto done;
-	csv_cursor_init(&cur, data, len, csv_guess_separator(data, len));
-	if (csv_next(&cur, rec) != CSV_RECORD || !header_matches(rec)) {
+	im->ctx = ctx;
+	im->bad_row = bad_row;
+	im->arg = arg;
+	im->report = report;
+	im->today = agenda_today(ctx, NULL);
+	im->questura_seen[0] = '\0';
+	im->batches = im->last_line = 0;
+	report->interrupted_before = practice_import_pending(ctx, NULL);
+	csv_reader_init(&im->reader, csv_read_file, in, 0);
+	cs = csv_next(&im->reader, &im->rec);
+	if (cs == CSV_READ_ERROR) {
+		agenda_detail_set(why, MSG_IMPORT_READ_FAILED);
+		err = AG_ERR_IO;
+	} else if (cs != CSV_RECORD || !header_matches(&im->rec)) {
 		agenda_detail_set(why, MSG_IMPORT_BAD_HEADER);
 		err = AG_ERR_INVALID;
-		goto done;
 	}
-	if ((err = store_begin(ctx->store, why)) != AG_OK)
-		goto done;
-	while ((cs = csv_next(&cur, rec)) != CSV_END) {
-		agenda_detail row_why;
-		int line = cs == CSV_RECORD ? rec->first_line : cur.line - 1;
-
-		report->rows_read++;
-		agenda_detail_clear(&row_why);
-		if (cs != CSV_RECORD) {
-			agenda_detail_set(&row_why,
-			                  cs == CSV_TOO_LONG ? MSG_IMPORT_FIELD_TOO_LONG
-			                                     : MSG_IMPORT_BAD_QUOTING,
-			                  CSV_FIELD_MAX - 1);
-			err = AG_ERR_INVALID;
-		} else {
-			err = parse_row(ctx, rec, today, &p, &row_why);
-			if (err == AG_OK)
-				err = practice_upsert(ctx, &p, &row_why);
-		}
-		if (err == AG_ERR_DISK_FULL || err == AG_ERR_IO || err == AG_ERR_STORE ||
-		    err == AG_ERR_NOMEM) {
-			*why = row_why;
-			store_rollback(ctx->store);
-			report->rows_imported = 0;
-			goto done;
-		}
-		if (err != AG_OK) {
-			report->rows_rejected++;
-			report_bad(bad_row, arg, line, &row_why);
-			continue;
-		}
-		report->rows_imported++;
+	while (err == AG_OK && more) {
+		err = parse_batch(im, &more, why);
+		if (err == AG_OK)
+			err = write_batch(im, actor, !more, started, why);
 	}
-	snprintf(summary, sizeof summary, "imported=%d rejected=%d", report->rows_imported,
-	         report->rows_rejected);
-	err = audit_append(ctx, actor, "practice_import", "csv", summary, why);
-	if (err == AG_OK)
-		err = store_commit(ctx->store, why);
-	else
-		store_rollback(ctx->store);
-	if (err != AG_OK)
-		report->rows_imported = 0;
-done:
-	free(data);
-	free(rec);
+	free(im);
 	return err;
+}
+
+bool practice_import_pending(agenda_ctx *ctx, struct import_progress *out)
+{
+	char value[96];
+	struct import_progress p = {0};
+
+	if (!store_setting_get(ctx->store, PROGRESS_KEY, value, sizeof value) || !value[0])
+		return false;
+	if (sscanf(value, "started=%" SCNd64 " line=%d imported=%d", &p.started, &p.line,
+	           &p.rows_imported) != 3)
+		p.started = p.line = p.rows_imported = 0;
+	if (out)
+		*out = p;
+	return true;
 }
