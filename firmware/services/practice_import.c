@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/csv.h"
 #include "core/messages.h"
@@ -28,8 +29,15 @@
 #include "services/audit.h"
 #include "services/practices.h"
 
-/* Rows written per transaction: measured in tests/bench/import_bench.c (docs/PERFORMANCE.md). */
-#define IMPORT_BATCH_ROWS 2000
+/*
+ * Rows per transaction, and the least time the write lock stays free between two. A booking
+ * waiting for the lock is SQLite's busy handler polling at growing intervals, 25 ms at most in
+ * its first 128 ms: a free spell of 25 ms is always seen, so a booking waits at most one batch's
+ * writing plus that. Parsing the next batch fills the spell; a sleep tops it up. Measured in
+ * tests/bench/import_bench.c (docs/PERFORMANCE.md).
+ */
+#define IMPORT_BATCH_ROWS 16384
+#define IMPORT_GAP_NS     (25 * 1000000L)
 #define PROGRESS_KEY      "practice_import"
 
 enum column {
@@ -57,7 +65,8 @@ struct import {
 	agenda_day today;
 	char questura_seen[QUESTURA_CODE_MAX]; /* the last code found configured */
 	int batches, last_line;
-	int count; /* rows in the batch */
+	struct timespec committed; /* when the last batch released the write lock */
+	int count;                 /* rows in the batch */
 	int line[IMPORT_BATCH_ROWS];
 	struct practice row[IMPORT_BATCH_ROWS];
 	struct csv_record rec;
@@ -241,6 +250,24 @@ static agenda_err save_progress(struct import *im, int64_t started, agenda_detai
 	return store_setting_set(im->ctx->store, PROGRESS_KEY, value, why);
 }
 
+/* Sleeps until the write lock has been free for IMPORT_GAP_NS since the last commit. */
+static void leave_gap(const struct import *im)
+{
+	struct timespec now, rest;
+	long free_ns;
+
+	if (im->batches == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	free_ns = (long)(now.tv_sec - im->committed.tv_sec) * 1000000000L +
+	          (now.tv_nsec - im->committed.tv_nsec);
+	if (free_ns >= 0 && free_ns < IMPORT_GAP_NS) {
+		rest.tv_sec = 0;
+		rest.tv_nsec = IMPORT_GAP_NS - free_ns;
+		nanosleep(&rest, NULL);
+	}
+}
+
 /*
  * Writes the batch in one transaction, with the progress record (or, for the last batch, the
  * audit summary and the progress cleared). A visa number taken by another practice rejects its
@@ -253,6 +280,7 @@ static agenda_err write_batch(struct import *im, const char *actor, bool last, i
 	int imported = 0;
 	agenda_err err;
 
+	leave_gap(im);
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
 	if (im->batches == 0 && !last)
@@ -289,6 +317,7 @@ static agenda_err write_batch(struct import *im, const char *actor, bool last, i
 		store_rollback(ctx->store);
 	if (err != AG_OK)
 		im->report->rows_imported -= imported;
+	clock_gettime(CLOCK_MONOTONIC, &im->committed);
 	im->batches++;
 	return err;
 }
