@@ -156,25 +156,25 @@ static void batches_account_for_every_row(void **state)
 {
 	struct fixture *f = *state;
 	size_t len;
-	char *text = generated(4500, &len);
+	char *text = generated(40000, &len); /* three batches */
 	struct import_report rep;
 	struct rejections rej;
 
 	assert_int_equal(import_bytes(f, text, len, &rej, &rep), AG_OK);
-	assert_int_equal(rep.rows_read, 4500);
-	assert_int_equal(rep.rows_imported, 4496);
-	assert_int_equal(rej.n, 4);
-	for (int i = 0; i < 4; i++)
+	assert_int_equal(rep.rows_read, 40000);
+	assert_int_equal(rep.rows_imported, 39960);
+	assert_int_equal(rej.n, 40);
+	for (int i = 0; i < 40; i++)
 		assert_int_equal(rej.line[i], 1000 * (i + 1) + 1);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM practice WHERE "
 	                                  "numero_pratica LIKE 'RM/2027/%'"),
-	                 4496);
+	                 39960);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action = "
 	                                  "'practice_import_begin'"),
 	                 1);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action = "
 	                                  "'practice_import' AND detail = "
-	                                  "'imported=4496 rejected=4'"),
+	                                  "'imported=39960 rejected=40'"),
 	                 1);
 	assert_false(practice_import_pending(&f->ctx, NULL));
 	free(text);
@@ -206,8 +206,8 @@ static void cut_short_then_completed(void **state)
 {
 	struct fixture *f = *state;
 	size_t len;
-	char *text = generated(9000, &len);
-	struct failing src = {text, len / 2, 0};
+	char *text = generated(40000, &len);
+	struct failing src = {text, len / 4 * 3, 0}; /* fails in the second batch */
 	cookie_io_functions_t io = {.read = failing_read};
 	FILE *in = fopencookie(&src, "r", io);
 	struct import_progress progress;
@@ -222,22 +222,22 @@ static void cut_short_then_completed(void **state)
 	fclose(in);
 	assert_string_equal(why.it, "Impossibile leggere il file.");
 	/* Whole batches were kept, and the progress says how far it got. */
-	assert_true(rep.rows_imported > 0 && rep.rows_imported < 4500);
+	assert_int_equal(rep.rows_imported, 16384); /* the first batch: 16,384 good rows */
 	assert_true(practice_import_pending(&f->ctx, &progress));
 	assert_int_equal(progress.rows_imported, rep.rows_imported);
 	assert_int_equal(progress.started, f->now);
-	assert_true(progress.line > 1 && progress.line < 4502);
+	assert_int_equal(progress.line, 16401); /* 16 bad rows among them, and the header */
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM practice WHERE "
 	                                  "numero_pratica LIKE 'RM/2027/%'"),
 	                 rep.rows_imported);
 	/* The same file again: complete, nothing twice, the progress gone. */
 	assert_int_equal(import_bytes(f, text, len, &rej, &rep), AG_OK);
 	assert_true(rep.interrupted_before);
-	assert_int_equal(rep.rows_read, 9000);
-	assert_int_equal(rep.rows_imported, 8991);
+	assert_int_equal(rep.rows_read, 40000);
+	assert_int_equal(rep.rows_imported, 39960);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM practice WHERE "
 	                                  "numero_pratica LIKE 'RM/2027/%'"),
-	                 8991);
+	                 39960);
 	assert_false(practice_import_pending(&f->ctx, NULL));
 	free(text);
 }
