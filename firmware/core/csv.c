@@ -117,12 +117,12 @@ static void line_break(struct csv_reader *r, int c)
 static enum csv_status recover(struct csv_reader *r, const struct csv_record *rec,
                                enum csv_status status)
 {
-	int c;
-
 	if (r->resume) {
 		r->pos = r->resume;
 		r->line = rec->first_line + 1;
 	} else {
+		int c;
+
 		/* Still on its first line: skip to the end of it, the window sliding along. */
 		for (r->mark = r->pos; (c = peek(r)) >= 0 && c != '\n' && c != '\r';
 		     r->mark = r->pos)

@@ -204,16 +204,14 @@ static void reject(struct import *im, int line, const agenda_detail *d)
  */
 static agenda_err parse_batch(struct import *im, bool *more, agenda_detail *why)
 {
-	enum csv_status cs;
-
 	im->count = 0;
 	*more = true;
 	while (im->count < IMPORT_BATCH_ROWS) {
 		agenda_detail row_why;
 		struct practice *p = &im->row[im->count];
+		enum csv_status cs = csv_next(&im->reader, &im->rec);
 		agenda_err err;
 
-		cs = csv_next(&im->reader, &im->rec);
 		if (cs == CSV_END) {
 			*more = false;
 			break;
