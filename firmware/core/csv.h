@@ -32,10 +32,11 @@ enum csv_status {
 };
 
 struct csv_record {
-	int count;      /* fields in the record (may exceed CSV_MAX_FIELDS with CSV_TOO_MANY) */
-	int first_line; /* 1-based physical line where the record starts */
-	int quote_line; /* CSV_UNCLOSED_QUOTE: line of the opening quote */
-	int bad_field;  /* CSV_TOO_LONG: 0-based index of the first field too long */
+	int count; /* fields read (all of them, even past CSV_MAX_FIELDS, unless a quote stopped it)
+	            */
+	int first_line;          /* 1-based physical line where the record starts */
+	int quote_line;          /* CSV_UNCLOSED_QUOTE: line of the opening quote */
+	int bad_field;           /* CSV_TOO_LONG: 0-based index of the first field too long */
 	int len[CSV_MAX_FIELDS]; /* bytes in each field; more than strlen() when it holds a NUL */
 	char field[CSV_MAX_FIELDS][CSV_FIELD_MAX];
 };

@@ -36,7 +36,7 @@
  * writing plus that. Parsing the next batch fills the spell; a sleep tops it up. Measured in
  * tests/bench/import_bench.c (docs/PERFORMANCE.md).
  */
-#define IMPORT_BATCH_ROWS 16384
+#define IMPORT_BATCH_ROWS 16384 /* a power of two: grow() doubles up to it */
 #define IMPORT_GAP_NS     (25 * 1000000L)
 #define PROGRESS_KEY      "practice_import"
 
@@ -66,9 +66,9 @@ struct import {
 	char questura_seen[QUESTURA_CODE_MAX]; /* the last code found configured */
 	int batches, last_line;
 	struct timespec committed; /* when the last batch released the write lock */
-	int count;                 /* rows in the batch */
-	int line[IMPORT_BATCH_ROWS];
-	struct practice row[IMPORT_BATCH_ROWS];
+	int count, room; /* rows in the batch, and room for them (grows up to IMPORT_BATCH_ROWS) */
+	int *line;
+	struct practice *row;
 	struct csv_record rec;
 	struct csv_reader reader;
 };
@@ -198,6 +198,23 @@ static void reject(struct import *im, int line, const agenda_detail *d)
 		im->bad_row(im->arg, line, d->it, d->en);
 }
 
+/* Doubles the batch's room: a small file never takes the memory of a full batch. */
+static bool grow(struct import *im)
+{
+	int room = im->room ? 2 * im->room : 256;
+	struct practice *row = realloc(im->row, (size_t)room * sizeof *row);
+	int *line;
+
+	if (row)
+		im->row = row;
+	line = row ? realloc(im->line, (size_t)room * sizeof *line) : NULL;
+	if (!line)
+		return false;
+	im->line = line;
+	im->room = room;
+	return true;
+}
+
 /*
  * Reads records until the batch is full or the file ends (*more false); bad ones are reported
  * as they come. No lock is held meanwhile.
@@ -208,9 +225,16 @@ static agenda_err parse_batch(struct import *im, bool *more, agenda_detail *why)
 	*more = true;
 	while (im->count < IMPORT_BATCH_ROWS) {
 		agenda_detail row_why;
-		struct practice *p = &im->row[im->count];
-		enum csv_status cs = csv_next(&im->reader, &im->rec);
+		struct practice *p;
+		enum csv_status cs;
 		agenda_err err;
+
+		if (im->count == im->room && !grow(im)) {
+			agenda_detail_set(why, MSG_NOMEM);
+			return AG_ERR_NOMEM;
+		}
+		p = &im->row[im->count];
+		cs = csv_next(&im->reader, &im->rec);
 
 		if (cs == CSV_END) {
 			*more = false;
@@ -341,7 +365,9 @@ agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
 	im->report = report;
 	im->today = agenda_today(ctx, NULL);
 	im->questura_seen[0] = '\0';
-	im->batches = im->last_line = 0;
+	im->batches = im->last_line = im->count = im->room = 0;
+	im->line = NULL;
+	im->row = NULL;
 	report->interrupted_before = practice_import_pending(ctx, NULL);
 	csv_reader_init(&im->reader, csv_read_file, in, 0);
 	cs = csv_next(&im->reader, &im->rec);
@@ -357,6 +383,8 @@ agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
 		if (err == AG_OK)
 			err = write_batch(im, actor, !more, started, why);
 	}
+	free(im->row);
+	free(im->line);
 	free(im);
 	return err;
 }

@@ -57,7 +57,10 @@ static uint64_t read_all(const char *data, size_t len, char sep, size_t chunk)
 		last_line = rec.first_line;
 		if (reader.sep != ',' && reader.sep != ';')
 			abort();
-		if (rec.count < 1 || (st == CSV_RECORD && rec.count > CSV_MAX_FIELDS))
+		/* A record read to its end has a field at least (a quote problem may stop at 0). */
+		if ((st == CSV_RECORD || st == CSV_TOO_MANY || st == CSV_TOO_LONG) && rec.count < 1)
+			abort();
+		if (st == CSV_RECORD && rec.count > CSV_MAX_FIELDS)
 			abort();
 		if (st == CSV_TOO_MANY && rec.count <= CSV_MAX_FIELDS)
 			abort();
