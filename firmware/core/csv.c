@@ -113,17 +113,21 @@ static void line_break(struct csv_reader *r, int c)
 	r->line++;
 }
 
-/* Gives the record up: reading goes on at the physical line after the one it started on. */
+/*
+ * Gives the record up: reading goes on at the physical line after the one it started on, or,
+ * when the record filled the whole window (full), after the line the reader is on: taking back
+ * 64 KiB at every line would make a hostile file cost the square of its size.
+ */
 static enum csv_status recover(struct csv_reader *r, const struct csv_record *rec,
-                               enum csv_status status)
+                               enum csv_status status, bool full)
 {
-	if (r->resume) {
+	if (r->resume && !full) {
 		r->pos = r->resume;
 		r->line = rec->first_line + 1;
 	} else {
 		int c;
 
-		/* Still on its first line: skip to the end of it, the window sliding along. */
+		/* Skip to the end of the line, the window sliding along. */
 		for (r->mark = r->pos; (c = peek(r)) >= 0 && c != '\n' && c != '\r';
 		     r->mark = r->pos)
 			r->pos++;
@@ -134,10 +138,11 @@ static enum csv_status recover(struct csv_reader *r, const struct csv_record *re
 	return r->failed ? CSV_READ_ERROR : status;
 }
 
-static enum csv_status unclosed(struct csv_reader *r, struct csv_record *rec, int quote_line)
+static enum csv_status unclosed(struct csv_reader *r, struct csv_record *rec, int quote_line,
+                                bool full)
 {
 	rec->quote_line = quote_line;
-	return recover(r, rec, CSV_UNCLOSED_QUOTE);
+	return recover(r, rec, CSV_UNCLOSED_QUOTE, full);
 }
 
 /* Appends c to field idx (when it is kept at all); counts every byte. */
@@ -179,7 +184,7 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec)
 			r->pos++;
 			for (;;) {
 				if ((c = peek(r)) < 0)
-					return unclosed(r, rec, quote_line);
+					return unclosed(r, rec, quote_line, c == AT_FULL);
 				r->pos++;
 				if (c == '"') {
 					if (peek(r) != '"')
@@ -194,12 +199,12 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec)
 				put(rec, idx, &flen, c, &status);
 				/* Longer than any field and across lines: a quote left open. */
 				if (crossed && flen >= CSV_FIELD_MAX)
-					return unclosed(r, rec, quote_line);
+					return unclosed(r, rec, quote_line, false);
 			}
 			c = peek(r);
 			if (c >= 0 && c != r->sep && c != '\n' && c != '\r')
-				return crossed ? unclosed(r, rec, quote_line)
-				               : recover(r, rec, CSV_TEXT_AFTER_QUOTE);
+				return crossed ? unclosed(r, rec, quote_line, false)
+				               : recover(r, rec, CSV_TEXT_AFTER_QUOTE, false);
 		} else {
 			while (c >= 0 && c != r->sep && c != '\n' && c != '\r') {
 				put(rec, idx, &flen, c, &status);
@@ -208,7 +213,7 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec)
 			}
 		}
 		if (c == AT_FULL) /* only a record already too long or too wide gets here */
-			return recover(r, rec, status);
+			return recover(r, rec, status, true);
 		if (idx < CSV_MAX_FIELDS) {
 			if (flen > CSV_FIELD_MAX - 1)
 				flen = CSV_FIELD_MAX - 1;

@@ -8,7 +8,8 @@
  * caller can refuse it. Every physical line belongs to exactly one record or is blank: a record
  * that cannot be read (unclosed quote, text after a closing quote) is reported with the line
  * where it started and reading resumes on the next physical line after that one, so the lines a
- * stray quote would have swallowed are read as records of their own. Pure: no I/O of its own.
+ * stray quote would have swallowed are read as records of their own. A record that fills the
+ * whole window is given up after the line the reader reached. Pure: no I/O of its own.
  */
 #ifndef AGENDA_CORE_CSV_H
 #define AGENDA_CORE_CSV_H
