@@ -7,14 +7,14 @@
  * control characters (NUL included) refuses its row.
  *
  * Batches, so that bookings at the other counters go on during a long import: good rows are
- * parsed into a batch of IMPORT_BATCH_ROWS before any lock is taken, then written in one short
- * transaction; the write lock is free again while the next batch is parsed. Semantics per
- * batch (docs/FORMATS.md): a committed batch stays. An import cut short (power, kill -9, disk
- * full) leaves its progress in the setting "practice_import" (practice_import_pending reads it)
- * and importing the same file again completes it: every row is an upsert by numero_pratica, so
- * a re-run writes the same practices. A file of one batch is one transaction, as it always was.
- * Audit: "practice_import_begin" when a multi-batch import writes its first batch, and the
- * summary "practice_import" in the transaction of the last one, which clears the progress.
+ * parsed into a batch before any lock is taken, then written in short transactions with the
+ * write lock left free between them (pacing below). Semantics per transaction
+ * (docs/FORMATS.md): a committed one stays. An import cut short (power, kill -9, disk full)
+ * leaves its progress in the setting "practice_import" (practice_import_pending reads it) and
+ * importing the same file again completes it: every row is an upsert by numero_pratica, so a
+ * re-run writes the same practices. A small file is one transaction, as it always was. Audit:
+ * "practice_import_begin" in the first transaction of an import that takes more than one, and
+ * the summary "practice_import" in the last one, which clears the progress.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -30,13 +30,17 @@
 #include "services/practices.h"
 
 /*
- * Rows per transaction, and the least time the write lock stays free between two. A booking
- * waiting for the lock is SQLite's busy handler polling at growing intervals, 25 ms at most in
- * its first 128 ms: a free spell of 25 ms is always seen, so a booking waits at most one batch's
- * writing plus that. Parsing the next batch fills the spell; a sleep tops it up. Measured in
- * tests/bench/import_bench.c (docs/PERFORMANCE.md).
+ * Pacing, measured in tests/bench/import_bench.c (docs/PERFORMANCE.md). Rows are parsed in
+ * batches of IMPORT_BATCH_ROWS with no lock held, then written in transactions that hold the
+ * write lock IMPORT_HOLD_NS at most (a batch takes 30-150 ms to write depending on the machine's
+ * load, so the bound is on time, checked every 64 rows). Between two transactions the lock stays
+ * free IMPORT_GAP_NS at least: a booking waiting for it is SQLite's busy handler polling at
+ * growing intervals, 25 ms at most in its first 128 ms, so it always sees the free spell and
+ * waits at most about hold + gap. Parsing the next batch fills the spell; a sleep tops it up.
+ * These are pacing intervals on the monotonic clock, not times of day (those come from ctx).
  */
 #define IMPORT_BATCH_ROWS 16384 /* a power of two: grow() doubles up to it */
+#define IMPORT_HOLD_NS    (50 * 1000000L)
 #define IMPORT_GAP_NS     (25 * 1000000L)
 #define PROGRESS_KEY      "practice_import"
 
@@ -64,8 +68,8 @@ struct import {
 	struct import_report *report;
 	agenda_day today;
 	char questura_seen[QUESTURA_CODE_MAX]; /* the last code found configured */
-	int batches, last_line;
-	struct timespec committed; /* when the last batch released the write lock */
+	int transactions, last_line;
+	struct timespec committed; /* when the last transaction released the write lock */
 	int count, room; /* rows in the batch, and room for them (grows up to IMPORT_BATCH_ROWS) */
 	int *line;
 	struct practice *row;
@@ -263,53 +267,63 @@ static agenda_err parse_batch(struct import *im, bool *more, agenda_detail *why)
 }
 
 /* "started=EPOCH line=N imported=N": where an import that has not finished got to. */
-static agenda_err save_progress(struct import *im, int64_t started, agenda_detail *why)
+static agenda_err save_progress(struct import *im, int64_t started, int line, agenda_detail *why)
 {
 	char value[96];
 
-	snprintf(value, sizeof value, "started=%" PRId64 " line=%d imported=%d", started,
-	         im->last_line, im->report->rows_imported);
+	snprintf(value, sizeof value, "started=%" PRId64 " line=%d imported=%d", started, line,
+	         im->report->rows_imported);
 	return store_setting_set(im->ctx->store, PROGRESS_KEY, value, why);
+}
+
+static long elapsed_ns(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
 }
 
 /* Sleeps until the write lock has been free for IMPORT_GAP_NS since the last commit. */
 static void leave_gap(const struct import *im)
 {
-	struct timespec now, rest;
+	struct timespec rest = {0, 0};
 	long free_ns;
 
-	if (im->batches == 0)
+	if (im->transactions == 0)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	free_ns = (long)(now.tv_sec - im->committed.tv_sec) * 1000000000L +
-	          (now.tv_nsec - im->committed.tv_nsec);
+	free_ns = elapsed_ns(&im->committed);
 	if (free_ns >= 0 && free_ns < IMPORT_GAP_NS) {
-		rest.tv_sec = 0;
 		rest.tv_nsec = IMPORT_GAP_NS - free_ns;
 		nanosleep(&rest, NULL);
 	}
 }
 
 /*
- * Writes the batch in one transaction, with the progress record (or, for the last batch, the
- * audit summary and the progress cleared). A visa number taken by another practice rejects its
- * row only; any other failure rolls the batch back and ends the import.
+ * Writes rows *next.. of the batch in one transaction, until the batch is done or the lock has
+ * been held IMPORT_HOLD_NS; *next is where it stopped. Each transaction carries the progress
+ * record, or, when it ends the file, the audit summary and the progress cleared. A visa number
+ * taken by another practice rejects its row only; any other failure rolls the transaction back
+ * and ends the import.
  */
-static agenda_err write_batch(struct import *im, const char *actor, bool last, int64_t started,
-                              agenda_detail *why)
+static agenda_err write_rows(struct import *im, const char *actor, bool end_of_file,
+                             int64_t started, int *next, agenda_detail *why)
 {
 	agenda_ctx *ctx = im->ctx;
-	int imported = 0;
+	int imported = 0, i = *next;
+	struct timespec begun;
 	agenda_err err;
+	bool final;
 
 	leave_gap(im);
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
-	if (im->batches == 0 && !last)
-		err = audit_append(ctx, actor, "practice_import_begin", "csv", "", why);
-	for (int i = 0; err == AG_OK && i < im->count; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &begun);
+	for (; err == AG_OK && i < im->count; i++) {
 		agenda_detail row_why;
 
+		if (i > *next && i % 64 == 0 && elapsed_ns(&begun) >= IMPORT_HOLD_NS)
+			break;
 		agenda_detail_clear(&row_why);
 		err = practice_upsert(ctx, &im->row[i], &row_why);
 		if (err == AG_OK) {
@@ -322,16 +336,20 @@ static agenda_err write_batch(struct import *im, const char *actor, bool last, i
 		}
 	}
 	im->report->rows_imported += imported;
-	if (err == AG_OK && last) {
+	final = end_of_file && i == im->count;
+	if (err == AG_OK && !final && im->transactions == 0)
+		err = audit_append(ctx, actor, "practice_import_begin", "csv", "", why);
+	if (err == AG_OK && final) {
 		char summary[64];
 
 		snprintf(summary, sizeof summary, "imported=%d rejected=%d",
 		         im->report->rows_imported, im->report->rows_rejected);
 		err = audit_append(ctx, actor, "practice_import", "csv", summary, why);
-		if (err == AG_OK && im->batches > 0)
+		if (err == AG_OK && im->transactions > 0)
 			err = store_setting_set(ctx->store, PROGRESS_KEY, "", why);
 	} else if (err == AG_OK) {
-		err = save_progress(im, started, why);
+		err = save_progress(im, started, i == im->count ? im->last_line : im->line[i - 1],
+		                    why);
 	}
 	if (err == AG_OK)
 		err = store_commit(ctx->store, why);
@@ -340,7 +358,8 @@ static agenda_err write_batch(struct import *im, const char *actor, bool last, i
 	if (err != AG_OK)
 		im->report->rows_imported -= imported;
 	clock_gettime(CLOCK_MONOTONIC, &im->committed);
-	im->batches++;
+	im->transactions++;
+	*next = i;
 	return err;
 }
 
@@ -365,7 +384,7 @@ agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
 	im->report = report;
 	im->today = agenda_today(ctx, NULL);
 	im->questura_seen[0] = '\0';
-	im->batches = im->last_line = im->count = im->room = 0;
+	im->transactions = im->last_line = im->count = im->room = 0;
 	im->line = NULL;
 	im->row = NULL;
 	report->interrupted_before = practice_import_pending(ctx, NULL);
@@ -379,9 +398,14 @@ agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
 		err = AG_ERR_INVALID;
 	}
 	while (err == AG_OK && more) {
+		int next = 0;
+
 		err = parse_batch(im, &more, why);
-		if (err == AG_OK)
-			err = write_batch(im, actor, !more, started, why);
+		while (err == AG_OK) {
+			err = write_rows(im, actor, !more, started, &next, why);
+			if (next == im->count)
+				break;
+		}
 	}
 	free(im->row);
 	free(im->line);

@@ -215,6 +215,21 @@ static void bookings_during_import(const char *csv, const char *db, int rows)
 		fprintf(stderr, "set-up: %s\n", why.en);
 		exit(1);
 	}
+	/* Baseline: the same bookings with no import running. */
+	for (int i = 0; i < 40; i++) {
+		struct booking b;
+
+		t0 = bench_ns();
+		if (booking_confirm(&ctx, &op, p.id, NULL, &b, &why) != AG_OK ||
+		    (waits[i] = bench_ns() - t0,
+		     booking_cancel(&ctx, &op, b.id, "prova di carico", &why) != AG_OK)) {
+			fprintf(stderr, "baseline booking: %s\n", why.en);
+			exit(1);
+		}
+	}
+	printf("bookings with no import: median %.1f ms, longest %.1f ms\n",
+	       (double)bench_quantile(waits, 40, 0.5) / 1e6,
+	       (double)bench_quantile(waits, 40, 1.0) / 1e6);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
