@@ -29,11 +29,14 @@
 static char dir[128];
 static int64_t now;
 
+/* Row i (0 <= i < 99,999,900): its practice number, visa number and surname. */
 static void row_fields(int i, char *pratica, char *visto, char *cognome)
 {
-	snprintf(pratica, PRATICA_MAX, "RM/%04d/%06d", 2000 + i / 999999, i % 999999 + 1);
-	snprintf(visto, VISTO_MAX, "ITA%09d", (i + 1) % 1000000000);
-	snprintf(cognome, 32, "COGNOME%d", i);
+	unsigned u = (unsigned)i;
+
+	snprintf(pratica, PRATICA_MAX, "RM/%04u/%06u", 2000 + u / 999999 % 100, u % 999999 + 1);
+	snprintf(visto, VISTO_MAX, "ITA%09u", (u + 1) % 1000000000u);
+	snprintf(cognome, 32, "COGNOME%u", u);
 }
 
 static void write_csv(const char *path, int rows)
