@@ -49,9 +49,13 @@ bool text_is_utf8(const char *str, size_t len)
 
 bool text_has_control(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+		if (*u < 0x20 || *u == 0x7f)
 			return true;
+		/* U+0080..U+009F, the C1 controls, are C2 80..C2 9F in UTF-8. */
+		if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			return true;
+	}
 	return false;
 }
 

@@ -12,7 +12,10 @@
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool text_is_utf8(const char *s, size_t len);
 
-/* True when s contains a C0 control character or DEL (tabs and newlines included). */
+/*
+ * True when s contains a control character: C0 (tabs and newlines included), DEL, or C1
+ * (U+0080..U+009F, encoded C2 80..C2 9F). Every check of free text uses it.
+ */
 bool text_has_control(const char *s);
 
 /* Copies s without leading/trailing ASCII spaces into out; false if it does not fit. */

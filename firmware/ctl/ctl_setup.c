@@ -231,6 +231,7 @@ int ctl_practice_import(struct ctl *c, int argc, char **argv)
 {
 	struct import_sink sink = {c, NULL};
 	struct import_report rep = {0};
+	struct import_progress progress;
 	agenda_detail why = {{0}, {0}};
 	const char *path;
 	int status = ctl_parse(c, argc, argv, NULL, 0, &path, 1, 1);
@@ -248,10 +249,21 @@ int ctl_practice_import(struct ctl *c, int argc, char **argv)
 		return status;
 	}
 	sink.rejected = json_array();
+	if (practice_import_pending(&c->ctx, &progress)) {
+		json_t *when = ctl_json_epoch(progress.started);
+
+		ctl_warn(c, MSG_IMPORT_PENDING,
+		         json_is_string(when) ? json_string_value(when) : "?", progress.line,
+		         progress.rows_imported);
+		json_decref(when);
+	}
 	err = practice_import_csv(&c->ctx, CTL_ACTOR, in, bad_row, &sink, &rep, &why);
 	fclose(in);
 	if (err != AG_OK) {
 		json_decref(sink.rejected);
+		/* Batches already committed stay: say so, and how to finish. */
+		if (practice_import_pending(&c->ctx, &progress))
+			ctl_warn(c, MSG_IMPORT_STOPPED, progress.line, progress.rows_imported);
 		return ctl_fail(c, err, &why);
 	}
 	status = rep.rows_rejected > 0 ? EXIT_PARTIAL : EXIT_OK;
@@ -261,6 +273,7 @@ int ctl_practice_import(struct ctl *c, int argc, char **argv)
 		                  rep.rows_read, "rows_imported", rep.rows_imported,
 		                  "rows_rejected", rep.rows_rejected, "rejected", sink.rejected);
 
+		json_object_set_new(obj, "interrupted_before", json_boolean(rep.interrupted_before));
 		if (status == EXIT_PARTIAL) {
 			agenda_detail d;
 

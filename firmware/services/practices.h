@@ -62,9 +62,10 @@ agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_det
 
 /* Result of an import: good rows kept, bad rows reported through the callback and skipped. */
 struct import_report {
-	int rows_read;
+	int rows_read; /* records after the header (blank lines are not records) */
 	int rows_imported;
 	int rows_rejected;
+	bool interrupted_before; /* an earlier import had been cut short when this one began */
 };
 typedef void (*import_bad_row_fn)(void *arg, int line, const char *reason_it,
                                   const char *reason_en);
@@ -72,11 +73,26 @@ typedef void (*import_bad_row_fn)(void *arg, int line, const char *reason_it,
 /*
  * Imports a UTF-8 CSV with header
  * numero_pratica,numero_visto,cognome,nome,data_nascita,nazionalita,tipo,questura
- * (RFC 4180 quoting; comma or semicolon separated). Good rows are committed in one transaction;
- * a wrong header is AG_ERR_INVALID and imports nothing.
+ * (RFC 4180 quoting; comma or semicolon separated), streamed in bounded memory. Every record is
+ * either imported or reported to bad_row with the line it starts on (rows_read = rows_imported +
+ * rows_rejected). Good rows are committed in batches, each a short transaction, so bookings go
+ * on meanwhile; a wrong header is AG_ERR_INVALID and imports nothing. On a failure after some
+ * batches were committed (disk full, I/O), those stay (report->rows_imported says how many), the
+ * progress is kept for practice_import_pending, and importing the same file again completes the
+ * import (rows are upserts by numero_pratica). Per-batch semantics: docs/FORMATS.md.
  */
 agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
                                import_bad_row_fn bad_row, void *arg, struct import_report *report,
                                agenda_detail *why);
+
+/* Where an import that did not finish got to. */
+struct import_progress {
+	int64_t started;   /* when it began (epoch seconds, from the context's clock) */
+	int line;          /* the last line of the file it wrote */
+	int rows_imported; /* rows committed before it stopped */
+};
+
+/* True when an import was cut short: its committed batches stay, a re-run completes it. */
+bool practice_import_pending(agenda_ctx *ctx, struct import_progress *out);
 
 #endif

@@ -195,8 +195,9 @@ agenda_err questura_exception_add(agenda_ctx *ctx, const char *actor, const char
 	agenda_err err;
 	int live;
 
-	if (note && (!text_is_utf8(note, strlen(note)) || text_has_control(note))) {
-		agenda_detail_set(why, MSG_CLOSURE_BAD_NOTE);
+	if (note && (strlen(note) >= NOTE_MAX || !text_is_utf8(note, strlen(note)) ||
+	             text_has_control(note))) {
+		agenda_detail_set(why, MSG_NOTE_BAD, NOTE_MAX - 1);
 		return AG_ERR_INVALID;
 	}
 	if ((err = questura_get(ctx, code, &q, why)) != AG_OK)

@@ -19,6 +19,7 @@
 #define QUESTURA_NAME_MAX    96
 #define QUESTURA_ADDRESS_MAX 160
 #define EMAIL_MAX            128
+#define NOTE_MAX             256 /* a closure or opening note, NUL included */
 
 struct questura {
 	char code[QUESTURA_CODE_MAX]; /* province code: "RM", "MI", "BO", "PD" */
@@ -49,7 +50,8 @@ void questura_rules_free(struct cal_rules *rules);
 
 /*
  * Adds a closure (open = false) or an extra opening day. A closure on a day that already has
- * confirmed appointments is refused (they must be moved first).
+ * confirmed appointments is refused (they must be moved first). The note (NULL = none) is UTF-8
+ * without control characters, shorter than NOTE_MAX bytes, or refused (AG_ERR_INVALID).
  */
 agenda_err questura_exception_add(agenda_ctx *ctx, const char *actor, const char *code,
                                   agenda_day day, bool open, const char *note, agenda_detail *why);

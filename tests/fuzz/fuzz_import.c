@@ -4,9 +4,10 @@
  *
  * One temporary database (on /dev/shm when it exists, so each commit's fsync is cheap) with the
  * Questure RM and MI, a fixed clock and a seeded RNG, kept open across inputs; every input is
- * imported into it as a file would be. Checks, on every input: the import either refuses the
- * file as a whole or accounts for every row (read = imported + rejected), every rejected row
- * comes with a reason in both languages, and the practice table holds exactly what the import
+ * imported into it as a file would be (streamed, in batches). Checks, on every input: the
+ * import either refuses the file as a whole or accounts for every row (read = imported +
+ * rejected), every rejected row comes with a reason in both languages and names a line of the
+ * input that no other rejection names, and the practice table holds exactly what the import
  * promises: nothing after a refusal or an import of no rows, otherwise between 1 and
  * rows_imported practices (the same numero_pratica twice is one practice), each with canonical
  * numbers and names that are valid UTF-8 without control characters and not empty.
@@ -37,11 +38,17 @@ static struct rng_state *rng_state;
 static char dir[64], path[96];
 static unsigned long runs;
 
+/* Lines named in rejections during one input: each at most once, each a line of the input. */
+static unsigned char named[(1 << 16) + 2];
+static int named_count, input_lines;
+
 static void bad_row(void *arg, int line, const char *it, const char *en)
 {
 	(void)arg;
-	if (line < 1 || !it[0] || !en[0])
+	if (line < 2 || line > input_lines || named[line] || !it[0] || !en[0])
 		abort();
+	named[line] = 1;
+	named_count++;
 }
 
 static int text_ok(const unsigned char *s)
@@ -160,12 +167,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = fmemopen((void *)data, size, "r");
 	if (!in)
 		return 0;
+	memset(named, 0, sizeof named);
+	named_count = 0;
+	input_lines = 1;
+	for (size_t i = 0; i < size; i++)
+		if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n')))
+			input_lines++;
 	agenda_detail_clear(&why);
 	err = practice_import_csv(&ctx, "fuzz", in, bad_row, NULL, &report, &why);
 	fclose(in);
 	if (err == AG_OK) {
-		if (report.rows_read != report.rows_imported + report.rows_rejected)
-			abort();
+		if (report.rows_read != report.rows_imported + report.rows_rejected ||
+		    named_count != report.rows_rejected)
+			abort(); /* a row unaccounted for, or a rejection not reported */
 	} else if (err == AG_ERR_INVALID) {
 		if (report.rows_imported != 0 || !why.it[0])
 			abort(); /* a refused file imports nothing and says why */

@@ -38,6 +38,11 @@ static void control_and_trim(void **state)
 	assert_true(text_has_control("a\tb"));
 	assert_true(text_has_control("a\x7f"));
 	assert_false(text_has_control("D'Amico"));
+	/* C1 controls U+0080..U+009F (C2 80..C2 9F): NEL, CSI, ...; U+00A0 and up are text. */
+	assert_true(text_has_control("MA\xc2\x85RIO"));
+	assert_true(text_has_control("\xc2\x80"));
+	assert_true(text_has_control("x\xc2\x9f"));
+	assert_false(text_has_control("\xc2\xa0\xc3\xa0 Aïcha Ğ \xe2\x80\x99"));
 	assert_true(text_trim_copy("  ab c ", out, sizeof out));
 	assert_string_equal(out, "ab c");
 	assert_false(text_trim_copy("12345678", out, sizeof out)); /* refuses, never cuts */
