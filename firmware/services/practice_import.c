@@ -34,14 +34,14 @@
  * batches of IMPORT_BATCH_ROWS with no lock held, then written in transactions that hold the
  * write lock IMPORT_HOLD_NS at most (a batch takes 30-150 ms to write depending on the machine's
  * load, so the bound is on time, checked every 64 rows). Between two transactions the lock stays
- * free IMPORT_GAP_NS at least: a booking waiting for it is SQLite's busy handler polling at
- * growing intervals, 25 ms at most in its first 128 ms, so it always sees the free spell and
- * waits at most about hold + gap. Parsing the next batch fills the spell; a sleep tops it up.
+ * free IMPORT_GAP_NS at least: a booking waiting for it is the store's busy handler polling
+ * every STORE_BUSY_POLL_MS (store.h), so it always sees the free spell and waits at most about
+ * hold + gap. Parsing the next batch fills the spell; a sleep tops it up.
  * These are pacing intervals on the monotonic clock, not times of day (those come from ctx).
  */
 #define IMPORT_BATCH_ROWS 16384 /* a power of two: grow() doubles up to it */
 #define IMPORT_HOLD_NS    (50 * 1000000L)
-#define IMPORT_GAP_NS     (25 * 1000000L)
+#define IMPORT_GAP_NS     (5 * 1000000L)
 #define PROGRESS_KEY      "practice_import"
 
 enum column {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/messages.h"
@@ -32,6 +33,7 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	char *path;
+	struct timespec busy_since; /* when the current wait for another's lock began */
 	struct cached_stmt cache[STMT_CACHE_SIZE];
 	int cached;
 };
@@ -192,6 +194,29 @@ static agenda_err check_and_migrate(store *s, int flags, agenda_detail *why)
 	return migrate(s, why);
 }
 
+/*
+ * Waiting for another program's write lock: poll every STORE_BUSY_POLL_MS until
+ * STORE_BUSY_TIMEOUT_MS have passed. SQLite's own sqlite3_busy_timeout backs off to 100 ms
+ * sleeps, so a booking could sleep through the short gaps an import leaves between its batches;
+ * a steady short poll takes the lock within milliseconds of its release.
+ */
+static int busy_poll(void *arg, int count)
+{
+	store *s = arg;
+	struct timespec now, nap = {0, STORE_BUSY_POLL_MS * 1000000L};
+	long waited_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		s->busy_since = now;
+	waited_ms = (long)(now.tv_sec - s->busy_since.tv_sec) * 1000 +
+	            (now.tv_nsec - s->busy_since.tv_nsec) / 1000000;
+	if (waited_ms >= STORE_BUSY_TIMEOUT_MS)
+		return 0; /* give up: SQLITE_BUSY, shown as "attendere" (AG_ERR_BUSY) */
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
 /* Opens the SQLite connection on path and sets what every connection of ours needs. */
 static agenda_err connect(store *s, int oflags, agenda_detail *why)
 {
@@ -199,7 +224,7 @@ static agenda_err connect(store *s, int oflags, agenda_detail *why)
 
 	if (rc != SQLITE_OK)
 		return store_error(s, rc, why);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, busy_poll, s);
 	sqlite3_extended_result_codes(s->db, 1);
 	return AG_OK;
 }

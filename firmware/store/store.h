@@ -25,8 +25,12 @@ enum store_open_flags {
 	STORE_READ_ONLY = 4    /* diagnostics: never writes, refuses a file that needs migrating */
 };
 
-/* How long a statement waits for another program's write lock before AG_ERR_BUSY. */
+/*
+ * How long a statement waits for another program's write lock before AG_ERR_BUSY, and how
+ * often it looks again meanwhile (a steady short poll, not SQLite's growing back-off).
+ */
 #define STORE_BUSY_TIMEOUT_MS 5000
+#define STORE_BUSY_POLL_MS    2
 
 /*
  * Opens the file at path. With STORE_OPEN_CREATE a missing file is made by store_create first.
