@@ -10,9 +10,11 @@
 #include "text_runs.h"
 
 #include <fribidi.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bidi_order.h"
 #include "printer/cp858.h"
 
 enum { CHAIN_PRIMARY = 0, CHAIN_RTL, CHAIN_CJK };
@@ -67,36 +69,6 @@ static int pick(struct ui_text *t, enum ui_font font, uint32_t cp, int level)
 	if (provides(t->cjk[font], cp))
 		return CHAIN_CJK;
 	return provides(t->rtl[font], cp) ? CHAIN_RTL : CHAIN_PRIMARY;
-}
-
-/* Rule L2: reverse, from the highest level down to the lowest odd one, each sequence of runs
- * at that level or higher; order[] goes from logical to visual order. */
-static void reorder(const run *runs, int *order, int n)
-{
-	int high = 0, low_odd = 255;
-
-	for (int i = 0; i < n; i++) {
-		order[i] = i;
-		if (runs[i].level > high)
-			high = runs[i].level;
-		if ((runs[i].level & 1) && runs[i].level < low_odd)
-			low_odd = runs[i].level;
-	}
-	for (int level = high; level >= low_odd; level--) {
-		for (int i = 0; i < n;) {
-			int j = i;
-
-			while (j < n && runs[order[j]].level >= level)
-				j++;
-			for (int a = i, b = j - 1; a < b; a++, b--) {
-				int tmp = order[a];
-
-				order[a] = order[b];
-				order[b] = tmp;
-			}
-			i = j > i ? j : i + 1;
-		}
-	}
 }
 
 /* Splits s[0..len) into runs of one level and one font; false when memory ran out. */
@@ -227,7 +199,7 @@ static SDL_Surface *render_line(struct ui_text *t, enum ui_font font, const char
 	out = SDL_CreateRGBSurfaceWithFormat(0, w > 0 ? w : 1, h, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!out)
 		goto done;
-	reorder(lr.runs, ord, lr.count);
+	bidi_order_runs(lr.runs, sizeof *lr.runs, offsetof(run, level), lr.count, ord);
 	for (int i = 0; i < lr.count; i++) {
 		run *r = &lr.runs[ord[i]];
 		SDL_Rect at;

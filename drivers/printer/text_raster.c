@@ -8,6 +8,7 @@
  */
 #include "printer/text_raster.h"
 #include "printer/cp858.h"
+#include "core/bidi_order.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -15,6 +16,7 @@
 #include <fribidi.h>
 #include <hb-ft.h>
 #include <hb.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,35 +276,6 @@ static int draw_run(text_raster *tr, const run *r, int bold, unsigned char *bits
 	return (pen + 32) / 64;
 }
 
-/* Rule L2: from the highest level down to the lowest odd one, reverse every sequence of runs
- * at that level or higher. order[] starts in logical order and ends in visual order. */
-static void reorder(const run *runs, int *order, int n)
-{
-	int high = 0, low_odd = 255;
-
-	for (int i = 0; i < n; i++) {
-		if (runs[i].level > high)
-			high = runs[i].level;
-		if ((runs[i].level & 1) && runs[i].level < low_odd)
-			low_odd = runs[i].level;
-	}
-	for (int level = high; level >= low_odd; level--) {
-		for (int i = 0; i < n;) {
-			int j = i;
-
-			while (j < n && runs[order[j]].level >= level)
-				j++;
-			for (int a = i, b = j - 1; a < b; a++, b--) {
-				int t = order[a];
-
-				order[a] = order[b];
-				order[b] = t;
-			}
-			i = j > i ? j : i + 1;
-		}
-	}
-}
-
 /* Copies the w-dot-wide drawing into out, aligned, or narrowed to fit when it is wider. */
 static void place(const unsigned char *src, int stride, int w, int height, slip_align align,
                   int dots_per_line, text_raster_image *out)
@@ -431,7 +404,7 @@ agenda_err text_raster_line(text_raster *tr, const char *utf8, unsigned style, s
 		}
 		width += r->width;
 	}
-	reorder(w.runs, w.order, nruns);
+	bidi_order_runs(w.runs, sizeof *w.runs, offsetof(run, level), nruns, w.order);
 	err = AG_ERR_NOMEM;
 	stride = width / 8 + 1;
 	w.canvas = calloc((size_t)stride, (size_t)height);
