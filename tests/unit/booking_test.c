@@ -1,8 +1,9 @@
 /*
  * booking_test.c — the booking rules on a real SQLite file: earliest slot after the lead, full
  * days deferred, one live appointment per practice, ineligible kinds refused, cancel frees the
- * slot, move, print and Modello 209 records, the day list and the day close; and that every
- * change writes exactly one journal entry and one audit record.
+ * slot, move, print and Modello 209 records, the day list and the day close; the 90-day
+ * horizon's last day; taking a slot changes exactly one free row (I2); and that every change
+ * writes exactly one journal entry and one audit record.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,6 +131,117 @@ static void no_capacity_in_horizon(void **state)
 	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, &longer, &b, &why),
 	                 AG_OK);
 	assert_int_equal(b.day, MAY4 + 100);
+}
+
+/* Count of a query with one appointment id bound, for exact per-appointment counts. */
+static long long count_for(struct fixture *f, const char *sql, const char *id)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->ctx.store), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static long long journal_of(struct fixture *f, const char *kind, const char *id)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM journal WHERE kind = '%s' AND appointment_id = ?", kind);
+	return count_for(f, sql, id);
+}
+
+static long long audit_of(struct fixture *f, const char *action, const char *id)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE action = '%s' AND subject = ?",
+	         action);
+	return count_for(f, sql, id);
+}
+
+/*
+ * The default horizon is 90 days: with today Tuesday 5 May 2026 its last day is Monday 3 August,
+ * which is offered; Tuesday 4 August, the day after, is not.
+ */
+static void horizon_last_day_offered_day_after_not(void **state)
+{
+	struct fixture *f = *state;
+	const agenda_day today = MAY4 + 1, last = today + 90;
+	struct booking a, b;
+	agenda_detail why;
+	char sql[96];
+
+	f->now = clock_epoch_of(today, 9 * 60);
+	assert_int_equal(date_weekday(last), 1);
+	fixture_capacity(f, last, 2, 1); /* one slot on the last day, one on the day after */
+	assert_int_equal(booking_propose(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, &why),
+	                 AG_OK);
+	assert_int_equal(a.day, last);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, &why),
+	                 AG_OK);
+	assert_int_equal(a.day, last);
+	assert_int_equal(booking_propose(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, &why),
+	                 AG_ERR_NO_CAPACITY);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, &why),
+	                 AG_ERR_NO_CAPACITY);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM slot WHERE state = 'free' AND day = %d",
+	         last + 1);
+	assert_int_equal(fixture_count(f, sql), 1);
+	/* the next morning the day after is inside the horizon */
+	f->now = clock_epoch_of(today + 1, 9 * 60);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, &why),
+	                 AG_OK);
+	assert_int_equal(b.day, last + 1);
+}
+
+/*
+ * I2: the UPDATE that takes the slot must change exactly one free row. Here it changes none, as
+ * when another writer took the slot first (a trigger on the booking connection only turns the
+ * UPDATE into a no-op): nothing may be booked, journalled or audited.
+ */
+static void slot_not_taken_books_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct booking b;
+	agenda_detail why;
+	long long free_before;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	free_before = fixture_count(f, "SELECT count(*) FROM slot WHERE state = 'free'");
+	assert_int_equal(sqlite3_exec(store_db(f->ctx.store),
+	                              "CREATE TEMP TRIGGER taken_first BEFORE UPDATE OF state"
+	                              " ON main.slot WHEN NEW.state = 'booked'"
+	                              " BEGIN SELECT RAISE(IGNORE); END",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_not_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, &why),
+	                     AG_OK);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 0);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action = 'book'"), 0);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM slot WHERE state = 'free'"),
+	                 free_before);
+
+	/* without the trigger: exactly one free row becomes booked, the one booked */
+	assert_int_equal(sqlite3_exec(store_db(f->ctx.store), "DROP TRIGGER temp.taken_first", NULL,
+	                              NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, &why),
+	                 AG_OK);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM slot WHERE state = 'free'"),
+	                 free_before - 1);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM slot WHERE state != 'free'"), 1);
+	assert_int_equal(count_for(f,
+	                           "SELECT count(*) FROM slot s JOIN appointment a"
+	                           " ON a.slot_id = s.id WHERE a.id = ? AND s.state = 'booked'",
+	                           b.id),
+	                 1);
 }
 
 static void ineligible_kind_refused(void **state)
@@ -289,6 +401,30 @@ static void every_change_is_journalled_and_audited(void **state)
 	assert_int_equal(booking_cancel(&f->ctx, &f->op, b.id, "rinuncia", NULL), AG_OK);
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 3);
 	assert_int_equal(fixture_count(f, "SELECT count(DISTINCT entry_id) FROM journal"), 3);
+	/* exactly one of each, on the appointment it belongs to */
+	assert_int_equal(journal_of(f, "book", a.id), 1);
+	assert_int_equal(journal_of(f, "move", b.id), 1);
+	assert_int_equal(journal_of(f, "cancel", b.id), 1);
+	assert_int_equal(journal_of(f, "cancel", a.id), 0);
+	assert_int_equal(audit_of(f, "book", a.id), 1);
+	assert_int_equal(audit_of(f, "move", a.id), 1); /* the move is audited on the old one */
+	assert_int_equal(audit_of(f, "cancel", b.id), 1);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM audit WHERE action IN"
+	                                  " ('book', 'move', 'cancel')"),
+	                 3);
+	/* a print and a reprint: one entry and one record each */
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_record_print(&f->ctx, &f->op, a.id, NULL), AG_OK);
+	assert_int_equal(booking_record_print(&f->ctx, &f->op, a.id, NULL), AG_OK);
+	assert_int_equal(booking_record_modello209(&f->ctx, &f->op, a.id, NULL), AG_OK);
+	assert_int_equal(journal_of(f, "book", a.id), 1);
+	assert_int_equal(journal_of(f, "print", a.id), 2);
+	assert_int_equal(journal_of(f, "modello209", a.id), 1);
+	assert_int_equal(audit_of(f, "book", a.id), 1);
+	assert_int_equal(audit_of(f, "print", a.id), 1);
+	assert_int_equal(audit_of(f, "reprint", a.id), 1);
+	assert_int_equal(audit_of(f, "modello209", a.id), 1);
 	assert_int_equal(audit_verify(&f->ctx, &rep, NULL), AG_OK);
 	assert_int_equal(rep.problem, AUDIT_INTACT);
 	/* no applicant names in the audit or the journal (I7) */
@@ -310,6 +446,8 @@ int main(void)
 	        T(full_day_defers_with_reason),
 	        T(closure_and_weekend_are_skipped),
 	        T(no_capacity_in_horizon),
+	        T(horizon_last_day_offered_day_after_not),
+	        T(slot_not_taken_books_nothing),
 	        T(ineligible_kind_refused),
 	        T(tecnico_cannot_read_or_book),
 	        T(lookup_by_either_number_and_mismatch),

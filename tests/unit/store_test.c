@@ -134,29 +134,46 @@ static void not_sqlite_refused(void **state)
 	refused_untouched(path, AG_ERR_CORRUPT);
 }
 
+/*
+ * A damaged page that only PRAGMA quick_check reads: the root page of the slot table gets an
+ * invalid page type. Opening reads the header and sqlite_schema, never that page, so the file
+ * would open and fail later, in the middle of a booking; quick_check must refuse it up front.
+ */
 static void corrupt_database_refused(void **state)
 {
 	struct fixture *f = *state;
-	char path[128], cmd[300];
+	char path[128], unchecked[128], cmd[300];
+	long long root, page_size;
+	store *s = NULL;
 	FILE *fp;
 	long len;
 	char *bytes;
 
 	fixture_capacity(f, date_from_ymd(2026, 5, 4), 60, 20);
-	/* a checkpointed copy, then scribble over every b-tree page header but the first */
+	root = fixture_count(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'slot'");
+	page_size = fixture_count(f, "PRAGMA page_size");
+	assert_true(root > 1 && page_size >= 512);
 	assert_int_equal(fixture_sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
 	snprintf(path, sizeof path, "%s/corrupt.db", f->dir);
+	snprintf(unchecked, sizeof unchecked, "%s/unchecked.db", f->dir);
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->path, path);
 	assert_int_equal(system(cmd), 0);
 	bytes = slurp(path, &len);
-	assert_true(len > 8 * 4096);
-	for (long page = 1; page < len / 4096; page++)
-		memset(bytes + page * 4096 + 8, 0x5a, 64);
+	assert_true(len >= root * page_size);
+	assert_int_equal(bytes[(root - 1) * page_size], 0x05); /* an interior table page */
+	bytes[(root - 1) * page_size] = 0x00;                  /* no such page type */
 	fp = fopen(path, "wb");
-	fwrite(bytes, 1, (size_t)len, fp);
+	assert_non_null(fp);
+	assert_int_equal(fwrite(bytes, 1, (size_t)len, fp), (size_t)len);
 	fclose(fp);
 	free(bytes);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, unchecked);
+	assert_int_equal(system(cmd), 0);
+
 	refused_untouched(path, AG_ERR_CORRUPT);
+	/* the damage is one that only the check finds: without it the file opens */
+	assert_int_equal(store_open(unchecked, STORE_SKIP_CHECK, &s, NULL), AG_OK);
+	store_close(s);
 }
 
 static void newer_schema_refused(void **state)
