@@ -245,8 +245,11 @@ int main(void)
 		        r.live, FAULTS);
 		failures++;
 	}
-	printf("%s: %d faults, %ld bookings, none lost or duplicated\n", failures ? "FAILED" : "ok",
-	       FAULTS, r.appointments);
+	if (failures)
+		printf("FAILED: see the FAIL line above\n");
+	else
+		printf("ok: %d faults, %ld bookings, none lost or duplicated\n", FAULTS,
+		       r.appointments);
 	if (!failures) {
 		snprintf(msg, sizeof msg, "rm -rf '%s'", dir);
 		failures = system(msg) != 0;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "fixture.h"
 #include "services/audit.h"
@@ -257,6 +258,31 @@ static void ineligible_kind_refused(void **state)
 	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
 }
 
+/* Only a practice whose nulla osta was issued is booked, whatever its kind. */
+static void practice_without_nulla_osta_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct practice p = {0};
+	struct booking b;
+	agenda_detail why;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	snprintf(p.numero_pratica, sizeof p.numero_pratica, "RM/2026/000020");
+	snprintf(p.cognome, sizeof p.cognome, "DEMO VERDI");
+	snprintf(p.nome, sizeof p.nome, "Anna");
+	p.data_nascita = date_from_ymd(1991, 4, 2);
+	snprintf(p.nazionalita, sizeof p.nazionalita, "Albania");
+	snprintf(p.tipo, sizeof p.tipo, "lavoro");
+	snprintf(p.questura, sizeof p.questura, "RM");
+	snprintf(p.status, sizeof p.status, "in_istruttoria");
+	assert_int_equal(practice_upsert(&f->ctx, &p, NULL), AG_OK);
+	assert_int_equal(practice_lookup(&f->ctx, &f->op, "RM/2026/000020", NULL, &p, NULL), AG_OK);
+	assert_int_equal(booking_propose(&f->ctx, &f->op, p.id, NULL, &b, &why), AG_ERR_REFUSED);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, p.id, NULL, &b, &why), AG_ERR_REFUSED);
+	assert_non_null(strstr(why.it, "in_istruttoria"));
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
+}
+
 static void tecnico_cannot_read_or_book(void **state)
 {
 	struct fixture *f = *state;
@@ -435,6 +461,150 @@ static void every_change_is_journalled_and_audited(void **state)
 	        fixture_count(f, "SELECT count(*) FROM journal WHERE payload GLOB '*ROSSI*'"), 0);
 }
 
+/* A day's close counts the appointments made that day: the next midnight is the next day. */
+static void day_close_ends_at_midnight(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+	struct day_close_report r;
+
+	fixture_capacity(f, MAY4, 30, 3);
+	f->now = clock_epoch_of(MAY4, 23 * 60 + 59);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	f->now = clock_epoch_of(MAY4 + 1, 0);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_close_day(&f->ctx, &f->op, MAY4, &r, NULL), AG_OK);
+	assert_int_equal(r.appointments, 1);
+	assert_int_equal(booking_close_day(&f->ctx, &f->op, MAY4 + 1, &r, NULL), AG_OK);
+	assert_int_equal(r.appointments, 1);
+}
+
+/* Central applies entries by id and needs to know whose they are: each payload says so. */
+static void journal_entries_say_who_and_what(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, a.id, "rinuncia", NULL), AG_OK);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal"), 2);
+	assert_int_equal(count_for(f,
+	                           "SELECT count(*) FROM journal"
+	                           " WHERE json_extract(payload, '$.device') = ?",
+	                           f->ctx.device_id),
+	                 2);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal WHERE"
+	                                  " json_extract(payload, '$.entry_id') = entry_id AND"
+	                                  " json_extract(payload, '$.kind') = kind AND"
+	                                  " json_extract(payload, '$.at') = created_at"),
+	                 2);
+}
+
+/* One counter of two working the same file at once: its own connection, session and RNG. */
+struct counter {
+	agenda_ctx ctx;
+	struct rng_state *rng_state;
+	struct session op;
+	int64_t practices[20];
+	int failures;
+	agenda_detail why;
+};
+
+static void *counter_books(void *arg)
+{
+	struct counter *c = arg;
+
+	for (size_t i = 0; i < sizeof c->practices / sizeof c->practices[0]; i++) {
+		struct booking b;
+
+		if (booking_confirm(&c->ctx, &c->op, c->practices[i], NULL, &b, &c->why) != AG_OK)
+			c->failures++;
+	}
+	return NULL;
+}
+
+/*
+ * Two counters booking at the same moment on one file (the kiosk's worker and agendactl, or
+ * two processes) both succeed every time: a booking waits for the other's write lock instead of
+ * failing with "database is locked", and no slot is given twice (I2).
+ */
+static void two_counters_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct counter c[2];
+	pthread_t thread[2];
+
+	memset(c, 0, sizeof c);
+	fixture_capacity(f, MAY4, 60, 10);
+	for (int k = 0; k < 2; k++) {
+		agenda_rng rng;
+
+		assert_int_equal(rng_open_seeded(&rng, &c[k].rng_state, 100 + (uint64_t)k), AG_OK);
+		assert_int_equal(agenda_ctx_open_with(&c[k].ctx, f->path, STORE_OPEN_EXISTING,
+		                                      clock_fixed(&f->now), rng, NULL),
+		                 AG_OK);
+		assert_int_equal(
+		        session_login(&c[k].ctx, "mario.rossi", f->password, &c[k].op, NULL),
+		        AG_OK);
+		for (int i = 0; i < 20; i++) {
+			char pratica[] = "RM/2026/000100";
+			int n = k * 20 + i;
+
+			pratica[12] = (char)('0' + n / 10);
+			pratica[13] = (char)('0' + n % 10);
+			fixture_practice(f, pratica, "", "lavoro", &c[k].practices[i]);
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&thread[k], NULL, counter_books, &c[k]), 0);
+	for (int k = 0; k < 2; k++) {
+		pthread_join(thread[k], NULL);
+		agenda_ctx_close(&c[k].ctx);
+		rng_close(c[k].rng_state);
+	}
+	if (c[0].failures || c[1].failures)
+		fail_msg("%d + %d bookings failed: %s", c[0].failures, c[1].failures,
+		         c[0].failures ? c[0].why.en : c[1].why.en);
+	assert_int_equal(
+	        fixture_count(f, "SELECT count(*) FROM appointment WHERE state = 'confirmed'"), 40);
+	assert_int_equal(fixture_count(f, "SELECT count(DISTINCT slot_id) FROM appointment"), 40);
+}
+
+/* After a cancel the practice books again (a new appointment); after a move the live one is the
+ * new. */
+static void cancelled_practice_books_again(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b, live;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, a.id, "errore", NULL), AG_OK);
+	assert_int_equal(
+	        booking_live_for_practice(&f->ctx, &f->op, f->practice_lavoro, &live, NULL),
+	        AG_ERR_NOT_FOUND);
+	assert_int_equal(booking_propose(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_OK);
+	assert_false(b.existing);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_OK);
+	assert_false(b.existing);
+	assert_string_not_equal(a.id, b.id);
+	assert_int_equal(b.state, APPOINTMENT_CONFIRMED);
+
+	assert_int_equal(booking_move(&f->ctx, &f->op, b.id, "malattia", NULL, &a, NULL), AG_OK);
+	assert_int_equal(
+	        booking_live_for_practice(&f->ctx, &f->op, f->practice_lavoro, &live, NULL), AG_OK);
+	assert_string_equal(live.id, a.id);
+	assert_int_equal(
+	        fixture_count(f, "SELECT count(*) FROM appointment WHERE state = 'confirmed'"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -443,12 +613,14 @@ int main(void)
 	        T(clock_is_monday),
 	        T(books_next_open_day_first_slot),
 	        T(booking_again_returns_existing),
+	        T(cancelled_practice_books_again),
 	        T(full_day_defers_with_reason),
 	        T(closure_and_weekend_are_skipped),
 	        T(no_capacity_in_horizon),
 	        T(horizon_last_day_offered_day_after_not),
 	        T(slot_not_taken_books_nothing),
 	        T(ineligible_kind_refused),
+	        T(practice_without_nulla_osta_refused),
 	        T(tecnico_cannot_read_or_book),
 	        T(lookup_by_either_number_and_mismatch),
 	        T(cancel_frees_slot_and_needs_reason),
@@ -456,6 +628,9 @@ int main(void)
 	        T(print_and_modello209_recorded),
 	        T(day_list_and_close),
 	        T(every_change_is_journalled_and_audited),
+	        T(two_counters_at_once),
+	        T(day_close_ends_at_midnight),
+	        T(journal_entries_say_who_and_what),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,6 +199,22 @@ static void ended_appointments_leave_the_reprint_queue(void **state)
 	        fixture_count(f, "SELECT count(*) FROM journal WHERE kind = 'print_failed'"), 2);
 }
 
+static void moved_appointment_has_no_slip(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+	slip *s = malloc(sizeof *s);
+	agenda_detail why;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_move(&f->ctx, &f->op, a.id, "malattia", NULL, &b, NULL), AG_OK);
+	assert_int_equal(convocation_slip(&f->ctx, &f->op, a.id, 48, s, &why), AG_ERR_REFUSED);
+	assert_int_equal(convocation_slip(&f->ctx, &f->op, b.id, 48, s, &why), AG_OK);
+	free(s);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -208,6 +224,7 @@ int main(void)
 	        T(deferral_is_on_the_slip),
 	        T(failed_print_waits_in_the_reprint_queue),
 	        T(cancelled_appointment_has_no_slip),
+	        T(moved_appointment_has_no_slip),
 	        T(ended_appointments_leave_the_reprint_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -302,6 +302,37 @@ static void paper_end_in_offline_byte_only_is_not_sent(void **state)
 	fake_printer_stop(&fp);
 }
 
+/* A backend whose writes time out and whose status says the paper ran out. */
+static agenda_err stalled_write(printer *p, const unsigned char *data, size_t len, size_t *written)
+{
+	(void)data;
+	(void)len;
+	*written = 0;
+	p->fault = PRINTER_TIMEOUT;
+	return AG_ERR_IO;
+}
+
+static agenda_err paper_out_status(printer *p, unsigned *flags)
+{
+	(void)p;
+	*flags = PRINTER_STATUS_PAPER_OUT | PRINTER_STATUS_PAPER_NEAR_END;
+	return AG_OK;
+}
+
+/* A write that times out asks the printer why: "paper out" is what the operator must read. */
+static void timed_out_write_says_why(void **state)
+{
+	(void)state;
+	static const printer_ops ops = {"stub", NULL, stalled_write, paper_out_status, NULL};
+	printer p = {.ops = &ops};
+	agenda_detail d;
+	size_t sent = 99;
+
+	assert_int_equal(printer_write(&p, JOB, sizeof JOB - 1, &sent, &d), AG_ERR_IO);
+	assert_int_equal(sent, 0);
+	assert_int_equal(p.fault, PRINTER_PAPER_OUT);
+}
+
 static void status_words(void **state)
 {
 	(void)state;
@@ -339,6 +370,7 @@ int main(void)
 	        cmocka_unit_test(write_fault_and_status_poll),
 	        cmocka_unit_test(bad_targets_fail_without_blocking),
 	        cmocka_unit_test(paper_end_in_offline_byte_only_is_not_sent),
+	        cmocka_unit_test(timed_out_write_says_why),
 	        cmocka_unit_test(status_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -176,6 +176,36 @@ static void corrupt_database_refused(void **state)
 	store_close(s);
 }
 
+/*
+ * A COMMIT that fails (here a foreign key checked only at commit; on a device, a full disk)
+ * must not leave the transaction open: the next change would fail to begin, or be committed
+ * together with the half of this one.
+ */
+static void failed_commit_leaves_no_transaction(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = store_db(f->ctx.store);
+	struct booking b;
+
+	fixture_capacity(f, date_from_ymd(2026, 5, 4), 30, 2);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_begin(f->ctx.store, NULL), AG_OK);
+	assert_int_equal(
+	        sqlite3_exec(db,
+	                     "INSERT INTO appointment(id, practice_id, slot_id, operator_id,"
+	                     " created_at, state) VALUES('x', 999999, 999999, 999999, 0,"
+	                     " 'confirmed')",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
+	assert_int_not_equal(store_commit(f->ctx.store, NULL), AG_OK);
+	assert_true(sqlite3_get_autocommit(db));
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 1);
+}
+
 static void newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -249,6 +279,7 @@ int main(void)
 	        T(not_sqlite_refused),
 	        T(corrupt_database_refused),
 	        T(newer_schema_refused),
+	        T(failed_commit_leaves_no_transaction),
 	        T(full_disk_leaves_no_partial_booking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
