@@ -68,14 +68,7 @@ class DiskFull(h.AgendaTest):
                 "SELECT a.id, p.numero_pratica, a.slot_id, a.state, a.created_at"
                 " FROM appointment a JOIN practice p ON p.id = a.practice_id ORDER BY a.id"
             ).fetchall()
-            for (aid, *_rest) in appts:
-                self.assertGreater(db.execute(
-                    "SELECT count(*) FROM journal WHERE appointment_id = ?", (aid,)).fetchone()[0],
-                    0, "appointment %s has no journal entry" % aid)
-                self.assertGreater(db.execute(
-                    "SELECT count(*) FROM audit WHERE subject = ? OR detail LIKE ?",
-                    (aid, "%" + aid + "%")).fetchone()[0], 0,
-                    "appointment %s has no audit record" % aid)
+            self.assertRecordsExact(db)
             live = [a for a in appts if a[3] == "confirmed"]
             booked = db.execute("SELECT id FROM slot WHERE state = 'booked' ORDER BY id"
                                 ).fetchall()

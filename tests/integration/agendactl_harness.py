@@ -190,6 +190,33 @@ class AgendaTest(unittest.TestCase):
             # The Italian message is also on stderr, for whoever watches the script.
             self.assertIn(obj["message"], result.err, result)
 
+    def assertRecordsExact(self, db):
+        """Each appointment in the file has exactly the journal entries and audit records its
+        history calls for — one creating it (book, or move on the appointment it replaced), one
+        cancel when cancelled, one per print — never none, never two."""
+        appts = db.execute("SELECT id, state, prints FROM appointment").fetchall()
+        for aid, state, prints in appts:
+            def journal(kinds):
+                return db.execute(
+                    "SELECT count(*) FROM journal WHERE appointment_id = ? AND kind IN (%s)"
+                    % ",".join("?" * len(kinds)), (aid, *kinds)).fetchone()[0]
+
+            def audit(action, subject):
+                return db.execute("SELECT count(*) FROM audit WHERE action = ? AND subject = ?",
+                                  (action, subject)).fetchone()[0]
+            replaced = db.execute("SELECT id FROM appointment WHERE replaced_by = ?",
+                                  (aid,)).fetchall()
+            cancelled = 1 if state == "cancelled" else 0
+            self.assertEqual(journal(["book", "move"]), 1, "journal book/move of %s" % aid)
+            self.assertEqual(journal(["cancel"]), cancelled, "journal cancel of %s" % aid)
+            self.assertEqual(journal(["print"]), prints, "journal prints of %s" % aid)
+            created = audit("book", aid) + sum(audit("move", old) for (old,) in replaced)
+            self.assertEqual(created, 1, "audit book/move of %s" % aid)
+            self.assertEqual(audit("cancel", aid), cancelled, "audit cancel of %s" % aid)
+            self.assertEqual(audit("print", aid) + audit("reprint", aid), prints,
+                             "audit prints of %s" % aid)
+        return appts
+
 
 def main():
     """Runs the tests of the calling module: argv[1] (or $AGENDACTL) is the agendactl binary."""

@@ -2,15 +2,18 @@
  * crash_printer_test.c — printer faults during the booking flow, on an emulated USB printer
  * (usb_fake_printer.h, umockdev): the flow the kiosk runs at the counter.
  *
- * For each fault — none, paper out, cover open, a transfer that never completes, unplugged in
- * the middle of the slip (58 mm profile, 1 KiB transfers) — it books (booking_confirm), builds the
+ * For each fault — none, paper out, paper end said only by the offline-cause byte (DLE EOT 2),
+ * cover open, a transfer that never completes, unplugged in the middle of the slip (58 mm
+ * profile, 1 KiB transfers) — it books (booking_confirm), builds the
  * slip (convocation_slip), prints it through the print queue (print_queue_submit_slip) and records
  * the outcome (convocation_record). Then it checks: the booking is there and confirmed, booking the
  * same practice again returns it instead of a second one, the reprint queue
  * (convocation_reprint_queue) holds the slip exactly when printing failed, and still does after a
  * restart; then the printer is fixed, the slip is reprinted, the queue empties, and every
- * crash_check.h invariant holds. Run under umockdev-wrapper (CTest does).
+ * crash_check.h invariant holds. Run under umockdev-wrapper (CTest does). A failed check ends
+ * the run at once with the check's line; the queue and the store are closed exactly once.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +31,31 @@ static const struct usb_fake_printer_device PRINTER = {.vendor_id = 0x04b8,
                                                        .endpoint_out = 0x01,
                                                        .endpoint_in = 0x82};
 
-enum fault { FAULT_NONE, FAULT_PAPER_OUT, FAULT_COVER_OPEN, FAULT_STALL, FAULT_UNPLUG, FAULTS };
+enum fault {
+	FAULT_NONE,
+	FAULT_PAPER_OUT,
+	FAULT_PAPER_END_OFFLINE_ONLY,
+	FAULT_COVER_OPEN,
+	FAULT_STALL,
+	FAULT_UNPLUG,
+	FAULTS
+};
 
-static const char *const NAMES[FAULTS] = {"none", "paper out", "cover open",
-                                          "transfer never completes", "unplugged mid-slip"};
-static const printer_fault EXPECTED[FAULTS] = {PRINTER_OK, PRINTER_PAPER_OUT, PRINTER_COVER_OPEN,
-                                               PRINTER_TIMEOUT, PRINTER_DISCONNECTED};
+static const char *const NAMES[FAULTS] = {"none",
+                                          "paper out",
+                                          "paper end in DLE EOT 2 only",
+                                          "cover open",
+                                          "transfer never completes",
+                                          "unplugged mid-slip"};
+static const printer_fault EXPECTED[FAULTS] = {PRINTER_OK,        PRINTER_PAPER_OUT,
+                                               PRINTER_PAPER_OUT, PRINTER_COVER_OPEN,
+                                               PRINTER_TIMEOUT,   PRINTER_DISCONNECTED};
 
 /* 58 mm paper: raster QR and 1 KiB chunks, so an unplug can cut a slip in the middle */
 #define PROFILE() printer_profile_find("generic-58")
 
 static int failures;
+static bool worker_open; /* main closes at the end only what is still open */
 
 #define CHECK(cond, ...)                                                                           \
 	do {                                                                                       \
@@ -80,6 +97,10 @@ static void apply(enum fault fault)
 	case FAULT_PAPER_OUT:
 		usb_fake_printer_status(2, 0x32); /* offline: paper end */
 		usb_fake_printer_status(4, 0x7E); /* roll sensor: near end and end */
+		break;
+	case FAULT_PAPER_END_OFFLINE_ONLY:
+		/* the roll sensor (DLE EOT 4) has nothing to say; only the offline cause does */
+		usb_fake_printer_status(2, 0x32);
 		break;
 	case FAULT_COVER_OPEN:
 		usb_fake_printer_status(2, 0x16); /* offline: cover open */
@@ -151,9 +172,12 @@ static void scenario(struct crash_worker *w, print_queue **q, const char *db, co
 
 	/* a restart keeps the reprint queue */
 	print_queue_stop(*q);
+	*q = NULL;
 	crash_worker_close(w);
+	worker_open = false;
 	CHECK(crash_check(db, ledger, &r, msg, sizeof msg) == 0, "%s: %s", NAMES[fault], msg);
 	CHECK(crash_worker_open(w, db, password, 1) == 0, "reopen");
+	worker_open = true;
 	CHECK(print_queue_start(
 	              &(print_queue_config){.uri = "usb", .profile = PROFILE(), .timeout_ms = 300},
 	              q) == AG_OK,
@@ -196,15 +220,22 @@ int main(void)
 	snprintf(db, sizeof db, "%s/agenda.db", dir);
 	snprintf(ledger, sizeof ledger, "%s/ledger", dir);
 	if (crash_workload_setup(db, password) != 0 ||
-	    crash_worker_open(&w, db, password, 1) != 0 ||
-	    print_queue_start(
-	            &(print_queue_config){.uri = "usb", .profile = PROFILE(), .timeout_ms = 300},
-	            &q) != AG_OK)
+	    crash_worker_open(&w, db, password, 1) != 0) {
+		fprintf(stderr, "FAIL: setting up %s\n", db);
 		return 1;
+	}
+	worker_open = true;
+	if (print_queue_start(
+	            &(print_queue_config){.uri = "usb", .profile = PROFILE(), .timeout_ms = 300},
+	            &q) != AG_OK) {
+		fprintf(stderr, "FAIL: starting the print queue\n");
+		failures++;
+	}
 	for (int f = 0; f < FAULTS && !failures; f++)
 		scenario(&w, &q, db, ledger, password, (enum fault)f, f + 1);
-	print_queue_stop(q);
-	crash_worker_close(&w);
+	print_queue_stop(q); /* NULL when a failed check left it stopped */
+	if (worker_open)
+		crash_worker_close(&w);
 	if (!failures && crash_check(db, ledger, &r, msg, sizeof msg) != 0) {
 		fprintf(stderr, "FAIL: %s\n", msg);
 		failures++;
@@ -214,8 +245,11 @@ int main(void)
 		        r.live, FAULTS);
 		failures++;
 	}
-	printf("%s: %d faults, %ld bookings, none lost or duplicated\n", failures ? "FAILED" : "ok",
-	       FAULTS, r.appointments);
+	if (failures)
+		printf("FAILED: see the FAIL line above\n");
+	else
+		printf("ok: %d faults, %ld bookings, none lost or duplicated\n", FAULTS,
+		       r.appointments);
 	if (!failures) {
 		snprintf(msg, sizeof msg, "rm -rf '%s'", dir);
 		failures = system(msg) != 0;

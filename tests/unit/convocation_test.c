@@ -1,7 +1,8 @@
 /*
  * convocation_test.c — the slip of a real booking: built from the store with the applicant's,
  * the Questura's and the appointment's data; DUPLICATO once printed; the deferral said; print
- * failures keep the appointment in the reprint queue and never touch the booking itself.
+ * failures keep the appointment in the reprint queue and never touch the booking itself; a
+ * cancelled or moved appointment never sits in the reprint queue.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +29,18 @@ static void count_queue(void *arg, const struct booking *b)
 	(void)arg;
 	(void)b;
 	queued++;
+}
+
+struct queue_find {
+	const char *id;
+	int found;
+};
+
+static void find_in_queue(void *arg, const struct booking *b)
+{
+	struct queue_find *q = arg;
+
+	q->found += strcmp(q->id, b->id) == 0;
 }
 
 static void slip_of_a_real_booking(void **state)
@@ -131,6 +144,77 @@ static void cancelled_appointment_has_no_slip(void **state)
 	free(s);
 }
 
+static int queued_with_id(struct fixture *f, const char *id)
+{
+	struct queue_find q = {.id = id};
+
+	assert_int_equal(convocation_reprint_queue(&f->ctx, &f->op, find_in_queue, &q, NULL),
+	                 AG_OK);
+	return q.found;
+}
+
+/* A slip that failed to print, then the appointment ends: it leaves the reprint queue. */
+static void ended_appointments_leave_the_reprint_queue(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b, moved;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(
+	        convocation_record(&f->ctx, &f->op, a.id, PRINT_OUTCOME_FAILED, "paper_out", NULL),
+	        AG_OK);
+	assert_int_equal(
+	        convocation_record(&f->ctx, &f->op, b.id, PRINT_OUTCOME_FAILED, "cover_open", NULL),
+	        AG_OK);
+	assert_int_equal(queued_with_id(f, a.id), 1);
+	assert_int_equal(queued_with_id(f, b.id), 1);
+
+	assert_int_equal(booking_cancel(&f->ctx, &f->op, a.id, "rinuncia", NULL), AG_OK);
+	assert_int_equal(booking_move(&f->ctx, &f->op, b.id, "malattia", NULL, &moved, NULL),
+	                 AG_OK);
+	queued = 0;
+	assert_int_equal(convocation_reprint_queue(&f->ctx, &f->op, count_queue, NULL, NULL),
+	                 AG_OK);
+	assert_int_equal(queued, 0);
+	assert_int_equal(queued_with_id(f, a.id), 0);
+	assert_int_equal(queued_with_id(f, b.id), 0);
+	assert_int_equal(queued_with_id(f, moved.id), 0); /* its slip was never tried */
+
+	/* a late failure report for an ended appointment is refused and queues nothing */
+	assert_int_equal(
+	        convocation_record(&f->ctx, &f->op, a.id, PRINT_OUTCOME_FAILED, "paper_out", NULL),
+	        AG_ERR_NOT_FOUND);
+	assert_int_equal(
+	        convocation_record(&f->ctx, &f->op, b.id, PRINT_OUTCOME_FAILED, "paper_out", NULL),
+	        AG_ERR_NOT_FOUND);
+	queued = 0;
+	assert_int_equal(convocation_reprint_queue(&f->ctx, &f->op, count_queue, NULL, NULL),
+	                 AG_OK);
+	assert_int_equal(queued, 0);
+	assert_int_equal(
+	        fixture_count(f, "SELECT count(*) FROM journal WHERE kind = 'print_failed'"), 2);
+}
+
+static void moved_appointment_has_no_slip(void **state)
+{
+	struct fixture *f = *state;
+	struct booking a, b;
+	slip *s = malloc(sizeof *s);
+	agenda_detail why;
+
+	fixture_capacity(f, MAY4, 30, 2);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &a, NULL),
+	                 AG_OK);
+	assert_int_equal(booking_move(&f->ctx, &f->op, a.id, "malattia", NULL, &b, NULL), AG_OK);
+	assert_int_equal(convocation_slip(&f->ctx, &f->op, a.id, 48, s, &why), AG_ERR_REFUSED);
+	assert_int_equal(convocation_slip(&f->ctx, &f->op, b.id, 48, s, &why), AG_OK);
+	free(s);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -140,6 +224,8 @@ int main(void)
 	        T(deferral_is_on_the_slip),
 	        T(failed_print_waits_in_the_reprint_queue),
 	        T(cancelled_appointment_has_no_slip),
+	        T(moved_appointment_has_no_slip),
+	        T(ended_appointments_leave_the_reprint_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

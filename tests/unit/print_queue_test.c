@@ -3,6 +3,8 @@
  * sending -> done with the exact bytes delivered; a printer without paper or with its cover open
  * fails the job before any byte is sent, the job stays in the reprint queue and a retry prints
  * the same bytes; a dead target fails the job with a reason instead of blocking the caller.
+ * A network printer (a fake on a loopback port answering DLE EOT) that reports paper end only in
+ * its offline-cause byte (DLE EOT 2) gets no byte of the slip: status parsing and queue together.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
 
 #include "printer/escpos.h"
 #include "printer/print_queue.h"
@@ -170,6 +179,160 @@ static void bad_targets_fail_without_blocking(void **state)
 	print_queue_stop(q);
 }
 
+/*
+ * A fake ESC/POS printer on 127.0.0.1: answers DLE EOT 1/2/4 with reply[n] and counts every
+ * other byte as printed. One connection at a time, as a printer's port 9100 serves them.
+ */
+struct fake_tcp_printer {
+	int listener;
+	int port;
+	atomic_int reply[5];
+	atomic_size_t printed;
+	atomic_bool stop;
+	pthread_t thread;
+};
+
+static void fake_serve(struct fake_tcp_printer *fp, int fd)
+{
+	unsigned char buf[512];
+	int pending = 0; /* bytes of "DLE EOT" matched so far */
+
+	while (!atomic_load(&fp->stop)) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pfd, 1, 20) <= 0)
+			continue;
+		if ((n = read(fd, buf, sizeof buf)) <= 0)
+			return;
+		for (ssize_t i = 0; i < n; i++) {
+			unsigned char c = buf[i];
+
+			if (pending == 0 && c == 0x10) {
+				pending = 1;
+			} else if (pending == 1 && c == 0x04) {
+				pending = 2;
+			} else if (pending == 2 && (c == 1 || c == 2 || c == 4)) {
+				unsigned char r = (unsigned char)atomic_load(&fp->reply[c]);
+
+				pending = 0;
+				if (write(fd, &r, 1) != 1)
+					return;
+			} else {
+				atomic_fetch_add(&fp->printed, (size_t)pending + 1);
+				pending = 0;
+			}
+		}
+	}
+}
+
+static void *fake_printer_main(void *arg)
+{
+	struct fake_tcp_printer *fp = arg;
+
+	while (!atomic_load(&fp->stop)) {
+		struct pollfd pfd = {.fd = fp->listener, .events = POLLIN};
+		int fd;
+
+		if (poll(&pfd, 1, 20) <= 0 || (fd = accept(fp->listener, NULL, NULL)) < 0)
+			continue;
+		fake_serve(fp, fd);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void fake_printer_start(struct fake_tcp_printer *fp)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof a;
+
+	memset(fp, 0, sizeof *fp);
+	fp->listener = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fp->listener >= 0);
+	assert_int_equal(bind(fp->listener, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fp->listener, 4), 0);
+	assert_int_equal(getsockname(fp->listener, (struct sockaddr *)&a, &alen), 0);
+	fp->port = ntohs(a.sin_port);
+	atomic_store(&fp->reply[1], 0x16); /* online (fixed bits 1 and 4 set) */
+	atomic_store(&fp->reply[2], 0x12); /* no offline cause */
+	atomic_store(&fp->reply[4], 0x12); /* roll paper present */
+	assert_int_equal(pthread_create(&fp->thread, NULL, fake_printer_main, fp), 0);
+}
+
+static void fake_printer_stop(struct fake_tcp_printer *fp)
+{
+	atomic_store(&fp->stop, true);
+	pthread_join(fp->thread, NULL);
+	close(fp->listener);
+}
+
+static void paper_end_in_offline_byte_only_is_not_sent(void **state)
+{
+	(void)state;
+	struct fake_tcp_printer fp;
+	char uri[64];
+	print_queue *q;
+	print_job_info info;
+	uint64_t id, again;
+
+	fake_printer_start(&fp);
+	snprintf(uri, sizeof uri, "tcp:127.0.0.1:%d", fp.port);
+	/* DLE EOT 2 bit 5: "stopped by paper end"; the roll sensor (DLE EOT 4) says nothing */
+	atomic_store(&fp.reply[2], 0x32);
+	assert_int_equal(
+	        print_queue_start(&(print_queue_config){.uri = uri, .timeout_ms = 2000}, &q),
+	        AG_OK);
+	assert_int_equal(print_queue_submit(q, "ref-5", JOB, sizeof JOB - 1, &id), AG_OK);
+	assert_int_equal(print_queue_wait(q, id, 5000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_FAILED);
+	assert_int_equal(info.fault, PRINTER_PAPER_OUT);
+	assert_int_equal(info.sent, 0);
+	assert_int_equal(atomic_load(&fp.printed), 0);
+
+	/* paper loaded: the retry prints every byte, so the fake did see what it was sent */
+	atomic_store(&fp.reply[2], 0x12);
+	assert_int_equal(print_queue_retry(q, id, &again), AG_OK);
+	assert_int_equal(print_queue_wait(q, again, 5000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_DONE);
+	print_queue_stop(q);
+	for (int i = 0; i < 200 && atomic_load(&fp.printed) < sizeof JOB - 1; i++)
+		usleep(5000);
+	assert_int_equal(atomic_load(&fp.printed), sizeof JOB - 1);
+	fake_printer_stop(&fp);
+}
+
+/* A backend whose writes time out and whose status says the paper ran out. */
+static agenda_err stalled_write(printer *p, const unsigned char *data, size_t len, size_t *written)
+{
+	(void)data;
+	(void)len;
+	*written = 0;
+	p->fault = PRINTER_TIMEOUT;
+	return AG_ERR_IO;
+}
+
+static agenda_err paper_out_status(printer *p, unsigned *flags)
+{
+	(void)p;
+	*flags = PRINTER_STATUS_PAPER_OUT | PRINTER_STATUS_PAPER_NEAR_END;
+	return AG_OK;
+}
+
+/* A write that times out asks the printer why: "paper out" is what the operator must read. */
+static void timed_out_write_says_why(void **state)
+{
+	(void)state;
+	static const printer_ops ops = {"stub", NULL, stalled_write, paper_out_status, NULL};
+	printer p = {.ops = &ops};
+	agenda_detail d;
+	size_t sent = 99;
+
+	assert_int_equal(printer_write(&p, JOB, sizeof JOB - 1, &sent, &d), AG_ERR_IO);
+	assert_int_equal(sent, 0);
+	assert_int_equal(p.fault, PRINTER_PAPER_OUT);
+}
+
 static void status_words(void **state)
 {
 	(void)state;
@@ -181,6 +344,10 @@ static void status_words(void **state)
 	                         PRINTER_STATUS_PAPER_NEAR_END);
 	assert_int_equal(printer_status_decode(-1, 0x16, -1), PRINTER_STATUS_COVER_OPEN);
 	assert_int_equal(printer_status_decode(-1, 0x52, -1), PRINTER_STATUS_ERROR);
+	/* paper end said by one byte alone is still paper out */
+	assert_int_equal(printer_status_decode(0x16, 0x32, 0x12), PRINTER_STATUS_PAPER_OUT);
+	assert_int_equal(printer_status_decode(0x16, 0x12, 0x72), PRINTER_STATUS_PAPER_OUT);
+	assert_int_equal(printer_status_decode(0x1E, 0x12, 0x12), PRINTER_STATUS_OFFLINE);
 	assert_int_equal(printer_status_decode(-1, -1, -1), PRINTER_STATUS_UNKNOWN);
 	assert_int_equal(
 	        printer_status_blocking(PRINTER_STATUS_COVER_OPEN | PRINTER_STATUS_PAPER_OUT),
@@ -202,6 +369,8 @@ int main(void)
 	        cmocka_unit_test(faults_fail_the_job_and_retry_prints),
 	        cmocka_unit_test(write_fault_and_status_poll),
 	        cmocka_unit_test(bad_targets_fail_without_blocking),
+	        cmocka_unit_test(paper_end_in_offline_byte_only_is_not_sent),
+	        cmocka_unit_test(timed_out_write_says_why),
 	        cmocka_unit_test(status_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

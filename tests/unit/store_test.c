@@ -138,29 +138,76 @@ static void not_sqlite_refused(void **state)
 	refused_untouched(path, AG_ERR_CORRUPT);
 }
 
+/*
+ * A damaged page that only PRAGMA quick_check reads: the root page of the slot table gets an
+ * invalid page type. Opening reads the header and sqlite_schema, never that page, so the file
+ * would open and fail later, in the middle of a booking; quick_check must refuse it up front.
+ */
 static void corrupt_database_refused(void **state)
 {
 	struct fixture *f = *state;
-	char path[128], cmd[300];
+	char path[128], unchecked[128], cmd[300];
+	long long root, page_size;
+	store *s = NULL;
 	FILE *fp;
 	long len;
 	char *bytes;
 
 	fixture_capacity(f, date_from_ymd(2026, 5, 4), 60, 20);
-	/* a checkpointed copy, then scribble over every b-tree page header but the first */
+	root = fixture_count(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'slot'");
+	page_size = fixture_count(f, "PRAGMA page_size");
+	assert_true(root > 1 && page_size >= 512);
 	assert_int_equal(fixture_sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
 	snprintf(path, sizeof path, "%s/corrupt.db", f->dir);
+	snprintf(unchecked, sizeof unchecked, "%s/unchecked.db", f->dir);
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->path, path);
 	assert_int_equal(system(cmd), 0);
 	bytes = slurp(path, &len);
-	assert_true(len > 8 * 4096);
-	for (long page = 1; page < len / 4096; page++)
-		memset(bytes + page * 4096 + 8, 0x5a, 64);
+	assert_true(len >= root * page_size);
+	assert_int_equal(bytes[(root - 1) * page_size], 0x05); /* an interior table page */
+	bytes[(root - 1) * page_size] = 0x00;                  /* no such page type */
 	fp = fopen(path, "wb");
-	fwrite(bytes, 1, (size_t)len, fp);
+	assert_non_null(fp);
+	assert_int_equal(fwrite(bytes, 1, (size_t)len, fp), (size_t)len);
 	fclose(fp);
 	free(bytes);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, unchecked);
+	assert_int_equal(system(cmd), 0);
+
 	refused_untouched(path, AG_ERR_CORRUPT);
+	/* the damage is one that only the check finds: without it the file opens */
+	assert_int_equal(store_open(unchecked, STORE_SKIP_CHECK, &s, NULL), AG_OK);
+	store_close(s);
+}
+
+/*
+ * A COMMIT that fails (here a foreign key checked only at commit; on a device, a full disk)
+ * must not leave the transaction open: the next change would fail to begin, or be committed
+ * together with the half of this one.
+ */
+static void failed_commit_leaves_no_transaction(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = store_db(f->ctx.store);
+	struct booking b;
+
+	fixture_capacity(f, date_from_ymd(2026, 5, 4), 30, 2);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_begin(f->ctx.store, NULL), AG_OK);
+	assert_int_equal(
+	        sqlite3_exec(db,
+	                     "INSERT INTO appointment(id, practice_id, slot_id, operator_id,"
+	                     " created_at, state) VALUES('x', 999999, 999999, 999999, 0,"
+	                     " 'confirmed')",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
+	assert_int_not_equal(store_commit(f->ctx.store, NULL), AG_OK);
+	assert_true(sqlite3_get_autocommit(db));
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 0);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM appointment"), 1);
 }
 
 static void newer_schema_refused(void **state)
@@ -236,6 +283,7 @@ int main(void)
 	        T(not_sqlite_refused),
 	        T(corrupt_database_refused),
 	        T(newer_schema_refused),
+	        T(failed_commit_leaves_no_transaction),
 	        T(full_disk_leaves_no_partial_booking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
