@@ -77,7 +77,8 @@ agenda_err session_login(agenda_ctx *ctx, const char *username, const char *pass
 agenda_err session_require_personal_data(const struct session *s, agenda_detail *why);
 
 /* Argon2id parameters (OWASP: 19 MiB, 2 passes, 1 lane). */
-#define PASSWORD_HASH_MEMORY_KIB 19456
-#define PASSWORD_HASH_PASSES     2
+#define PASSWORD_HASH_MEMORY_KIB  19456
+#define PASSWORD_HASH_PASSES      2
+#define PASSWORD_HASH_ENCODED_MAX 128 /* "$argon2id$v=19$m=...$salt$hash" and its NUL */
 
 #endif
