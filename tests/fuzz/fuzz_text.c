@@ -58,9 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = 0;
 	if (text_is_utf8(s, size) != reference_utf8(data, size))
 		abort();
-	for (size_t i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i], next = (unsigned char)s[i + 1];
+
+		/* C0, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F) */
+		if (c < 0x20 || c == 0x7F || (c == 0xC2 && next >= 0x80 && next <= 0x9F))
 			control = true;
+	}
 	if (text_has_control(s) != control)
 		abort();
 	end = strlen(s);
