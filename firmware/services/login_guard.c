@@ -72,20 +72,23 @@ agenda_err login_guard_admit(agenda_ctx *ctx, const unsigned char key[LOGIN_GUAR
 	if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
 		goto done;
 	login_guard_read(ctx, key, &a->failures, &locked_until);
-	if (locked_until != 0 && locked_until > now)
-		goto done; /* not admitted; nothing to write */
-	if (locked_until != 0)
-		a->failures = 0; /* a lock that has run out starts a fresh count */
-	a->failures++;
-	a->admitted = true;
-	a->lock_end = a->failures >= LOGIN_MAX_FAILURES ? now + LOGIN_LOCK_SECONDS : 0;
+	if (locked_until == 0 || locked_until <= now) {
+		if (locked_until != 0)
+			a->failures = 0; /* a lock that has run out starts a fresh count */
+		a->failures++;
+		a->admitted = true;
+		a->lock_end = a->failures >= LOGIN_MAX_FAILURES ? now + LOGIN_LOCK_SECONDS : 0;
+		locked_until = a->lock_end;
+	}
+	/* A locked name is not admitted, but its row is written all the same (the time of its last
+	 * attempt): every attempt costs the same durable write, so time tells nothing either. */
 	if (!(st = store_stmt(ctx->store, PUT, why))) {
 		err = AG_ERR_STORE;
 		goto done;
 	}
 	sqlite3_bind_blob(st, 1, key, LOGIN_GUARD_KEY_LEN, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, a->failures);
-	sqlite3_bind_int64(st, 3, a->lock_end);
+	sqlite3_bind_int64(st, 3, locked_until);
 	sqlite3_bind_int64(st, 4, now);
 	err = store_step_done(ctx->store, st, why);
 done:
