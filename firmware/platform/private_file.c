@@ -63,8 +63,7 @@ bool private_file_exposed(const char *path, mode_t *mode)
 	return (st.st_mode & 077) != 0;
 }
 
-/* fsync of the folder holding path, so a link or rename in it survives a power cut. */
-static int sync_parent(const char *path)
+int private_file_sync_parent(const char *path)
 {
 	char *copy = strdup(path);
 	int fd, rc = -1;
@@ -102,7 +101,7 @@ int private_file_create_once(const char *path, const void *data, size_t len)
 		rc = link(tmp, path);
 		saved = errno;
 		if (rc == 0)
-			sync_parent(path);
+			private_file_sync_parent(path);
 	} else {
 		saved = errno;
 	}

@@ -31,6 +31,9 @@ int private_dir_make(const char *path);
  */
 bool private_file_exposed(const char *path, mode_t *mode);
 
+/* fsync of the folder holding path, so a new name in it survives a power cut. 0 or -1. */
+int private_file_sync_parent(const char *path);
+
 /* Writes len bytes to a new file at path atomically: a private temporary, fsync, link(2).
  * 0 on success; -1 with errno EEXIST when path already existed (nothing changed). */
 int private_file_create_once(const char *path, const void *data, size_t len);

@@ -301,6 +301,8 @@ agenda_err store_create(const char *path, const char *const *settings, agenda_de
 		agenda_detail_set(why, MSG_STORE_CANTOPEN, path, strerror(errno));
 		err = AG_ERR_IO;
 	}
+	if (err == AG_OK)
+		private_file_sync_parent(path); /* the new name, not only the bytes, is on disk */
 	/* EEXIST: another program created it first; theirs is as good as ours. */
 	unlink(tmp);
 	return err;
