@@ -9,9 +9,9 @@
 
 #include "core/messages.h"
 
-static const char SELECT_COLUMNS[] =
-        "SELECT id, numero_pratica, coalesce(numero_visto, ''), cognome, nome, data_nascita,"
-        " nazionalita, tipo, questura, status, demo FROM practice ";
+#define SELECT_COLUMNS                                                                             \
+	"SELECT id, numero_pratica, coalesce(numero_visto, ''), cognome, nome, data_nascita,"      \
+	" nazionalita, tipo, questura, status, demo FROM practice "
 
 enum practice_kind practice_kind_of(const char *tipo)
 {
@@ -66,24 +66,18 @@ static agenda_err find_one(agenda_ctx *ctx, const char *sql, const char *text, i
 	return store_query_one(ctx->store, sql, text, id, read_practice, out, why);
 }
 
-/* Static SQL texts (the statement cache is keyed by their address). */
-static char BY_PRATICA[256], BY_VISTO[256], BY_ID[256];
-
-static void build_queries(void)
-{
-	if (!BY_PRATICA[0]) {
-		snprintf(BY_PRATICA, sizeof BY_PRATICA, "%sWHERE numero_pratica = ?",
-		         SELECT_COLUMNS);
-		snprintf(BY_VISTO, sizeof BY_VISTO, "%sWHERE numero_visto = ?", SELECT_COLUMNS);
-		snprintf(BY_ID, sizeof BY_ID, "%sWHERE id = ?", SELECT_COLUMNS);
-	}
-}
+/*
+ * SQL texts built at compile time (the statement cache is keyed by their address): no mutable
+ * global, so two threads (the kiosk's worker, the sync worker) may look up at once.
+ */
+static const char BY_PRATICA[] = SELECT_COLUMNS "WHERE numero_pratica = ?";
+static const char BY_VISTO[] = SELECT_COLUMNS "WHERE numero_visto = ?";
+static const char BY_ID[] = SELECT_COLUMNS "WHERE id = ?";
 
 agenda_err practice_by_id(agenda_ctx *ctx, int64_t id, struct practice *out, agenda_detail *why)
 {
 	agenda_err err;
 
-	build_queries();
 	err = find_one(ctx, BY_ID, NULL, id, out, why);
 	if (err == AG_ERR_NOT_FOUND)
 		agenda_detail_set(why, MSG_PRACTICE_ID_NOT_FOUND, (long long)id);
@@ -110,7 +104,6 @@ agenda_err practice_lookup(agenda_ctx *ctx, const struct session *who, const cha
 		return err;
 	if (has_visto && (err = numero_visto_normalise(numero_visto, visto, &part, why)))
 		return err;
-	build_queries();
 	if (has_pratica) {
 		err = find_one(ctx, BY_PRATICA, pratica, 0, out, why);
 		if (err == AG_ERR_NOT_FOUND)
