@@ -24,6 +24,7 @@ agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_
 	sqlite3_stmt *st;
 	json_t *payload;
 	agenda_err err;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	out->day = day;
@@ -38,12 +39,16 @@ agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_
 	sqlite3_bind_int64(st, 1, clock_epoch_of(day, 0));
 	sqlite3_bind_int64(st, 2, clock_epoch_of(day + 1, 0));
 	sqlite3_bind_int(st, 3, day);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out->appointments = sqlite3_column_int(st, 0);
 		out->cancellations = sqlite3_column_int(st, 1);
 		out->version = sqlite3_column_int(st, 2);
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) { /* a count that failed must not be saved as a close of zeros */
+		err = store_error(ctx->store, rc, why);
+		goto done;
+	}
 	if (!(st = store_stmt(ctx->store, INSERT, why))) {
 		err = AG_ERR_STORE;
 		goto done;

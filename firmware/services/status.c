@@ -35,7 +35,10 @@ agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda
 	static const char JOURNAL[] = "SELECT count(*) FROM journal WHERE acked = 0";
 	static const char OUTBOX[] = "SELECT count(*) FROM outbox WHERE state = 'queued'";
 	static const char LIVE[] = "SELECT count(*) FROM appointment WHERE state = 'confirmed'";
-	static const char FREE[] = "SELECT count(*) FROM slot WHERE state = 'free' AND day >= ?";
+	/* Only the slots this device holds: another device's are not its to book. */
+	static const char FREE[] =
+	        "SELECT count(*) FROM slot WHERE state = 'free' AND day >= ?"
+	        " AND held_by = (SELECT value FROM setting WHERE key = 'device_id')";
 	char last[32];
 	int rc = SQLITE_OK;
 

@@ -481,6 +481,23 @@ static void day_close_ends_at_midnight(void **state)
 	assert_int_equal(r.appointments, 1);
 }
 
+/* A close whose count fails is not saved as a close of zeros (issue 10). */
+static void day_close_count_failure_saves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct day_close_report r;
+	agenda_detail why;
+
+	/* The count's cached statement re-prepares against the new schema and fails at step. */
+	assert_int_equal(fixture_sql(f, "ALTER TABLE appointment RENAME COLUMN created_at TO made"),
+	                 SQLITE_OK);
+	assert_int_not_equal(booking_close_day(&f->ctx, &f->op, MAY4, &r, &why), AG_OK);
+	assert_true(why.it[0] != '\0');
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM day_close"), 0);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM journal WHERE kind = 'close_day'"),
+	                 0);
+}
+
 /* Central applies entries by id and needs to know whose they are: each payload says so. */
 static void journal_entries_say_who_and_what(void **state)
 {
@@ -630,6 +647,7 @@ int main(void)
 	        T(every_change_is_journalled_and_audited),
 	        T(two_counters_at_once),
 	        T(day_close_ends_at_midnight),
+	        T(day_close_count_failure_saves_nothing),
 	        T(journal_entries_say_who_and_what),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
