@@ -105,7 +105,12 @@ agenda_err session_login(agenda_ctx *ctx, const char *username, const char *pass
 
 agenda_err session_require_personal_data(const struct session *s, agenda_detail *why)
 {
-	if (s && (s->role == ROLE_OPERATORE || s->role == ROLE_DIRIGENTE))
+	/* A session is someone only with an account behind it (an id) and a role. */
+	if (!s || s->operator_id <= 0 || s->role == ROLE_NONE) {
+		agenda_detail_set(why, MSG_SESSION_NONE);
+		return AG_ERR_AUTH;
+	}
+	if (s->role == ROLE_OPERATORE || s->role == ROLE_DIRIGENTE)
 		return AG_OK;
 	agenda_detail_set(why, MSG_ROLE_NO_PERSONAL_DATA);
 	return AG_ERR_REFUSED;

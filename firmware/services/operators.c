@@ -21,7 +21,8 @@ static const char PASSWORD_ALPHABET[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnop
 #define SALT_LEN 16
 #define HASH_LEN 32
 
-static const char *const ROLE_NAMES[] = {"operatore", "dirigente", "tecnico"};
+static const char *const ROLE_NAMES[] = {
+        [ROLE_OPERATORE] = "operatore", [ROLE_DIRIGENTE] = "dirigente", [ROLE_TECNICO] = "tecnico"};
 
 const char *operator_role_name(enum operator_role role)
 {

@@ -22,7 +22,8 @@
 /* A name nobody has typed for this long loses its count of failures. */
 #define LOGIN_GUARD_FORGET_SECONDS (24 * 60 * 60)
 
-enum operator_role { ROLE_OPERATORE = 0, ROLE_DIRIGENTE, ROLE_TECNICO };
+/* Zero is no role: a zeroed or wiped session must never pass as someone. */
+enum operator_role { ROLE_NONE = 0, ROLE_OPERATORE, ROLE_DIRIGENTE, ROLE_TECNICO };
 
 struct operator_info {
 	int64_t id;
@@ -73,7 +74,10 @@ agenda_err operator_list(agenda_ctx *ctx, operator_visit_fn visit, void *arg, ag
 agenda_err session_login(agenda_ctx *ctx, const char *username, const char *password,
                          struct session *out, agenda_detail *why);
 
-/* AG_OK when the session may see applicants' personal data; AG_ERR_REFUSED for a tecnico. */
+/*
+ * AG_OK when the session may see applicants' personal data; AG_ERR_REFUSED for a tecnico;
+ * AG_ERR_AUTH for no session at all (zeroed, wiped at log-out: no id or no role).
+ */
 agenda_err session_require_personal_data(const struct session *s, agenda_detail *why);
 
 /* Argon2id parameters (OWASP: 19 MiB, 2 passes, 1 lane). */

@@ -244,6 +244,28 @@ static void unlock_and_reset(void **state)
 	                 AG_ERR_NOT_FOUND);
 }
 
+/* Zero is nobody: a zeroed or wiped session reads nothing (issue 10). */
+static void empty_session_is_nobody(void **state)
+{
+	struct fixture *f = *state;
+	struct session none, no_id = f->op, tech = f->op;
+	struct practice p;
+	agenda_detail why;
+
+	memset(&none, 0, sizeof none);
+	no_id.operator_id = 0;
+	tech.role = ROLE_TECNICO;
+	assert_int_equal(session_require_personal_data(&f->op, NULL), AG_OK);
+	assert_int_equal(session_require_personal_data(&none, &why), AG_ERR_AUTH);
+	assert_non_null(strstr(why.it, "accedere"));
+	assert_int_equal(session_require_personal_data(&no_id, NULL), AG_ERR_AUTH);
+	assert_int_equal(session_require_personal_data(NULL, NULL), AG_ERR_AUTH);
+	assert_int_equal(session_require_personal_data(&tech, NULL), AG_ERR_REFUSED);
+	assert_int_equal(practice_lookup(&f->ctx, &none, "RM/2026/000001", NULL, &p, NULL),
+	                 AG_ERR_AUTH);
+	assert_string_equal(operator_role_name(ROLE_NONE), "?");
+}
+
 struct listed {
 	int failures;
 	bool locked;
@@ -390,6 +412,7 @@ int main(void)
 	        T(parallel_guesses_check_at_most_five),
 	        T(unlock_and_reset),
 	        T(list_shows_failures_and_locks),
+	        T(empty_session_is_nobody),
 	        T(reset_replaces_the_waiting_password),
 	        T(delivered_password_loses_its_body),
 	        T(password_mailed_to_dirigente),
