@@ -323,7 +323,7 @@ static agenda_err paper_out_status(printer *p, unsigned *flags)
 static void timed_out_write_says_why(void **state)
 {
 	(void)state;
-	static const printer_ops ops = {"stub", NULL, stalled_write, paper_out_status, NULL};
+	static const printer_ops ops = {"stalled", NULL, stalled_write, paper_out_status, NULL};
 	printer p = {.ops = &ops};
 	agenda_detail d;
 	size_t sent = 99;
