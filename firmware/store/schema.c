@@ -155,5 +155,39 @@ static const char MIGRATION_3[] =
         "  WHEN NEW.state = 'sent' AND NEW.kind = 'password'\n"
         "  BEGIN UPDATE outbox SET body = '' WHERE id = NEW.id; END;\n";
 
-const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3};
+/*
+ * Migration 4: the seams sync needs (issue 10).
+ * - A slot may carry the id of the grant central gave it under, and may be 'releasing': handed
+ *   back, waiting for central's acknowledgement, never bookable. SQLite cannot change a CHECK in
+ *   place, so the table is rebuilt (migrations run before foreign_keys is switched on, so dropping
+ *   the old table does not touch the appointments that reference it). The free-slot index now
+ *   leads with the holder too: the scheduler asks for this device's free slots only.
+ * - The reprint queue is every confirmed appointment whose slip was not printed, including those
+ *   a crash left at 'none'.
+ * - The mail sender keeps the server's last reply and when a message left.
+ */
+static const char MIGRATION_4[] =
+        "CREATE TABLE slot_v4(\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  questura TEXT NOT NULL REFERENCES questura(code),\n"
+        "  day INTEGER NOT NULL,\n"
+        "  minute INTEGER NOT NULL CHECK(minute BETWEEN 0 AND 1439),\n"
+        "  held_by TEXT NOT NULL,\n"
+        "  state TEXT NOT NULL CHECK(state IN ('free', 'booked', 'releasing')),\n"
+        "  grant_id TEXT,\n"
+        "  UNIQUE(questura, day, minute)) STRICT;\n"
+        "INSERT INTO slot_v4(id, questura, day, minute, held_by, state)\n"
+        "  SELECT id, questura, day, minute, held_by, state FROM slot;\n"
+        "DROP TABLE slot;\n"
+        "ALTER TABLE slot_v4 RENAME TO slot;\n"
+        "CREATE INDEX slot_free ON slot(questura, held_by, day, minute) WHERE state = 'free';\n"
+        "CREATE INDEX slot_grant ON slot(grant_id) WHERE grant_id IS NOT NULL;\n"
+        "DROP INDEX appointment_print_failed;\n"
+        "CREATE INDEX appointment_print_pending ON appointment(created_at)\n"
+        "  WHERE print_state <> 'printed' AND state = 'confirmed';\n"
+        "ALTER TABLE outbox ADD COLUMN reply TEXT;\n"
+        "ALTER TABLE outbox ADD COLUMN sent_at INTEGER;\n"
+        "CREATE INDEX outbox_due ON outbox(next_try) WHERE state = 'queued';\n";
+
+const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4};
 const int SCHEMA_VERSION = (int)(sizeof SCHEMA_MIGRATIONS / sizeof SCHEMA_MIGRATIONS[0]);

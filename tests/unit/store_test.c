@@ -99,6 +99,63 @@ static void older_schema_is_migrated_keeping_data(void **state)
 	store_close(s);
 }
 
+/*
+ * Migration 4 rebuilds the slot table: a version-3 file keeps its slots and the appointments
+ * that point at them, foreign keys still hold, and a slot can now be 'releasing'.
+ */
+static void slot_table_rebuild_keeps_bookings(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], sql[64];
+	sqlite3 *db;
+	store *s;
+
+	snprintf(path, sizeof path, "%s/v3.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 3; v++)
+		assert_int_equal(sqlite3_exec(db, SCHEMA_MIGRATIONS[v], 0, 0, 0), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(db, sql, 0, 0, 0), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(db,
+	                     "PRAGMA user_version = 3;"
+	                     "INSERT INTO questura(code, name, city) VALUES('RM', 'Roma', 'Roma');"
+	                     "INSERT INTO slot VALUES(7, 'RM', 20000, 540, 'dev-a', 'booked');"
+	                     "INSERT INTO slot VALUES(8, 'RM', 20000, 560, 'dev-a', 'free');"
+	                     "INSERT INTO practice(id, numero_pratica, cognome, nome, data_nascita,"
+	                     " nazionalita, tipo, questura, updated_at)"
+	                     " VALUES(1, 'P1', 'X', 'Y', 1, 'MA', 'lavoro', 'RM', 0);"
+	                     "INSERT INTO operator VALUES(1, 'op', 'operatore', 'h', 0);"
+	                     "INSERT INTO appointment(id, practice_id, slot_id, operator_id,"
+	                     " created_at, state) VALUES('a1', 1, 7, 1, 0, 'confirmed');",
+	                     0, 0, 0),
+	        SQLITE_OK);
+	sqlite3_close(db);
+	chmod(path, 0600);
+	assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, NULL), AG_OK);
+	db = store_db(s);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_key_check", 0, 0, 0), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT count(*) FROM appointment a JOIN slot s"
+	                                    " ON s.id = a.slot_id WHERE s.state = 'booked'"
+	                                    " AND s.minute = 540 AND s.grant_id IS NULL",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	assert_int_equal(
+	        sqlite3_exec(db, "UPDATE slot SET state = 'releasing' WHERE id = 8", 0, 0, 0),
+	        SQLITE_OK);
+	assert_int_not_equal(
+	        sqlite3_exec(db, "UPDATE slot SET state = 'gone' WHERE id = 8", 0, 0, 0),
+	        SQLITE_OK);
+	/* The foreign key from appointment still points at the rebuilt table. */
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM slot WHERE id = 7", 0, 0, 0), SQLITE_OK);
+	store_close(s);
+}
+
 static void missing_file_not_created_without_flag(void **state)
 {
 	struct fixture *f = *state;
@@ -278,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(creates_migrates_reopens),
 	        T(older_schema_is_migrated_keeping_data),
+	        T(slot_table_rebuild_keeps_bookings),
 	        T(missing_file_not_created_without_flag),
 	        T(foreign_database_refused),
 	        T(not_sqlite_refused),
