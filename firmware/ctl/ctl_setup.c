@@ -273,7 +273,8 @@ int ctl_practice_import(struct ctl *c, int argc, char **argv)
 		                  rep.rows_read, "rows_imported", rep.rows_imported,
 		                  "rows_rejected", rep.rows_rejected, "rejected", sink.rejected);
 
-		json_object_set_new(obj, "interrupted_before", json_boolean(rep.interrupted_before));
+		json_object_set_new(obj, "interrupted_before",
+		                    json_boolean(rep.interrupted_before));
 		if (status == EXIT_PARTIAL) {
 			agenda_detail d;
 
