@@ -296,5 +296,12 @@ void ctl_booking_print(struct ctl *c, const struct booking *b, agenda_msg headin
 		        msg_get(b->modello209 ? MSG_CTL_YES : MSG_CTL_NO, c->lang));
 		if (b->operator_username[0])
 			ctl_say(c, MSG_CTL_FIELD_OPERATOR, b->operator_username);
+	} else if (b->slot_id > 0) {
+		char day[DATE_TEXT_MAX];
+
+		/* A proposal: how to book exactly it once read out to the applicant. */
+		date_format(b->day, day, sizeof day);
+		ctl_say(c, MSG_CTL_FIELD_SLOT, (long long)b->slot_id, b->numero_pratica,
+		        (long long)b->slot_id, day, at);
 	}
 }
