@@ -152,6 +152,7 @@ agenda_err ctl_read_password(struct ctl *c, const char *user, char *out, size_t 
 /* ---- command groups ---- */
 
 int ctl_init(struct ctl *c, int argc, char **argv);
+int ctl_device_assign(struct ctl *c, int argc, char **argv);
 int ctl_questura_add(struct ctl *c, int argc, char **argv);
 int ctl_questura_list(struct ctl *c, int argc, char **argv);
 int ctl_capacity_set(struct ctl *c, int argc, char **argv);
