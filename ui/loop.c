@@ -17,6 +17,7 @@
 #include "app.h"
 #include "screens.h"
 #include "script_run.h"
+#include "statusbar.h"
 
 #define STATUS_EVERY_MS 5000
 #define PRINTER_POLL_MS 2000
@@ -77,8 +78,14 @@ bool ui_app_open(struct ui_app *app, const struct ui_config *config)
 	memset(app, 0, sizeof *app);
 	app->config = *config;
 	app->lang = config->lang;
-	app->day_selected = -1;
 	app->dirty = true;
+	app->screens = ui_screens;
+	for (int s = 0; s < UI_SCREEN_COUNT; s++) {
+		if (app->screens[s]->open && !app->screens[s]->open(app)) {
+			SDL_SetError("out of memory");
+			return false;
+		}
+	}
 	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0 ||
@@ -112,10 +119,10 @@ void ui_app_close(struct ui_app *app)
 	ui_worker_stop(app->worker);
 	drain_results();
 	print_queue_stop(app->printer);
-	free(app->day);
-	free(app->queue);
-	if (app->preview)
-		SDL_DestroyTexture(app->preview);
+	/* Before the renderer goes: a screen's state may hold its textures. */
+	for (int s = 0; app->screens && s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->close)
+			app->screens[s]->close(app);
 	ui_text_close(&app->text);
 	if (app->renderer)
 		SDL_DestroyRenderer(app->renderer);
@@ -125,6 +132,26 @@ void ui_app_close(struct ui_app *app)
 	IMG_Quit();
 	TTF_Quit();
 	SDL_Quit();
+}
+
+void ui_app_draw_screen(struct ui_app *app, const struct ui_draw *d)
+{
+	SDL_Rect area = app->layout.content;
+
+	app->screens[app->screen]->draw(app, d, area);
+	ui_statusbar_draw(app, d);
+	if (app->busy > 0) {
+		/* Busy: a band over the bottom of the screen; drawing and input go on. */
+		const struct ui_layout *l = &app->layout;
+		SDL_Rect band = {0, l->h - l->unit, l->w, l->unit};
+		char text[64];
+		int dots = (int)(SDL_GetTicks64() / 300 % 4);
+
+		snprintf(text, sizeof text, "%s%.*s", ui_msg(app, MSG_UI_BUSY), dots, "...");
+		ui_fill(d, band, UI_AMBER);
+		ui_label(d, text, ui_rect_inset(band, l->gap), UI_FONT_TITLE, UI_BLACK,
+		         UI_ALIGN_CENTER, false);
+	}
 }
 
 void ui_app_frame(struct ui_app *app, SDL_Surface **shot)
@@ -220,7 +247,9 @@ void ui_app_tick(struct ui_app *app)
 	Uint64 now = SDL_GetTicks64();
 	struct ui_request status = {.kind = UI_REQ_STATUS};
 
-	ui_print_tick(app);
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->tick)
+			app->screens[s]->tick(app);
 	if (app->logged_in && app->config.idle_logout_s > 0 && ui_idle(app) &&
 	    now - app->last_input_ms > (Uint64)app->config.idle_logout_s * 1000) {
 		SDL_Log("idle for %d s: logging out", app->config.idle_logout_s);
@@ -240,7 +269,7 @@ int ui_app_run(struct ui_app *app)
 
 	while (!app->quit) {
 		SDL_Event e;
-		bool animate = app->busy > 0 || app->print_active || app->print_requested;
+		bool animate = app->busy > 0 || ui_in_flight(app);
 		int timeout = app->script ? 5 : animate ? 50 : 250;
 
 		if (SDL_WaitEventTimeout(&e, timeout)) {
