@@ -95,6 +95,22 @@ void ui_go(struct ui_app *app, enum ui_screen screen)
 	SDL_Log("screen: %s", ops->name);
 }
 
+bool ui_screens_open(struct ui_app *app, const struct ui_screen_ops *const *screens)
+{
+	app->screens = screens;
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (screens[s]->open && !screens[s]->open(app))
+			return false;
+	return true;
+}
+
+void ui_screens_close(struct ui_app *app)
+{
+	for (int s = 0; app->screens && s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->close)
+			app->screens[s]->close(app);
+}
+
 void ui_logout(struct ui_app *app)
 {
 	explicit_bzero(&app->session, sizeof app->session);

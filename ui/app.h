@@ -124,6 +124,13 @@ void ui_note_msg(struct ui_app *app, bool error, int msg_id, ...);
 void ui_note_detail(struct ui_app *app, bool error, const agenda_detail *d);
 void ui_note_clear(struct ui_app *app);
 
+/*
+ * Points app at its screens (ui_screens; a test may pass its own) and opens each one's state;
+ * false when out of memory. ui_screens_close frees them, also after a failed open.
+ */
+bool ui_screens_open(struct ui_app *app, const struct ui_screen_ops *const *screens);
+void ui_screens_close(struct ui_app *app);
+
 /* Posts a request to the worker; busy requests make the screen show "Attendere". */
 void ui_post(struct ui_app *app, struct ui_request *req, bool busy);
 
@@ -161,20 +168,21 @@ void ui_app_key(struct ui_app *app, SDL_Keycode key);
 /* A worker result (frees nothing: the caller frees r). */
 void ui_app_result(struct ui_app *app, struct ui_result *r);
 
-/* loop.c: the window, frames and the event loop. */
-bool ui_app_open(struct ui_app *app, const struct ui_config *config);
-void ui_app_close(struct ui_app *app);
-
-/* Draws the current screen, the status bar and the busy band (no clear, no present). */
+/* frame.c: draws the current screen, the status bar and the busy band (no clear, no present). */
 void ui_app_draw_screen(struct ui_app *app, const struct ui_draw *d);
 
-/* Draws one frame and presents it; with shot, first copies the pixels into *shot (ARGB). */
+/* frame.c: draws one frame and presents it; with shot, first copies the pixels into *shot. */
 void ui_app_frame(struct ui_app *app, SDL_Surface **shot);
+
+/* loop.c: the window, the screens' states, the worker and the print queue; the event loop. */
+bool ui_app_open(struct ui_app *app, const struct ui_config *config);
+void ui_app_close(struct ui_app *app);
 
 /* Handles one SDL event. */
 void ui_app_event(struct ui_app *app, const SDL_Event *e);
 
-/* Follows the print job, logs out an idle session, refreshes the status now and then. */
+/* Runs every screen's tick (Stampa follows its job), logs out an idle session, refreshes the
+ * status now and then. */
 void ui_app_tick(struct ui_app *app);
 
 /* Runs until quit (window closed, script ended); returns the exit status. */

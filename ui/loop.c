@@ -1,5 +1,6 @@
 /*
- * loop.c — the window, the renderer, the print queue and the worker; frames and the event loop.
+ * loop.c — the window, the renderer, the print queue and the worker; the event loop, which
+ * draws frames (frame.c) only when needed.
  *
  * Rendering is SDL's software renderer with SDL_HINT_FRAMEBUFFER_ACCELERATION "0" (without it
  * SDL goes through Mesa: ~6x the frame time and ~100 MB more memory). Frames are drawn only when
@@ -17,7 +18,6 @@
 #include "app.h"
 #include "screens.h"
 #include "script_run.h"
-#include "statusbar.h"
 
 #define STATUS_EVERY_MS 5000
 #define PRINTER_POLL_MS 2000
@@ -79,12 +79,9 @@ bool ui_app_open(struct ui_app *app, const struct ui_config *config)
 	app->config = *config;
 	app->lang = config->lang;
 	app->dirty = true;
-	app->screens = ui_screens;
-	for (int s = 0; s < UI_SCREEN_COUNT; s++) {
-		if (app->screens[s]->open && !app->screens[s]->open(app)) {
-			SDL_SetError("out of memory");
-			return false;
-		}
+	if (!ui_screens_open(app, ui_screens)) {
+		SDL_SetError("out of memory");
+		return false;
 	}
 	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
@@ -119,10 +116,7 @@ void ui_app_close(struct ui_app *app)
 	ui_worker_stop(app->worker);
 	drain_results();
 	print_queue_stop(app->printer);
-	/* Before the renderer goes: a screen's state may hold its textures. */
-	for (int s = 0; app->screens && s < UI_SCREEN_COUNT; s++)
-		if (app->screens[s]->close)
-			app->screens[s]->close(app);
+	ui_screens_close(app); /* before the renderer goes: a screen may hold textures */
 	ui_text_close(&app->text);
 	if (app->renderer)
 		SDL_DestroyRenderer(app->renderer);
@@ -132,50 +126,6 @@ void ui_app_close(struct ui_app *app)
 	IMG_Quit();
 	TTF_Quit();
 	SDL_Quit();
-}
-
-void ui_app_draw_screen(struct ui_app *app, const struct ui_draw *d)
-{
-	SDL_Rect area = app->layout.content;
-
-	app->screens[app->screen]->draw(app, d, area);
-	ui_statusbar_draw(app, d);
-	if (app->busy > 0) {
-		/* Busy: a band over the bottom of the screen; drawing and input go on. */
-		const struct ui_layout *l = &app->layout;
-		SDL_Rect band = {0, l->h - l->unit, l->w, l->unit};
-		char text[64];
-		int dots = (int)(SDL_GetTicks64() / 300 % 4);
-
-		snprintf(text, sizeof text, "%s%.*s", ui_msg(app, MSG_UI_BUSY), dots, "...");
-		ui_fill(d, band, UI_AMBER);
-		ui_label(d, text, ui_rect_inset(band, l->gap), UI_FONT_TITLE, UI_BLACK,
-		         UI_ALIGN_CENTER, false);
-	}
-}
-
-void ui_app_frame(struct ui_app *app, SDL_Surface **shot)
-{
-	int next = 1 - app->hits_shown;
-	struct ui_draw d = {app->renderer, &app->text, &app->hits[next], &app->layout};
-
-	app->hits[next].count = 0;
-	SDL_SetRenderDrawColor(app->renderer, 0xff, 0xff, 0xff, 0xff);
-	SDL_RenderClear(app->renderer);
-	ui_app_draw_screen(app, &d);
-	if (shot) {
-		/* Read before present: afterwards the back buffer's content is undefined. */
-		*shot = SDL_CreateRGBSurfaceWithFormat(0, app->layout.w, app->layout.h, 32,
-		                                       SDL_PIXELFORMAT_ARGB8888);
-		if (*shot && SDL_RenderReadPixels(app->renderer, NULL, SDL_PIXELFORMAT_ARGB8888,
-		                                  (*shot)->pixels, (*shot)->pitch) != 0) {
-			SDL_FreeSurface(*shot);
-			*shot = NULL;
-		}
-	}
-	SDL_RenderPresent(app->renderer);
-	app->hits_shown = next;
-	app->dirty = false;
 }
 
 static void resized(struct ui_app *app)
