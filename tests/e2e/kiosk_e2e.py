@@ -532,7 +532,7 @@ screenshot booked
                         h.sql("SELECT count(*) FROM audit")[0][0])
             before = state()
             filler = os.path.join(disk, "filler")
-            with open(filler, "wb") as f:
+            with open(filler, "wb", buffering=0) as f:  # unbuffered: close has nothing to flush
                 try:
                     while True:
                         f.write(b"\0" * 65536)
