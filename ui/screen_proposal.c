@@ -1,9 +1,11 @@
 /*
  * screen_proposal.c — Proposta: the date booking_propose found, with the Italian weekday, the
  * time, the Questura and, when earlier days were full or closed, why the date is later. A tick
- * box records that Modello 209 was handed over. "Conferma e stampa" books on the worker
- * (booking_confirm, durable before it returns) and opens Stampa; "Annulla" goes back to the
- * Scheda without booking anything.
+ * box records that Modello 209 was handed over. "Conferma e stampa" books exactly this
+ * proposal on the worker (booking_confirm_proposal, durable before it returns) and opens Stampa;
+ * if another counter took the slot meanwhile (or its day closed), nothing is booked and the
+ * screen shows the new proposal with a note saying so, to read out and confirm again. "Annulla"
+ * goes back to the Scheda without booking anything.
  */
 #include "screen_proposal.h"
 
@@ -99,15 +101,26 @@ static void tap(struct ui_app *app, const char *id)
 		struct ui_request req = {.kind = UI_REQ_CONFIRM,
 		                         .session = app->session,
 		                         .practice_id = app->practice.id,
+		                         .proposal = ps->proposal,
 		                         .modello209 = ps->modello209};
 
 		ui_post(app, &req, true);
 	}
 }
 
-/* UI_REQ_CONFIRM: booked (durable); Stampa prints its slip. */
+/*
+ * UI_REQ_CONFIRM: booked (durable), and Stampa prints its slip; or the slot was gone and the
+ * result is the new proposal, shown here in its place with the note that says so.
+ */
 static void result(struct ui_app *app, struct ui_result *r)
 {
+	struct ui_proposal_state *ps = app->proposal_state;
+
+	if (r->err == AG_ERR_CHANGED) {
+		ps->proposal = r->booking;
+		ui_note_detail(app, true, &r->why);
+		return;
+	}
 	if (r->err != AG_OK) {
 		ui_note_detail(app, true, &r->why);
 		return;
