@@ -39,21 +39,30 @@ static agenda_err step_slot(agenda_ctx *ctx, sqlite3_stmt *st, struct sched_free
 	return err;
 }
 
+/* Prepares sql with ?1 questura, ?2 this device, ?3..?4 a range of days. */
+static sqlite3_stmt *range_stmt(agenda_ctx *ctx, const char *sql, const char *questura,
+                                agenda_day from, agenda_day until, agenda_detail *why)
+{
+	sqlite3_stmt *st = store_stmt(ctx->store, sql, why);
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, questura, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ctx->device_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, from);
+	sqlite3_bind_int(st, 4, until);
+	return st;
+}
+
 agenda_err slots_next_free(agenda_ctx *ctx, const char *questura, agenda_day from, agenda_day until,
                            struct sched_free_slot *out, agenda_detail *why)
 {
 	static const char SQL[] = "SELECT id, day, minute FROM slot WHERE questura = ?"
 	                          " AND held_by = ? AND state = 'free' AND day BETWEEN ? AND ?"
 	                          " ORDER BY day, minute LIMIT 1";
-	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	sqlite3_stmt *st = range_stmt(ctx, SQL, questura, from, until, why);
 
-	if (!st)
-		return AG_ERR_STORE;
-	sqlite3_bind_text(st, 1, questura, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ctx->device_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, from);
-	sqlite3_bind_int(st, 4, until);
-	return step_slot(ctx, st, out, why);
+	return st ? step_slot(ctx, st, out, why) : AG_ERR_STORE;
 }
 
 agenda_err slots_free_held(agenda_ctx *ctx, int64_t slot_id, const char *questura,
@@ -208,16 +217,10 @@ agenda_err slots_hand_back(agenda_ctx *ctx, const char *questura, agenda_day fro
 {
 	static const char SQL[] = "UPDATE slot SET state = 'releasing' WHERE questura = ?"
 	                          " AND held_by = ? AND state = 'free' AND day BETWEEN ? AND ?";
-	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	sqlite3_stmt *st = range_stmt(ctx, SQL, questura, from, until, why);
 
 	*count = 0;
-	if (!st)
-		return AG_ERR_STORE;
-	sqlite3_bind_text(st, 1, questura, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ctx->device_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, from);
-	sqlite3_bind_int(st, 4, until);
-	return step_done(ctx, st, count, why);
+	return st ? step_done(ctx, st, count, why) : AG_ERR_STORE;
 }
 
 agenda_err slots_forget_released(agenda_ctx *ctx, const int64_t *ids, int n, agenda_detail *why)
