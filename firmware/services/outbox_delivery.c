@@ -26,6 +26,7 @@ struct state_change {
 	const char *action;  /* audit action; NULL: no record */
 	bool counts_attempt; /* the SQL adds one failed attempt (said in the audit detail) */
 	bool retry;          /* refused only when sent (else: refused when not queued) */
+	bool sends;          /* the state becomes 'sent' */
 };
 
 /*
@@ -72,6 +73,13 @@ static agenda_err change(agenda_ctx *ctx, const struct state_change *c, int64_t 
 			goto done;
 	}
 	err = store_commit(ctx->store, why);
+	/*
+	 * The trigger blanked a password's body in the table; its old page images may still be
+	 * in the WAL: fold it in so the clear text leaves the disk now, not at some later
+	 * checkpoint.
+	 */
+	if (err == AG_OK && c->sends && strcmp(item.kind, "password") == 0)
+		store_checkpoint(ctx->store);
 done:
 	if (err != AG_OK)
 		store_rollback(ctx->store);
@@ -84,7 +92,8 @@ agenda_err outbox_mark_sent(agenda_ctx *ctx, int64_t id, const char *reply, agen
 	        .sql = "UPDATE outbox SET state = 'sent', reply = ?2, sent_at = ?3"
 	               " WHERE id = ?1 AND state = 'queued'",
 	        .actor = OUTBOX_ACTOR,
-	        .action = "mail_sent"};
+	        .action = "mail_sent",
+	        .sends = true};
 
 	return change(ctx, &SENT, id, reply, clock_now(&ctx->clock), why);
 }
