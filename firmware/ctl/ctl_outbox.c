@@ -45,13 +45,15 @@ static const char *when(int64_t epoch, char *out, size_t size)
 static bool print_line(const struct outbox_item *it, void *arg)
 {
 	struct ctl *c = arg;
-	char created[24];
 
-	if (c->json)
+	if (c->json) {
 		ctl_emit(item_json(it));
-	else
+	} else {
+		char created[24];
+
 		ctl_say(c, MSG_CTL_OUTBOX_LINE, (long long)it->id, it->state, it->kind,
 		        when(it->created_at, created, sizeof created), it->attempts, it->subject);
+	}
 	return true;
 }
 
