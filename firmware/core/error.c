@@ -23,6 +23,7 @@ static const char *const ERR_NAMES[AG_ERR_COUNT] = {
         [AG_ERR_IO] = "io",
         [AG_ERR_NOMEM] = "nomem",
         [AG_ERR_BUSY] = "busy",
+        [AG_ERR_CHANGED] = "proposal_changed",
 };
 
 const char *agenda_err_name(agenda_err err)

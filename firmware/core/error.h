@@ -25,7 +25,8 @@ typedef enum agenda_err {
 	AG_ERR_SCHEMA_NEWER, /* the database was written by a newer firmware */
 	AG_ERR_IO,           /* a file or device could not be read or written */
 	AG_ERR_NOMEM,
-	AG_ERR_BUSY, /* another program held the database's write lock too long: retry */
+	AG_ERR_BUSY,    /* another program held the database's write lock too long: retry */
+	AG_ERR_CHANGED, /* what the caller read changed meanwhile (a proposal's slot is gone) */
 	AG_ERR_COUNT
 } agenda_err;
 

@@ -40,6 +40,13 @@ static agenda_day first_open_day(const struct cal_rules *rules, agenda_day today
 	return last + 1;
 }
 
+static bool request_ok(const struct sched_request *req, const struct sched_result *out)
+{
+	return req && out && req->calendar && req->lead_open_days >= 0 && req->horizon_days >= 0 &&
+	       req->horizon_days <= SCHED_MAX_HORIZON_DAYS &&
+	       req->today <= INT32_MAX - SCHED_MAX_HORIZON_DAYS - 1;
+}
+
 agenda_err sched_find(const struct sched_request *req, struct sched_result *out, agenda_detail *why)
 {
 	agenda_day last, d;
@@ -48,9 +55,7 @@ agenda_err sched_find(const struct sched_request *req, struct sched_result *out,
 	agenda_detail_clear(why);
 	if (out)
 		memset(out, 0, sizeof *out);
-	if (!req || !out || !req->calendar || !req->next_free || req->lead_open_days < 0 ||
-	    req->horizon_days < 0 || req->horizon_days > SCHED_MAX_HORIZON_DAYS ||
-	    req->today > INT32_MAX - SCHED_MAX_HORIZON_DAYS - 1) {
+	if (!request_ok(req, out) || !req->next_free) {
 		agenda_detail_set(why, MSG_SCHED_USAGE, SCHED_MAX_HORIZON_DAYS);
 		return AG_ERR_USAGE;
 	}
@@ -79,4 +84,29 @@ agenda_err sched_find(const struct sched_request *req, struct sched_result *out,
 	date_format(last, last_text, sizeof last_text);
 	agenda_detail_set(why, MSG_SCHED_NO_CAPACITY, last_text, req->horizon_days);
 	return AG_ERR_NO_CAPACITY;
+}
+
+agenda_err sched_accept(const struct sched_request *req, const struct sched_free_slot *slot,
+                        struct sched_result *out, agenda_detail *why)
+{
+	agenda_day last;
+
+	agenda_detail_clear(why);
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!request_ok(req, out) || !slot) {
+		agenda_detail_set(why, MSG_SCHED_USAGE, SCHED_MAX_HORIZON_DAYS);
+		return AG_ERR_USAGE;
+	}
+	last = req->today + req->horizon_days;
+	out->first_tried = first_open_day(req->calendar, req->today, req->lead_open_days, last);
+	if (slot->day < out->first_tried || slot->day > last ||
+	    !cal_is_open(req->calendar, slot->day)) {
+		memset(out, 0, sizeof *out);
+		return AG_ERR_NOT_FOUND;
+	}
+	out->slot = *slot;
+	out->deferred = slot->day > out->first_tried;
+	count_passed_days(req->calendar, out);
+	return AG_OK;
 }

@@ -62,4 +62,13 @@ struct sched_result {
 agenda_err sched_find(const struct sched_request *req, struct sched_result *out,
                       agenda_detail *why);
 
+/*
+ * Whether a slot proposed earlier may still be booked under the same request: on an open day, not
+ * before the first day after the lead, within the horizon (the caller checked it is still free
+ * and held). AG_OK with *out filled as sched_find fills it (deferred when later than the first
+ * day tried); AG_ERR_NOT_FOUND when it may not; AG_ERR_USAGE as sched_find (next_free unused).
+ */
+agenda_err sched_accept(const struct sched_request *req, const struct sched_free_slot *slot,
+                        struct sched_result *out, agenda_detail *why);
+
 #endif

@@ -38,7 +38,8 @@ enum ctl_exit {
 	EXIT_CORRUPT = 11,
 	EXIT_PARTIAL = 12,
 	EXIT_PRINTER = 13, /* the printer failed; any booking stays confirmed */
-	EXIT_BUSY = 14     /* the database stayed busy (an import, another counter): retry */
+	EXIT_BUSY = 14,    /* the database stayed busy (an import, another counter): retry */
+	EXIT_CHANGED = 15  /* the proposed slot is gone: nothing booked, a new proposal returned */
 };
 
 #define CTL_DEFAULT_DB "/var/lib/agenda/agenda.db"
@@ -151,6 +152,7 @@ agenda_err ctl_read_password(struct ctl *c, const char *user, char *out, size_t 
 /* ---- command groups ---- */
 
 int ctl_init(struct ctl *c, int argc, char **argv);
+int ctl_device_assign(struct ctl *c, int argc, char **argv);
 int ctl_questura_add(struct ctl *c, int argc, char **argv);
 int ctl_questura_list(struct ctl *c, int argc, char **argv);
 int ctl_capacity_set(struct ctl *c, int argc, char **argv);

@@ -8,6 +8,7 @@
  * whether a tecnico may look. Printing the slip comes with the printer; `reprint` records it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -17,9 +18,15 @@
 
 #define OPTS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Parses --pratica/--visto (+ extra flags in o[2..]), logs in and looks the practice up. */
+/* Checks a command's own options before the log-in (returns an exit status). */
+typedef int (*options_check_fn)(struct ctl *c, const struct ctl_opt *o, void *arg);
+
+/*
+ * Parses --pratica/--visto (+ extra options in o[2..], checked by check when not NULL), logs in
+ * and looks the practice up.
+ */
 static int find_practice(struct ctl *c, int argc, char **argv, struct ctl_opt *o, size_t n,
-                         struct practice *p)
+                         options_check_fn check, void *arg, struct practice *p)
 {
 	agenda_detail why = {{0}, {0}};
 	int status = ctl_parse(c, argc, argv, o, n, NULL, 0, 0);
@@ -29,7 +36,7 @@ static int find_practice(struct ctl *c, int argc, char **argv, struct ctl_opt *o
 		return status;
 	if ((!o[0].value || !*o[0].value) && (!o[1].value || !*o[1].value))
 		return ctl_usage(c, MSG_CTL_NEED_NUMBER);
-	if ((status = ctl_login(c)))
+	if ((check && (status = check(c, o, arg))) || (status = ctl_login(c)))
 		return status;
 	err = practice_lookup(&c->ctx, &c->session, o[0].value, o[1].value, p, &why);
 	return err == AG_OK ? EXIT_OK : ctl_fail(c, err, &why);
@@ -75,7 +82,7 @@ int ctl_lookup(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_opt o[] = {{"--pratica", true, NULL}, {"--visto", true, NULL}};
 	struct practice p;
-	int status = find_practice(c, argc, argv, o, OPTS(o), &p);
+	int status = find_practice(c, argc, argv, o, OPTS(o), NULL, NULL, &p);
 
 	if (status == EXIT_OK)
 		print_practice(c, &p);
@@ -91,21 +98,69 @@ static void emit_booking(struct ctl *c, const struct booking *b, const char *sta
 		ctl_booking_print(c, b, heading);
 }
 
+/*
+ * --slot, --date and --time (o[3..5]) name the proposal read out: all three or none. Fills the
+ * proposal's slot, date and time; the practice's fields come after the lookup.
+ */
+static int read_proposal(struct ctl *c, const struct ctl_opt *o, void *arg)
+{
+	struct booking *proposal = arg;
+	char *end = NULL;
+	long long slot;
+
+	memset(proposal, 0, sizeof *proposal);
+	if (!o[3].value && !o[4].value && !o[5].value)
+		return EXIT_OK;
+	for (int i = 3; i < 6; i++)
+		if (!o[i].value || !*o[i].value)
+			return ctl_usage(c, MSG_CTL_MISSING_OPTION, o[i].name);
+	slot = strtoll(o[3].value, &end, 10);
+	if (*end || slot <= 0 || slot > INT32_MAX)
+		return ctl_usage(c, MSG_CTL_BAD_NUMBER, o[3].name, o[3].value, 1, INT32_MAX);
+	if (!date_parse(o[4].value, &proposal->day))
+		return ctl_usage(c, MSG_CTL_BAD_DATE, o[4].value);
+	if (!time_parse(o[5].value, &proposal->minute))
+		return ctl_usage(c, MSG_CTL_BAD_TIME, o[5].value);
+	proposal->slot_id = slot;
+	return EXIT_OK;
+}
+
+/* The proposal's slot is gone: the new proposal goes with the refusal (exit 15). */
+static int proposal_changed(struct ctl *c, const struct booking *fresh, const agenda_detail *why)
+{
+	json_t *extra = NULL;
+
+	if (c->json)
+		extra = json_pack("{s:o}", "new_proposal", ctl_booking_json(fresh, "proposed"));
+	else
+		ctl_booking_print(c, fresh, MSG_CTL_PROPOSAL);
+	return ctl_fail_with(c, AG_ERR_CHANGED, why, extra);
+}
+
 int ctl_book(struct ctl *c, int argc, char **argv)
 {
-	struct ctl_opt o[] = {
-	        {"--pratica", true, NULL}, {"--visto", true, NULL}, {"--modello209", false, NULL}};
+	struct ctl_opt o[] = {{"--pratica", true, NULL},     {"--visto", true, NULL},
+	                      {"--modello209", false, NULL}, {"--slot", true, NULL},
+	                      {"--date", true, NULL},        {"--time", true, NULL}};
 	struct booking_options opt = {.lead_open_days = -1, .horizon_days = 0};
 	agenda_detail why = {{0}, {0}};
-	struct booking b;
+	struct booking b, proposal;
 	struct practice p;
-	int status = find_practice(c, argc, argv, o, OPTS(o), &p);
+	int status = find_practice(c, argc, argv, o, OPTS(o), read_proposal, &proposal, &p);
 	agenda_err err;
 
 	if (status != EXIT_OK)
 		return status;
 	opt.modello209 = o[2].value != NULL;
-	err = booking_confirm(&c->ctx, &c->session, p.id, &opt, &b, &why);
+	if (proposal.slot_id) {
+		proposal.practice_id = p.id;
+		snprintf(proposal.questura, sizeof proposal.questura, "%s", p.questura);
+		err = booking_confirm_proposal(&c->ctx, &c->session, &proposal, &opt, &b, &why);
+	} else {
+		err = booking_confirm(&c->ctx, &c->session, p.id, &opt, &b, &why);
+	}
+	if (err == AG_ERR_CHANGED)
+		return proposal_changed(c, &b, &why);
 	if (err != AG_OK)
 		return ctl_fail(c, err, &why);
 	emit_booking(c, &b, NULL, b.existing ? MSG_CTL_BOOK_EXISTING : MSG_CTL_BOOKED);
@@ -119,7 +174,7 @@ int ctl_propose(struct ctl *c, int argc, char **argv)
 	agenda_detail why = {{0}, {0}};
 	struct booking b;
 	struct practice p;
-	int status = find_practice(c, argc, argv, o, OPTS(o), &p);
+	int status = find_practice(c, argc, argv, o, OPTS(o), NULL, NULL, &p);
 	agenda_err err;
 
 	if (status != EXIT_OK)

@@ -37,6 +37,8 @@ int ctl_exit_code(agenda_err err)
 		return EXIT_AUTH;
 	case AG_ERR_BUSY:
 		return EXIT_BUSY;
+	case AG_ERR_CHANGED:
+		return EXIT_CHANGED;
 	case AG_ERR_INVALID:
 		return EXIT_INVALID;
 	case AG_ERR_DISK_FULL:
@@ -69,6 +71,8 @@ static agenda_msg generic_message(agenda_err err)
 		return MSG_CTL_ERR_AUTH;
 	case AG_ERR_BUSY:
 		return MSG_STORE_BUSY;
+	case AG_ERR_CHANGED:
+		return MSG_PROPOSAL_MISSING;
 	case AG_ERR_DISK_FULL:
 		return MSG_STORE_DISK_FULL;
 	case AG_ERR_CORRUPT:
@@ -244,9 +248,10 @@ json_t *ctl_json_epoch(int64_t epoch)
 json_t *ctl_booking_json(const struct booking *b, const char *state_override)
 {
 	return json_pack(
-	        "{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:b, s:i, s:i, s:i, s:b, s:s, s:o}", "id",
-	        b->id, "numero_pratica", b->numero_pratica, "questura", b->questura, "date",
-	        ctl_json_day(b->day), "time", ctl_json_time(b->minute), "deferred_from",
+	        "{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:b, s:i, s:i, s:i, s:b, s:s, s:o}", "id",
+	        b->id, "numero_pratica", b->numero_pratica, "questura", b->questura, "slot",
+	        (json_int_t)b->slot_id, "date", ctl_json_day(b->day), "time",
+	        ctl_json_time(b->minute), "deferred_from",
 	        b->deferred ? ctl_json_day(b->deferred_from) : json_null(), "state",
 	        state_override ? state_override : appointment_state_name(b->state), "existing",
 	        b->existing, "days_full", b->days_full, "days_closed", b->days_closed, "prints",
@@ -291,5 +296,12 @@ void ctl_booking_print(struct ctl *c, const struct booking *b, agenda_msg headin
 		        msg_get(b->modello209 ? MSG_CTL_YES : MSG_CTL_NO, c->lang));
 		if (b->operator_username[0])
 			ctl_say(c, MSG_CTL_FIELD_OPERATOR, b->operator_username);
+	} else if (b->slot_id > 0) {
+		char day[DATE_TEXT_MAX];
+
+		/* A proposal: how to book exactly it once read out to the applicant. */
+		date_format(b->day, day, sizeof day);
+		ctl_say(c, MSG_CTL_FIELD_SLOT, (long long)b->slot_id, b->numero_pratica,
+		        (long long)b->slot_id, day, at);
 	}
 }

@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "ctl/ctl.h"
+#include "services/device_identity.h"
 #include "services/audit.h"
 #include "services/demo.h"
 #include "services/practices.h"
@@ -44,6 +45,25 @@ int ctl_init(struct ctl *c, int argc, char **argv)
 		                   o[1].value ? json_string(o[1].value) : json_null()));
 	else
 		ctl_say(c, MSG_CTL_INIT_DONE, c->db_path, o[0].value, c->ctx.device_id);
+	return EXIT_OK;
+}
+
+int ctl_device_assign(struct ctl *c, int argc, char **argv)
+{
+	agenda_detail why = {{0}, {0}};
+	const char *id;
+	int status = ctl_parse(c, argc, argv, NULL, 0, &id, 1, 1);
+	agenda_err err;
+
+	if (status != EXIT_OK || (status = ctl_open(c, false)) != EXIT_OK)
+		return status;
+	err = device_identity_assign(&c->ctx, CTL_ACTOR, id, &why);
+	if (err != AG_OK)
+		return ctl_fail(c, err, &why);
+	if (c->json)
+		ctl_emit(json_pack("{s:s, s:b}", "device_id", c->ctx.device_id, "provisioned", 1));
+	else
+		ctl_say(c, MSG_CTL_DEVICE_ASSIGNED, c->ctx.device_id);
 	return EXIT_OK;
 }
 
@@ -273,7 +293,8 @@ int ctl_practice_import(struct ctl *c, int argc, char **argv)
 		                  rep.rows_read, "rows_imported", rep.rows_imported,
 		                  "rows_rejected", rep.rows_rejected, "rejected", sink.rejected);
 
-		json_object_set_new(obj, "interrupted_before", json_boolean(rep.interrupted_before));
+		json_object_set_new(obj, "interrupted_before",
+		                    json_boolean(rep.interrupted_before));
 		if (status == EXIT_PARTIAL) {
 			agenda_detail d;
 

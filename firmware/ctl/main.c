@@ -16,6 +16,8 @@
 
 const struct ctl_command CTL_COMMANDS[] = {
         {"init", NULL, ctl_init, MSG_CTL_SUM_INIT, MSG_CTL_HELP_INIT},
+        {"device", "assign", ctl_device_assign, MSG_CTL_SUM_DEVICE_ASSIGN,
+         MSG_CTL_HELP_DEVICE_ASSIGN},
         {"questura", "add", ctl_questura_add, MSG_CTL_SUM_QUESTURA_ADD, MSG_CTL_HELP_QUESTURA_ADD},
         {"questura", "list", ctl_questura_list, MSG_CTL_SUM_QUESTURA_LIST,
          MSG_CTL_HELP_QUESTURA_LIST},

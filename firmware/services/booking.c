@@ -21,43 +21,42 @@
 #include "services/journal.h"
 #include "services/journal_payload.h"
 #include "services/questure.h"
+#include "services/slots.h"
 
 /* ---- slot search over the store ----------------------------------------------------- */
 
 struct store_slots {
 	agenda_ctx *ctx;
 	const char *questura;
-	int store_rc; /* first SQLite error met, reported after the search */
+	agenda_err err;      /* first store error met, reported after the search */
+	agenda_detail error; /* its detail (the search writes its own into why) */
 };
 
 static bool store_next_free(void *arg, agenda_day from, agenda_day until,
                             struct sched_free_slot *out)
 {
-	static const char SQL[] = "SELECT id, day, minute FROM slot WHERE questura = ?"
-	                          " AND state = 'free' AND held_by = ? AND day BETWEEN ? AND ?"
-	                          " ORDER BY day, minute LIMIT 1";
 	struct store_slots *src = arg;
-	sqlite3_stmt *st = store_stmt(src->ctx->store, SQL, NULL);
-	int rc;
+	agenda_err err = slots_next_free(src->ctx, src->questura, from, until, out, &src->error);
 
-	if (!st) {
-		src->store_rc = SQLITE_ERROR;
-		return false;
-	}
-	sqlite3_bind_text(st, 1, src->questura, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, src->ctx->device_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, from);
-	sqlite3_bind_int(st, 4, until);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->slot_id = sqlite3_column_int64(st, 0);
-		out->day = (agenda_day)sqlite3_column_int(st, 1);
-		out->minute = sqlite3_column_int(st, 2);
-	} else if (rc != SQLITE_DONE && !src->store_rc) {
-		src->store_rc = rc;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW;
+	if (err != AG_OK && err != AG_ERR_NOT_FOUND && !src->err)
+		src->err = err;
+	return err == AG_OK;
+}
+
+/* The search request for a practice's Questura from today, with its calendar. */
+static agenda_err search_request(agenda_ctx *ctx, const struct practice *p,
+                                 const struct booking_options *opt, struct sched_request *req,
+                                 struct cal_rules *rules, agenda_detail *why)
+{
+	memset(req, 0, sizeof *req);
+	req->today = agenda_today(ctx, NULL);
+	req->lead_open_days = opt && opt->lead_open_days >= 0 ? opt->lead_open_days
+	                                                      : SCHED_DEFAULT_LEAD_OPEN_DAYS;
+	req->horizon_days =
+	        opt && opt->horizon_days > 0 ? opt->horizon_days : SCHED_DEFAULT_HORIZON_DAYS;
+	req->calendar = rules;
+	return questura_rules(ctx, p->questura, req->today, req->today + req->horizon_days, rules,
+	                      why);
 }
 
 /* Finds the earliest free held slot for the practice's Questura. */
@@ -66,26 +65,48 @@ static agenda_err find_slot(agenda_ctx *ctx, const struct practice *p,
                             agenda_detail *why)
 {
 	struct store_slots src = {.ctx = ctx, .questura = p->questura};
-	struct sched_request req = {0};
+	struct sched_request req;
 	struct cal_rules rules;
-	agenda_err err;
+	agenda_err err = search_request(ctx, p, opt, &req, &rules, why);
 
-	req.today = agenda_today(ctx, NULL);
-	req.lead_open_days = opt && opt->lead_open_days >= 0 ? opt->lead_open_days
-	                                                     : SCHED_DEFAULT_LEAD_OPEN_DAYS;
-	req.horizon_days =
-	        opt && opt->horizon_days > 0 ? opt->horizon_days : SCHED_DEFAULT_HORIZON_DAYS;
-	err = questura_rules(ctx, p->questura, req.today, req.today + req.horizon_days, &rules,
-	                     why);
 	if (err != AG_OK)
 		return err;
-	req.calendar = &rules;
 	req.next_free = store_next_free;
 	req.ctx = &src;
 	err = sched_find(&req, res, why);
 	questura_rules_free(&rules);
-	if (src.store_rc)
-		return store_error(ctx->store, src.store_rc, why);
+	if (src.err) {
+		if (why)
+			*why = src.error;
+		return src.err;
+	}
+	return err;
+}
+
+/*
+ * Whether the proposed slot can still be booked as proposed: free, held by this device, at the
+ * practice's Questura, at the same date and time (a slot id alone could name a re-created slot),
+ * on a day the calendar still opens within lead and horizon. AG_ERR_NOT_FOUND when it cannot.
+ */
+static agenda_err accept_proposal(agenda_ctx *ctx, const struct practice *p,
+                                  const struct booking *proposal, const struct booking_options *opt,
+                                  struct sched_result *res, agenda_detail *why)
+{
+	struct sched_free_slot slot;
+	struct sched_request req;
+	struct cal_rules rules;
+	agenda_err err;
+
+	if (strcmp(proposal->questura, p->questura) != 0)
+		return AG_ERR_NOT_FOUND;
+	if ((err = slots_free_held(ctx, proposal->slot_id, p->questura, &slot, why)) != AG_OK)
+		return err;
+	if (slot.day != proposal->day || slot.minute != proposal->minute)
+		return AG_ERR_NOT_FOUND;
+	if ((err = search_request(ctx, p, opt, &req, &rules, why)) != AG_OK)
+		return err;
+	err = sched_accept(&req, &slot, res, why);
+	questura_rules_free(&rules);
 	return err;
 }
 
@@ -135,38 +156,6 @@ agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t p
 
 /* ---- writing: the steps of a booking ---------------------------------------------------- */
 
-/* Takes a free held slot; anything else means the caller's view is stale. */
-static agenda_err take_slot(agenda_ctx *ctx, int64_t slot_id, agenda_detail *why)
-{
-	static const char SQL[] = "UPDATE slot SET state = 'booked' WHERE id = ? AND state = 'free'"
-	                          " AND held_by = ?";
-	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
-	agenda_err err;
-
-	if (!st)
-		return AG_ERR_STORE;
-	sqlite3_bind_int64(st, 1, slot_id);
-	sqlite3_bind_text(st, 2, ctx->device_id, -1, SQLITE_STATIC);
-	if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
-		return err;
-	if (sqlite3_changes(store_db(ctx->store)) != 1) {
-		agenda_detail_set(why, MSG_STORE_FAILED, "slot no longer free");
-		return AG_ERR_STORE;
-	}
-	return AG_OK;
-}
-
-static agenda_err free_slot(agenda_ctx *ctx, int64_t slot_id, agenda_detail *why)
-{
-	static const char SQL[] = "UPDATE slot SET state = 'free' WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
-
-	if (!st)
-		return AG_ERR_STORE;
-	sqlite3_bind_int64(st, 1, slot_id);
-	return store_step_done(ctx->store, st, why);
-}
-
 static agenda_err insert_appointment(agenda_ctx *ctx, const struct session *who, struct booking *b,
                                      agenda_detail *why)
 {
@@ -198,22 +187,60 @@ static agenda_err insert_appointment(agenda_ctx *ctx, const struct session *who,
 	return store_step_done(ctx->store, st, why);
 }
 
-/* Searches, takes the slot, inserts the appointment: the heart of confirm and move. */
+/* Takes the slot the search (or the accepted proposal) found and inserts the appointment. */
+static agenda_err book_slot(agenda_ctx *ctx, const struct session *who, const struct practice *p,
+                            const struct sched_result *res, const struct booking_options *opt,
+                            struct booking *out, agenda_detail *why)
+{
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	fill_from_search(out, p, res);
+	out->modello209 = opt && opt->modello209;
+	if ((err = slots_take(ctx, out->slot_id, why)) == AG_ERR_NOT_FOUND) {
+		/* Inside the transaction that just found it free: the store is not what it says. */
+		agenda_detail_set(why, MSG_STORE_FAILED, "slot no longer free");
+		return AG_ERR_STORE;
+	}
+	if (err != AG_OK)
+		return err;
+	return insert_appointment(ctx, who, out, why);
+}
+
+/* Searches and books: the heart of confirm without a proposal, and of move. */
 static agenda_err book_new(agenda_ctx *ctx, const struct session *who, const struct practice *p,
                            const struct booking_options *opt, struct booking *out,
                            agenda_detail *why)
 {
 	struct sched_result res;
+	agenda_err err = find_slot(ctx, p, opt, &res, why);
+
+	return err != AG_OK ? err : book_slot(ctx, who, p, &res, opt, out, why);
+}
+
+/*
+ * The proposal's slot is gone: nothing is booked; *out becomes the new proposal and why says
+ * so with its date and time, for the operator to read out and confirm again.
+ */
+static agenda_err propose_again(agenda_ctx *ctx, const struct session *who,
+                                const struct practice *p, const struct booking_options *opt,
+                                struct booking *out, agenda_detail *why)
+{
+	struct sched_result res;
+	char day[16], time[8];
+	int y, m, d;
 	agenda_err err;
 
 	memset(out, 0, sizeof *out);
 	if ((err = find_slot(ctx, p, opt, &res, why)) != AG_OK)
 		return err;
 	fill_from_search(out, p, &res);
-	out->modello209 = opt && opt->modello209;
-	if ((err = take_slot(ctx, out->slot_id, why)) != AG_OK)
-		return err;
-	return insert_appointment(ctx, who, out, why);
+	snprintf(out->operator_username, sizeof out->operator_username, "%s", who->username);
+	date_to_ymd(out->day, &y, &m, &d);
+	snprintf(day, sizeof day, "%02d/%02d/%04d", d, m, y);
+	time_format(out->minute, time, sizeof time);
+	agenda_detail_set(why, MSG_PROPOSAL_CHANGED, day, time);
+	return AG_ERR_CHANGED;
 }
 
 static void audit_detail(const struct booking *b, char *out, size_t size)
@@ -228,10 +255,12 @@ static void audit_detail(const struct booking *b, char *out, size_t size)
 	         day, time, b->deferred ? " deferred_from=" : "", from);
 }
 
-agenda_err booking_confirm(agenda_ctx *ctx, const struct session *who, int64_t practice_id,
-                           const struct booking_options *opt, struct booking *out,
-                           agenda_detail *why)
+/* Confirm with (proposal != NULL) or without a proposal read out first: one transaction. */
+static agenda_err confirm(agenda_ctx *ctx, const struct session *who, int64_t practice_id,
+                          const struct booking *proposal, const struct booking_options *opt,
+                          struct booking *out, agenda_detail *why)
 {
+	struct sched_result res;
 	struct practice p;
 	char detail[160];
 	json_t *payload;
@@ -255,7 +284,14 @@ agenda_err booking_confirm(agenda_ctx *ctx, const struct session *who, int64_t p
 	if (err != AG_ERR_NOT_FOUND)
 		goto done;
 	agenda_detail_clear(why);
-	if ((err = book_new(ctx, who, &p, opt, out, why)) != AG_OK)
+	if (!proposal) {
+		err = find_slot(ctx, &p, opt, &res, why);
+	} else if ((err = accept_proposal(ctx, &p, proposal, opt, &res, why)) == AG_ERR_NOT_FOUND) {
+		err = propose_again(ctx, who, &p, opt, out, why);
+		store_rollback(ctx->store);
+		return err;
+	}
+	if (err || (err = book_slot(ctx, who, &p, &res, opt, out, why)))
 		goto done;
 	payload = journal_payload_book(out);
 	if ((err = journal_add(ctx, JOURNAL_KIND_BOOK, out->id, payload, why)) != AG_OK)
@@ -270,6 +306,25 @@ done:
 		memset(out->id, 0, sizeof out->id);
 	}
 	return err;
+}
+
+agenda_err booking_confirm(agenda_ctx *ctx, const struct session *who, int64_t practice_id,
+                           const struct booking_options *opt, struct booking *out,
+                           agenda_detail *why)
+{
+	return confirm(ctx, who, practice_id, NULL, opt, out, why);
+}
+
+agenda_err booking_confirm_proposal(agenda_ctx *ctx, const struct session *who,
+                                    const struct booking *proposal,
+                                    const struct booking_options *opt, struct booking *out,
+                                    agenda_detail *why)
+{
+	if (!proposal || proposal->existing || proposal->slot_id <= 0) {
+		agenda_detail_set(why, MSG_PROPOSAL_MISSING);
+		return AG_ERR_USAGE;
+	}
+	return confirm(ctx, who, proposal->practice_id, proposal, opt, out, why);
 }
 
 static agenda_err check_reason(const char *reason, agenda_detail *why)
@@ -332,7 +387,7 @@ agenda_err booking_cancel(agenda_ctx *ctx, const struct session *who, const char
 		return err;
 	if ((err = load_live(ctx, appointment_id, &b, why)) ||
 	    (err = end_appointment(ctx, b.id, "cancelled", reason, NULL, why)) ||
-	    (err = free_slot(ctx, b.slot_id, why)))
+	    (err = slots_release(ctx, b.slot_id, why)))
 		goto done;
 	payload = journal_payload_cancel(b.id, reason, who->username);
 	if ((err = journal_add(ctx, JOURNAL_KIND_CANCEL, b.id, payload, why)) ||
@@ -370,7 +425,7 @@ agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *
 	if ((err = end_appointment(ctx, old.id, "moved", reason, NULL, why)) ||
 	    (err = book_new(ctx, who, &p, opt, out, why)) ||
 	    (err = end_appointment(ctx, old.id, "moved", reason, out->id, why)) ||
-	    (err = free_slot(ctx, old.slot_id, why)))
+	    (err = slots_release(ctx, old.slot_id, why)))
 		goto done;
 	payload = journal_payload_move(out, old.id, reason);
 	if ((err = journal_add(ctx, JOURNAL_KIND_MOVE, out->id, payload, why)) != AG_OK)

@@ -56,12 +56,26 @@ agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t p
                            agenda_detail *why);
 
 /*
- * Books the earliest free slot for the practice, durably. If the practice already has a live
- * appointment, returns it with out->existing set and books nothing.
+ * Books the earliest free slot for the practice, durably (propose and confirm in one
+ * transaction). If the practice already has a live appointment, returns it with out->existing
+ * set and books nothing.
  */
 agenda_err booking_confirm(agenda_ctx *ctx, const struct session *who, int64_t practice_id,
                            const struct booking_options *opt, struct booking *out,
                            agenda_detail *why);
+
+/*
+ * Books exactly what booking_propose returned and the operator read out: its practice, slot,
+ * date and time (invariant I8). When that slot can no longer be booked (another counter took
+ * it, it was handed back, its day was closed or is now too near), books nothing and returns
+ * AG_ERR_CHANGED with *out a new proposal and why naming its date: read it out and confirm
+ * that one. A practice that got a live appointment meanwhile returns it with out->existing.
+ * AG_ERR_USAGE for something that is not a proposal (an existing appointment, no slot).
+ */
+agenda_err booking_confirm_proposal(agenda_ctx *ctx, const struct session *who,
+                                    const struct booking *proposal,
+                                    const struct booking_options *opt, struct booking *out,
+                                    agenda_detail *why);
 
 /* Cancels a confirmed appointment (reason required) and frees its slot. */
 agenda_err booking_cancel(agenda_ctx *ctx, const struct session *who, const char *appointment_id,

@@ -235,55 +235,6 @@ done:
 	return err;
 }
 
-/* Applies the plan to one day: the wanted times exist, free slots at other times go. */
-static agenda_err plan_day(agenda_ctx *ctx, const char *code, agenda_day day,
-                           const struct capacity_plan *plan, struct capacity_report *r,
-                           agenda_detail *why)
-{
-	static const char ADD[] = "INSERT INTO slot(questura, day, minute, held_by, state)"
-	                          " VALUES(?, ?, ?, ?, 'free') ON CONFLICT DO NOTHING";
-	static const char DROP[] = "DELETE FROM slot WHERE questura = ?1 AND day = ?2"
-	                           " AND state = 'free' AND (minute < ?3 OR minute >= ?4"
-	                           " OR (minute - ?3) % ?5 != 0)";
-	static const char KEPT[] = "SELECT count(*) FROM slot WHERE questura = ?1 AND day = ?2"
-	                           " AND state = 'booked' AND (minute < ?3 OR minute >= ?4"
-	                           " OR (minute - ?3) % ?5 != 0)";
-	int end = plan->first_minute + plan->slots_per_day * plan->minutes_per_slot;
-	sqlite3_stmt *st;
-	agenda_err err;
-
-	for (int i = 0; i < plan->slots_per_day; i++) {
-		if (!(st = store_stmt(ctx->store, ADD, why)))
-			return AG_ERR_STORE;
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, day);
-		sqlite3_bind_int(st, 3, plan->first_minute + i * plan->minutes_per_slot);
-		sqlite3_bind_text(st, 4, ctx->device_id, -1, SQLITE_STATIC);
-		if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
-			return err;
-		r->slots_created += sqlite3_changes(store_db(ctx->store));
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		if (!(st = store_stmt(ctx->store, pass ? KEPT : DROP, why)))
-			return AG_ERR_STORE;
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, day);
-		sqlite3_bind_int(st, 3, plan->first_minute);
-		sqlite3_bind_int(st, 4, end);
-		sqlite3_bind_int(st, 5, plan->minutes_per_slot);
-		if (pass == 1) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				r->slots_kept_booked += sqlite3_column_int(st, 0);
-			sqlite3_reset(st);
-		} else {
-			if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
-				return err;
-			r->slots_removed += sqlite3_changes(store_db(ctx->store));
-		}
-	}
-	return AG_OK;
-}
-
 agenda_err capacity_set(agenda_ctx *ctx, const char *actor, const char *code,
                         const struct capacity_plan *plan, struct capacity_report *report,
                         agenda_detail *why)
@@ -308,7 +259,7 @@ agenda_err capacity_set(agenda_ctx *ctx, const char *actor, const char *code,
 		if (!(plan->weekdays & (1u << (date_weekday(d) - 1))))
 			continue;
 		report->days++;
-		err = plan_day(ctx, code, d, plan, report, why);
+		err = slots_apply_plan(ctx, code, d, plan, report, why);
 	}
 	date_format(plan->from, from, sizeof from);
 	date_format(plan->to, to, sizeof to);

@@ -15,6 +15,7 @@
 #include "core/calendar.h"
 #include "services/context.h"
 #include "services/practices.h"
+#include "services/slots.h"
 
 #define QUESTURA_NAME_MAX    96
 #define QUESTURA_ADDRESS_MAX 160
@@ -56,22 +57,10 @@ void questura_rules_free(struct cal_rules *rules);
 agenda_err questura_exception_add(agenda_ctx *ctx, const char *actor, const char *code,
                                   agenda_day day, bool open, const char *note, agenda_detail *why);
 
-struct capacity_plan {
-	agenda_day from, to; /* inclusive */
-	unsigned weekdays;   /* bit 1 << (ISO weekday - 1); 0x1f = Monday..Friday */
-	int first_minute;    /* first appointment time */
-	int minutes_per_slot;
-	int slots_per_day; /* 0 removes free capacity */
-};
-
-struct capacity_report {
-	int days; /* days of the range the plan applies to */
-	int slots_created;
-	int slots_removed;     /* free slots no longer in the plan */
-	int slots_kept_booked; /* booked slots outside the new plan, kept */
-};
-
-/* Sets the held slots of matching days to the plan; booked slots are never touched. */
+/*
+ * Sets this device's slots of matching days to the plan (slots.h: slots_apply_plan); booked
+ * slots and slots held by another device are never touched.
+ */
 agenda_err capacity_set(agenda_ctx *ctx, const char *actor, const char *code,
                         const struct capacity_plan *plan, struct capacity_report *report,
                         agenda_detail *why);

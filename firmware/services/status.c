@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/slots.h"
 #include "store/schema.h"
 
 static int64_t count(agenda_ctx *ctx, const char *sql, int64_t arg, int *rc_out)
@@ -35,10 +36,6 @@ agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda
 	static const char JOURNAL[] = "SELECT count(*) FROM journal WHERE acked = 0";
 	static const char OUTBOX[] = "SELECT count(*) FROM outbox WHERE state = 'queued'";
 	static const char LIVE[] = "SELECT count(*) FROM appointment WHERE state = 'confirmed'";
-	/* Only the slots this device holds: another device's are not its to book. */
-	static const char FREE[] =
-	        "SELECT count(*) FROM slot WHERE state = 'free' AND day >= ?"
-	        " AND held_by = (SELECT value FROM setting WHERE key = 'device_id')";
 	char last[32];
 	int rc = SQLITE_OK;
 
@@ -52,6 +49,8 @@ agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda
 	out->journal_pending = (int)count(ctx, JOURNAL, 0, &rc);
 	out->outbox_pending = (int)count(ctx, OUTBOX, 0, &rc);
 	out->appointments_live = count(ctx, LIVE, 0, &rc);
-	out->slots_free = count(ctx, FREE, agenda_today(ctx, NULL), &rc);
-	return rc == SQLITE_OK ? AG_OK : store_error(ctx->store, rc, why);
+	if (rc != SQLITE_OK)
+		return store_error(ctx->store, rc, why);
+	/* Only the slots this device holds: another device's are not its to book. */
+	return slots_count_free(ctx, agenda_today(ctx, NULL), &out->slots_free, why);
 }

@@ -4,7 +4,7 @@
 Usage: agendactl_booking_test.py PATH/TO/agendactl
 One site (Roma, 2 slots a day from Tuesday 5 May 2026; "today" is Monday 4 May) is set up with
 init, questura add, capacity set, practice import and operator add, then: lookup, propose,
-book (JSON fields), book again (existing), a full day deferring to the next open day with
+book (JSON fields), book again (existing), book exactly a proposal or get a new one (exit 15), a full day deferring to the next open day with
 deferred_from, a closure and a national holiday and a patron day skipped, an extra opening
 day used, cancel freeing the slot, move, show, reprint, Modello 209, day, close-day, and
 audit verify. Finally the database itself is read to check that every appointment came with
@@ -181,6 +181,47 @@ class BookingPath(h.AgendaTest):
             self.assertEqual(booked, len(live))
         finally:
             db.close()
+
+    def test_book_exactly_the_proposal(self):
+        """propose, then book --slot/--date/--time books that slot or nothing (exit 15)."""
+        ag = self.ag
+        u = "mario.rossi"
+        p1 = ag.ok("propose", "--pratica", "RM/2026/000001", user=u).json
+        p2 = ag.ok("propose", "--pratica", "RM/2026/000002", user=u).json
+        self.assertEqual(p1["slot"], p2["slot"])  # both read out the same earliest slot
+        exact = ["--slot", str(p1["slot"]), "--date", p1["date"], "--time", p1["time"]]
+        b1 = ag.ok("book", "--pratica", "RM/2026/000001", *exact, user=u).json
+        self.assertEqual((b1["slot"], b1["date"], b1["time"], b1["state"]),
+                         (p1["slot"], "2026-05-05", "08:30", "confirmed"))
+        # The second counter confirms what it read out: gone, nothing booked, a new proposal.
+        r = ag.run("book", "--pratica", "RM/2026/000002", "--slot", str(p2["slot"]), "--date",
+                   p2["date"], "--time", p2["time"], user=u)
+        self.assertExit(r, 15, "proposal_changed")
+        fresh = r.json["new_proposal"]
+        self.assertEqual((fresh["date"], fresh["time"], fresh["state"]),
+                         ("2026-05-05", "08:45", "proposed"))
+        self.assertIn("05/05/2026 alle 08:45", r.json["message"])
+        self.assertEqual(len(ag.ok("day", user=u).objs), 1)
+        # Plain text names the new proposal on stdout and the reason on stderr.
+        r = ag.run("book", "--pratica", "RM/2026/000002", "--slot", str(p2["slot"]), "--date",
+                   p2["date"], "--time", p2["time"], user=u, json_mode=False)
+        self.assertEqual(r.rc, 15)
+        self.assertIn("08:45", r.out)
+        self.assertIn("confermare di nuovo", r.err)
+        b2 = ag.ok("book", "--pratica", "RM/2026/000002", "--slot", str(fresh["slot"]),
+                   "--date", fresh["date"], "--time", fresh["time"], user=u).json
+        self.assertEqual(b2["slot"], fresh["slot"])
+        # A date or time other than the slot's is not that proposal either.
+        p3 = ag.ok("propose", "--pratica", "RM/2026/000003", user=u).json
+        r = ag.run("book", "--pratica", "RM/2026/000003", "--slot", str(p3["slot"]), "--date",
+                   p3["date"], "--time", "17:00", user=u)
+        self.assertExit(r, 15, "proposal_changed")
+        # Half a proposal, or a malformed one, is a usage error before any log-in.
+        self.assertExit(ag.run("book", "--pratica", "RM/2026/000003", "--slot", "1", user=u),
+                        2, "usage")
+        self.assertExit(ag.run("book", "--pratica", "RM/2026/000003", "--slot", "x", "--date",
+                               "2026-05-05", "--time", "08:30", user=u), 2, "usage")
+        self.assertEqual(len(ag.ok("day", user=u).objs), 2)
 
     def test_holiday_and_patron_skipped(self):
         ag = self.ag

@@ -9,6 +9,7 @@ add/list/unlock/reset-password (passwords generated, shown only when asked, queu
 Dirigente when an address is set), outbox list/show/retry (never a body), and demo-seed (four Questure, 90 days of capacity, a few
 hundred "DEMO" applicants, accounts that log in and book).
 """
+import json
 import os
 import select
 import sqlite3
@@ -20,7 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agendactl_harness as h  # noqa: E402
 
-COMMANDS = ["init", "questura add", "questura list", "capacity set", "closure add",
+COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity set", "closure add",
             "closure open", "practice import", "operator add", "operator list",
             "operator unlock", "operator reset-password", "lookup", "book", "propose", "cancel",
             "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
@@ -37,7 +38,7 @@ class Commands(h.AgendaTest):
         self.assertRegex(r.out, r"^agendactl \d+\.\d+\.\d+ \(schema \d+\)")
         self.assertEqual(ag.ok("--version", db=False).json["program"], "agendactl")
         overview = ag.ok("help", json_mode=False, db=False).out
-        for code in [c for c in range(0, 15) if c != 8]:  # 8 is retired (see docs/CLI.md)
+        for code in [c for c in range(0, 16) if c != 8]:  # 8 is retired (see docs/CLI.md)
             self.assertRegex(overview, r"\b%d\b" % code)
         for var in ("AGENDA_DB", "AGENDA_NOW", "AGENDA_USER"):
             self.assertIn(var, overview)
@@ -101,6 +102,38 @@ class Commands(h.AgendaTest):
         self.assertEqual(r.json["slots_kept_booked"], 1)
         shown = ag.ok("show", b["id"], user="anna.verdi").json
         self.assertEqual((shown["state"], shown["date"]), ("confirmed", "2026-05-09"))
+
+    def test_device_id_assigned_once(self):
+        """Provisioning's device id replaces the random one once; racing assignments: one wins."""
+        ag = self.ag
+        random_id = ag.ok("init", "--site", "Roma").json["device_id"]
+        ag.ok("questura", "add", "RM", "--name", "Questura di Roma", "--city", "Roma")
+        ag.ok("capacity", "set", "RM", "--from", "2026-05-05", "--to", "2026-05-08",
+              "--first", "9:00", "--minutes", "20", "--slots", "2")
+        self.assertExit(ag.run("device", "assign", "con spazi"), 9, "invalid")
+        procs = [subprocess.Popen([ag.binary, "--db", ag.db, "--json", "device", "assign",
+                                   "RM-SUI-%04d" % k], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=ag.env(None))
+                 for k in range(6)]
+        results = [(p.wait(timeout=60), p.stdout.read()) for p in procs]
+        for p in procs:
+            p.stdout.close()
+            p.stderr.close()
+        winners = [out for rc, out in results if rc == 0]
+        self.assertEqual(len(winners), 1, results)
+        self.assertEqual(sorted(rc for rc, _ in results), [0, 4, 4, 4, 4, 4])
+        won = json.loads(winners[0])["device_id"]
+        self.assertEqual(ag.ok("init", "--site", "Roma").json["device_id"], won)
+        db = ag.sql()
+        holders = db.execute("SELECT held_by, count(*) FROM slot GROUP BY held_by").fetchall()
+        db.close()
+        self.assertEqual(holders, [(won, 8)])
+        self.assertNotEqual(won, random_id)
+        # The same id again is harmless; another is refused naming the one assigned.
+        ag.ok("device", "assign", won)
+        r = ag.run("device", "assign", "RM-SUI-9999")
+        self.assertExit(r, 4, "refused")
+        self.assertIn(won, r.json["message"])
 
     def test_operator_commands(self):
         ag = self.ag

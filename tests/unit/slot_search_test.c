@@ -317,6 +317,37 @@ static void misuse(void **state)
 }
 
 /* Reference: day by day from the first open day after the lead, the first free minute. */
+/* A slot proposed earlier: accepted on an open day within lead and horizon, as find reports. */
+static void accept_checks_day_not_availability(void **state)
+{
+	struct sched_request req = request(NULL, ymd(2026, 5, 4)); /* Monday */
+	struct sched_free_slot slot = {ymd(2026, 5, 6), 540, 7};   /* Wednesday */
+	struct sched_result r;
+
+	(void)state;
+	req.next_free = NULL; /* accept never asks the store */
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_OK);
+	assert_int_equal(r.slot.slot_id, 7);
+	assert_int_equal(r.first_tried, ymd(2026, 5, 5));
+	assert_true(r.deferred);
+	assert_int_equal(r.days_full, 1);
+	slot.day = ymd(2026, 5, 5); /* the first day after the lead */
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_OK);
+	assert_false(r.deferred);
+	slot.day = ymd(2026, 5, 4); /* today: inside the lead */
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_ERR_NOT_FOUND);
+	assert_int_equal(r.slot.slot_id, 0);
+	slot.day = ymd(2026, 5, 9); /* Saturday */
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_ERR_NOT_FOUND);
+	slot.day = ymd(2026, 6, 29); /* Roma's patron */
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_ERR_NOT_FOUND);
+	slot.day = ymd(2026, 5, 4) + SCHED_DEFAULT_HORIZON_DAYS + 1;
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_ERR_NOT_FOUND);
+	assert_int_equal(sched_accept(&req, NULL, &r, NULL), AG_ERR_USAGE);
+	req.horizon_days = -1;
+	assert_int_equal(sched_accept(&req, &slot, &r, NULL), AG_ERR_USAGE);
+}
+
 static agenda_err reference_find(const struct sched_request *req, struct fake_store *s,
                                  struct sched_result *out)
 {
@@ -408,6 +439,7 @@ int main(void)
 	        cmocka_unit_test(lead_time),
 	        cmocka_unit_test(horizon_exhausted),
 	        cmocka_unit_test(misuse),
+	        cmocka_unit_test(accept_checks_day_not_availability),
 	        cmocka_unit_test(matches_reference_and_is_deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
