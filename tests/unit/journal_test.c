@@ -243,6 +243,34 @@ static void unknown_ids_are_counted_not_fatal(void **state)
 	assert_int_equal(rep.acked + rep.already + rep.not_found, 0);
 }
 
+/* One transaction: an acknowledgement that fails half-way marks nothing. */
+static void failed_ack_marks_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_ack_report rep = {.acked = 7};
+	struct seen s;
+	const char *ids[3];
+
+	for (int i = 0; i < 3; i++)
+		add_entry(f, i, 10);
+	batch(f, 0, 0, 0, &s);
+	/* the store refuses to mark the third entry (as a full disk or an I/O error would) */
+	assert_int_equal(fixture_sql(f, "CREATE TRIGGER refuse BEFORE UPDATE OF acked ON journal"
+	                                " WHEN OLD.id = 3 BEGIN SELECT RAISE(ABORT, 'no'); END"),
+	                 SQLITE_OK);
+	ids[0] = s.entry_ids[0];
+	ids[1] = s.entry_ids[1];
+	ids[2] = s.entry_ids[2];
+	assert_int_not_equal(journal_ack(&f->ctx, ids, 3, &rep, NULL), AG_OK);
+	assert_int_equal(rep.acked + rep.already + rep.not_found, 0);
+	assert_int_equal(unacked(f), 3);
+	assert_int_equal(cursor(f), 0);
+	assert_int_equal(fixture_count(f, "SELECT count(*) FROM sync_state"), 0);
+	/* without the third, the first two go through */
+	assert_int_equal(ack(f, ids, 2).acked, 2);
+	assert_int_equal(unacked(f), 1);
+}
+
 /* Central may acknowledge out of order: the cursor waits for the gap, batches skip what it has. */
 static void out_of_order_ack_keeps_the_gap(void **state)
 {
@@ -504,6 +532,7 @@ int main(void)
 	        T(visitor_can_stop_the_batch),
 	        T(ack_by_entry_ids),
 	        T(unknown_ids_are_counted_not_fatal),
+	        T(failed_ack_marks_nothing),
 	        T(out_of_order_ack_keeps_the_gap),
 	        T(cursor_entry_gone_falls_back_to_full_walk),
 	        T(ack_survives_a_process_killed_after_commit),
