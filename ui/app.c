@@ -4,7 +4,9 @@
  *
  * Input arrives here as a widget id (a tap on the hit list of the frame on screen, a key of the
  * on-screen keyboard) or as text (SDL_TEXTINPUT from a keyboard or a barcode scanner). Keys
- * that edit text are applied to the focused field here; everything else goes to the screen.
+ * that edit text are applied to the field the screen's typing hook names; everything else goes
+ * to the screen. Screens are reached only through app->screens (screens.h): this file names
+ * none of them, so screens may call it without a loop between the two.
  */
 #include "app.h"
 
@@ -13,14 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screens.h"
-
-static const struct ui_screen_ops *const SCREENS[UI_SCREEN_COUNT] = {
-        [UI_SCREEN_LOGIN] = &ui_login_screen,       [UI_SCREEN_SEARCH] = &ui_search_screen,
-        [UI_SCREEN_PRACTICE] = &ui_practice_screen, [UI_SCREEN_PROPOSAL] = &ui_proposal_screen,
-        [UI_SCREEN_PRINT] = &ui_print_screen,       [UI_SCREEN_DAY] = &ui_day_screen,
-        [UI_SCREEN_TECH] = &ui_tech_screen,
+/*
+ * The screen that handles each request's result: the one that posts it (the result arrives
+ * whatever screen shows meanwhile). UI_REQ_STATUS is the app's own: the bar and Tecnico.
+ */
+static const enum ui_screen RESULT_SCREEN[] = {
+        [UI_REQ_OPEN] = UI_SCREEN_LOGIN,       [UI_REQ_LOGIN] = UI_SCREEN_LOGIN,
+        [UI_REQ_LOOKUP] = UI_SCREEN_SEARCH,    [UI_REQ_PROPOSE] = UI_SCREEN_PRACTICE,
+        [UI_REQ_CONFIRM] = UI_SCREEN_PROPOSAL, [UI_REQ_PRINT] = UI_SCREEN_PRINT,
+        [UI_REQ_PRINT_DONE] = UI_SCREEN_PRINT, [UI_REQ_DAY] = UI_SCREEN_DAY,
+        [UI_REQ_CANCEL] = UI_SCREEN_DAY,       [UI_REQ_MOVE] = UI_SCREEN_DAY,
+        [UI_REQ_CLOSE_DAY] = UI_SCREEN_DAY,    [UI_REQ_STATUS] = UI_SCREEN_COUNT,
 };
+_Static_assert(sizeof RESULT_SCREEN / sizeof RESULT_SCREEN[0] == UI_REQ_STATUS + 1,
+               "every request kind names the screen that handles its result");
 
 const char *ui_msg(const struct ui_app *app, agenda_msg id)
 {
@@ -76,15 +84,31 @@ void ui_post(struct ui_app *app, struct ui_request *req, bool busy)
 
 void ui_go(struct ui_app *app, enum ui_screen screen)
 {
+	const struct ui_screen_ops *ops = app->screens[screen];
+
 	app->screen = screen;
 	ui_note_clear(app);
 	app->shift = false;
 	app->accent = false;
-	if (screen == UI_SCREEN_SEARCH && app->focus != UI_FIELD_VISTO)
-		app->focus = UI_FIELD_PRATICA;
-	if (SCREENS[screen]->enter)
-		SCREENS[screen]->enter(app);
-	SDL_Log("screen: %s", SCREENS[screen]->name);
+	if (ops->enter)
+		ops->enter(app);
+	SDL_Log("screen: %s", ops->name);
+}
+
+bool ui_screens_open(struct ui_app *app, const struct ui_screen_ops *const *screens)
+{
+	app->screens = screens;
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (screens[s]->open && !screens[s]->open(app))
+			return false;
+	return true;
+}
+
+void ui_screens_close(struct ui_app *app)
+{
+	for (int s = 0; app->screens && s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->close)
+			app->screens[s]->close(app);
 }
 
 void ui_logout(struct ui_app *app)
@@ -92,18 +116,10 @@ void ui_logout(struct ui_app *app)
 	explicit_bzero(&app->session, sizeof app->session);
 	explicit_bzero(app->fields, sizeof app->fields);
 	explicit_bzero(&app->practice, sizeof app->practice);
-	free(app->day);
-	app->day = NULL;
-	app->day_count = 0;
-	free(app->queue);
-	app->queue = NULL;
-	app->queue_count = 0;
-	app->day_selected = -1;
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->logout)
+			app->screens[s]->logout(app);
 	app->logged_in = false;
-	if (app->preview) {
-		SDL_DestroyTexture(app->preview);
-		app->preview = NULL;
-	}
 	ui_go(app, UI_SCREEN_LOGIN);
 }
 
@@ -114,14 +130,22 @@ void ui_format_when(const struct ui_app *app, agenda_day day, int minute, char *
 	time_format(minute, time, time_size);
 }
 
-const char *ui_screen_name(enum ui_screen s)
+const char *ui_screen_name(const struct ui_app *app)
 {
-	return s < UI_SCREEN_COUNT ? SCREENS[s]->name : "?";
+	return app->screen < UI_SCREEN_COUNT ? app->screens[app->screen]->name : "?";
+}
+
+bool ui_in_flight(const struct ui_app *app)
+{
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->in_flight && app->screens[s]->in_flight(app))
+			return true;
+	return false;
 }
 
 bool ui_idle(const struct ui_app *app)
 {
-	return app->outstanding == 0 && !app->print_active && !app->print_requested;
+	return app->outstanding == 0 && !ui_in_flight(app);
 }
 
 SDL_Rect ui_header(struct ui_app *app, const struct ui_draw *d, SDL_Rect *area, const char *title,
@@ -171,24 +195,9 @@ void ui_note_draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect r)
 /* The field that typing goes into on this screen, or NULL. */
 static char *typing_field(struct ui_app *app)
 {
-	switch (app->screen) {
-	case UI_SCREEN_LOGIN:
-		if (app->focus != UI_FIELD_USER && app->focus != UI_FIELD_PASSWORD)
-			app->focus = UI_FIELD_USER;
-		break;
-	case UI_SCREEN_SEARCH:
-		if (app->focus != UI_FIELD_PRATICA && app->focus != UI_FIELD_VISTO)
-			app->focus = UI_FIELD_PRATICA;
-		break;
-	case UI_SCREEN_DAY:
-		if (!app->day_reason)
-			return NULL;
-		app->focus = UI_FIELD_REASON;
-		break;
-	default:
-		return NULL;
-	}
-	return app->fields[app->focus];
+	const struct ui_screen_ops *ops = app->screens[app->screen];
+
+	return ops->typing ? ops->typing(app) : NULL;
 }
 
 void ui_app_tap(struct ui_app *app, const char *id)
@@ -226,7 +235,7 @@ void ui_app_tap(struct ui_app *app, const char *id)
 		app->shift = false;
 		app->accent = false;
 	}
-	SCREENS[app->screen]->tap(app, id);
+	app->screens[app->screen]->tap(app, id);
 }
 
 void ui_app_text(struct ui_app *app, const char *text)
@@ -237,7 +246,7 @@ void ui_app_text(struct ui_app *app, const char *text)
 		return;
 	ui_text_append(field, UI_FIELD_MAX, text);
 	app->dirty = true;
-	SCREENS[app->screen]->tap(app, "key:typed");
+	app->screens[app->screen]->tap(app, "key:typed");
 }
 
 void ui_app_key(struct ui_app *app, SDL_Keycode key)
@@ -251,7 +260,7 @@ void ui_app_key(struct ui_app *app, SDL_Keycode key)
 	} else if (key == SDLK_BACKSPACE && app->busy == 0 && (field = typing_field(app))) {
 		ui_text_backspace(field);
 		app->dirty = true;
-		SCREENS[app->screen]->tap(app, "key:typed");
+		app->screens[app->screen]->tap(app, "key:typed");
 	}
 }
 
@@ -271,57 +280,19 @@ void ui_app_result(struct ui_app *app, struct ui_result *r)
 	if (r->busy)
 		app->busy--;
 	app->dirty = true;
-	switch (r->kind) {
-	case UI_REQ_OPEN:
-	case UI_REQ_LOGIN:
-		ui_login_result(app, r);
-		break;
-	case UI_REQ_LOOKUP:
-		ui_search_result(app, r);
-		break;
-	case UI_REQ_PROPOSE:
-		ui_practice_result(app, r);
-		break;
-	case UI_REQ_CONFIRM:
-		ui_proposal_result(app, r);
-		break;
-	case UI_REQ_PRINT:
-	case UI_REQ_PRINT_DONE:
-		ui_print_result(app, r);
-		break;
-	case UI_REQ_DAY:
-	case UI_REQ_CANCEL:
-	case UI_REQ_MOVE:
-	case UI_REQ_CLOSE_DAY:
-		ui_day_result(app, r);
-		break;
-	case UI_REQ_STATUS:
+	if (r->kind == UI_REQ_STATUS) {
 		status_result(app, r);
 		return;
+	}
+	if ((size_t)r->kind < sizeof RESULT_SCREEN / sizeof RESULT_SCREEN[0]) {
+		const struct ui_screen_ops *ops = app->screens[RESULT_SCREEN[r->kind]];
+
+		if (ops->result)
+			ops->result(app, r);
 	}
 	/* Anything may have added journal entries or email: refresh the bar's counts. */
 	if (app->store_ready) {
 		ui_post(app, &status, false);
 		app->status_asked_ms = SDL_GetTicks64();
-	}
-}
-
-void ui_app_draw_screen(struct ui_app *app, const struct ui_draw *d)
-{
-	SDL_Rect area = app->layout.content;
-
-	SCREENS[app->screen]->draw(app, d, area);
-	ui_statusbar_draw(app, d);
-	if (app->busy > 0) {
-		/* Busy: a band over the bottom of the screen; drawing and input go on. */
-		const struct ui_layout *l = &app->layout;
-		SDL_Rect band = {0, l->h - l->unit, l->w, l->unit};
-		char text[64];
-		int dots = (int)(SDL_GetTicks64() / 300 % 4);
-
-		snprintf(text, sizeof text, "%s%.*s", ui_msg(app, MSG_UI_BUSY), dots, "...");
-		ui_fill(d, band, UI_AMBER);
-		ui_label(d, text, ui_rect_inset(band, l->gap), UI_FONT_TITLE, UI_BLACK,
-		         UI_ALIGN_CENTER, false);
 	}
 }

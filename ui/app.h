@@ -1,11 +1,13 @@
 /*
- * app.h — the kiosk's state and the glue between screens, input, the worker and the printer.
+ * app.h — the kiosk's shared state and the glue between screens, input, the worker and the
+ * printer.
  *
- * One struct ui_app holds everything a screen shows: who is logged in, the text being typed,
- * the practice, the proposal, the print job, today's list, the device status. Screens (one file
- * each, screens.h) draw from it and change it in response to taps and worker results; only the
- * worker (worker.h) calls services that touch the store, and only the print queue touches the
- * printer. The UI thread never blocks on either.
+ * struct ui_app holds what every screen may use: who is logged in, the text being typed, the
+ * practice at the counter, the device status, the window. Each screen (one file each, its ops
+ * table in screens.h) keeps its own state in a struct only its file knows, reached through its
+ * member below. Screens draw, react to taps and to worker results; only the worker (worker.h)
+ * calls services that touch the store, and only the print queue touches the printer. The UI
+ * thread never blocks on either.
  */
 #ifndef AGENDA_UI_APP_H
 #define AGENDA_UI_APP_H
@@ -18,20 +20,10 @@
 #include "core/messages.h"
 #include "keyboard.h"
 #include "layout.h"
+#include "screens.h"
 #include "text.h"
 #include "widget.h"
 #include "worker.h"
-
-enum ui_screen {
-	UI_SCREEN_LOGIN = 0,
-	UI_SCREEN_SEARCH,   /* Ricerca */
-	UI_SCREEN_PRACTICE, /* Scheda */
-	UI_SCREEN_PROPOSAL, /* Proposta */
-	UI_SCREEN_PRINT,    /* Stampa */
-	UI_SCREEN_DAY,      /* Giornata */
-	UI_SCREEN_TECH,     /* Tecnico */
-	UI_SCREEN_COUNT
-};
 
 enum ui_field_id {
 	UI_FIELD_USER = 0,
@@ -96,47 +88,25 @@ struct ui_app {
 	bool shift;
 	bool accent; /* the text keyboard shows its accent row */
 
-	/* Scheda and Proposta */
+	/* The practice at the counter: found by Ricerca, shown by Scheda, booked by Proposta. */
 	struct practice practice;
 	struct questura questura;
 	bool bookable;
 	agenda_detail not_bookable;
 	bool has_booking;
 	struct booking existing;
-	struct booking proposal;
-	bool modello209;
 
-	/* Stampa */
-	struct booking booked;
-	bool booked_existing;
-	bool print_requested; /* REQ_PRINT posted, job id not known yet */
-	bool print_active;    /* job id known, not finished */
-	uint64_t print_job;
-	print_job_info job;
-	bool job_known;
-	SDL_Texture *preview;
-	int preview_w, preview_h;
-
-	/* Giornata */
-	struct booking *day;
-	size_t day_count;
-	struct booking *queue; /* convocation_reprint_queue: confirmed, last print failed */
-	size_t queue_count;
-	int day_rows; /* rows of today's list shown in the last frame (paging) */
-	agenda_day today;
-	int day_selected; /* -1: none */
-	int day_first;    /* first row shown */
-	int day_reason;   /* 0 list, 1 typing a cancel reason, 2 typing a move reason */
-	char day_select_id[APPOINTMENT_ID_MAX]; /* select this row when the list comes */
+	/* Each screen's own state: allocated by its open, laid out in its own file only. */
+	const struct ui_screen_ops *const *screens; /* ui_screens, indexed by enum ui_screen */
+	struct ui_login_state *login_state;
+	struct ui_proposal_state *proposal_state;
+	struct ui_print_state *print_state;
+	struct ui_day_state *day_state;
 
 	/* status bar and Tecnico */
 	struct device_status status;
 	bool status_known;
 	Uint64 status_asked_ms;
-
-	/* --demo on a new database: the accounts to tap on the log-in screen */
-	bool demo_accounts;
-	struct demo_report demo;
 
 	struct ui_script_runner *script;
 	bool quit;
@@ -154,6 +124,13 @@ void ui_note_msg(struct ui_app *app, bool error, int msg_id, ...);
 void ui_note_detail(struct ui_app *app, bool error, const agenda_detail *d);
 void ui_note_clear(struct ui_app *app);
 
+/*
+ * Points app at its screens (ui_screens; a test may pass its own) and opens each one's state;
+ * false when out of memory. ui_screens_close frees them, also after a failed open.
+ */
+bool ui_screens_open(struct ui_app *app, const struct ui_screen_ops *const *screens);
+void ui_screens_close(struct ui_app *app);
+
 /* Posts a request to the worker; busy requests make the screen show "Attendere". */
 void ui_post(struct ui_app *app, struct ui_request *req, bool busy);
 
@@ -162,9 +139,6 @@ void ui_go(struct ui_app *app, enum ui_screen screen);
 
 /* Ends the session: fields wiped, back to the log-in screen. */
 void ui_logout(struct ui_app *app);
-
-/* Starts printing the slip of an appointment and shows Stampa. */
-void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing);
 
 /* "lunedì 4 maggio 2026" and "09:30" of a booking, in the current language. */
 void ui_format_when(const struct ui_app *app, agenda_day day, int minute, char *date,
@@ -177,8 +151,11 @@ SDL_Rect ui_header(struct ui_app *app, const struct ui_draw *d, SDL_Rect *area, 
 /* Draws the note (if any) in r. */
 void ui_note_draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect r);
 
-/* Name of a screen for scripts and logs: "login", "ricerca", "scheda"... */
-const char *ui_screen_name(enum ui_screen s);
+/* Name of the screen showing, for scripts and logs: "login", "ricerca", "scheda"... */
+const char *ui_screen_name(const struct ui_app *app);
+
+/* Whether a screen has work running outside the worker (a print job in flight). */
+bool ui_in_flight(const struct ui_app *app);
 
 /* Whether nothing is pending: no worker request, no print job in flight. */
 bool ui_idle(const struct ui_app *app);
@@ -191,20 +168,21 @@ void ui_app_key(struct ui_app *app, SDL_Keycode key);
 /* A worker result (frees nothing: the caller frees r). */
 void ui_app_result(struct ui_app *app, struct ui_result *r);
 
-/* Draws the current screen, the status bar and the busy band (no clear, no present). */
+/* frame.c: draws the current screen, the status bar and the busy band (no clear, no present). */
 void ui_app_draw_screen(struct ui_app *app, const struct ui_draw *d);
 
-/* loop.c: the window, frames and the event loop. */
+/* frame.c: draws one frame and presents it; with shot, first copies the pixels into *shot. */
+void ui_app_frame(struct ui_app *app, SDL_Surface **shot);
+
+/* loop.c: the window, the screens' states, the worker and the print queue; the event loop. */
 bool ui_app_open(struct ui_app *app, const struct ui_config *config);
 void ui_app_close(struct ui_app *app);
-
-/* Draws one frame and presents it; with shot, first copies the pixels into *shot (ARGB). */
-void ui_app_frame(struct ui_app *app, SDL_Surface **shot);
 
 /* Handles one SDL event. */
 void ui_app_event(struct ui_app *app, const SDL_Event *e);
 
-/* Follows the print job, logs out an idle session, refreshes the status now and then. */
+/* Runs every screen's tick (Stampa follows its job), logs out an idle session, refreshes the
+ * status now and then. */
 void ui_app_tick(struct ui_app *app);
 
 /* Runs until quit (window closed, script ended); returns the exit status. */

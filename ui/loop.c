@@ -1,5 +1,6 @@
 /*
- * loop.c — the window, the renderer, the print queue and the worker; frames and the event loop.
+ * loop.c — the window, the renderer, the print queue and the worker; the event loop, which
+ * draws frames (frame.c) only when needed.
  *
  * Rendering is SDL's software renderer with SDL_HINT_FRAMEBUFFER_ACCELERATION "0" (without it
  * SDL goes through Mesa: ~6x the frame time and ~100 MB more memory). Frames are drawn only when
@@ -77,8 +78,11 @@ bool ui_app_open(struct ui_app *app, const struct ui_config *config)
 	memset(app, 0, sizeof *app);
 	app->config = *config;
 	app->lang = config->lang;
-	app->day_selected = -1;
 	app->dirty = true;
+	if (!ui_screens_open(app, ui_screens)) {
+		SDL_SetError("out of memory");
+		return false;
+	}
 	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0 ||
@@ -112,10 +116,7 @@ void ui_app_close(struct ui_app *app)
 	ui_worker_stop(app->worker);
 	drain_results();
 	print_queue_stop(app->printer);
-	free(app->day);
-	free(app->queue);
-	if (app->preview)
-		SDL_DestroyTexture(app->preview);
+	ui_screens_close(app); /* before the renderer goes: a screen may hold textures */
 	ui_text_close(&app->text);
 	if (app->renderer)
 		SDL_DestroyRenderer(app->renderer);
@@ -125,30 +126,6 @@ void ui_app_close(struct ui_app *app)
 	IMG_Quit();
 	TTF_Quit();
 	SDL_Quit();
-}
-
-void ui_app_frame(struct ui_app *app, SDL_Surface **shot)
-{
-	int next = 1 - app->hits_shown;
-	struct ui_draw d = {app->renderer, &app->text, &app->hits[next], &app->layout};
-
-	app->hits[next].count = 0;
-	SDL_SetRenderDrawColor(app->renderer, 0xff, 0xff, 0xff, 0xff);
-	SDL_RenderClear(app->renderer);
-	ui_app_draw_screen(app, &d);
-	if (shot) {
-		/* Read before present: afterwards the back buffer's content is undefined. */
-		*shot = SDL_CreateRGBSurfaceWithFormat(0, app->layout.w, app->layout.h, 32,
-		                                       SDL_PIXELFORMAT_ARGB8888);
-		if (*shot && SDL_RenderReadPixels(app->renderer, NULL, SDL_PIXELFORMAT_ARGB8888,
-		                                  (*shot)->pixels, (*shot)->pitch) != 0) {
-			SDL_FreeSurface(*shot);
-			*shot = NULL;
-		}
-	}
-	SDL_RenderPresent(app->renderer);
-	app->hits_shown = next;
-	app->dirty = false;
 }
 
 static void resized(struct ui_app *app)
@@ -220,7 +197,9 @@ void ui_app_tick(struct ui_app *app)
 	Uint64 now = SDL_GetTicks64();
 	struct ui_request status = {.kind = UI_REQ_STATUS};
 
-	ui_print_tick(app);
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (app->screens[s]->tick)
+			app->screens[s]->tick(app);
 	if (app->logged_in && app->config.idle_logout_s > 0 && ui_idle(app) &&
 	    now - app->last_input_ms > (Uint64)app->config.idle_logout_s * 1000) {
 		SDL_Log("idle for %d s: logging out", app->config.idle_logout_s);
@@ -240,7 +219,7 @@ int ui_app_run(struct ui_app *app)
 
 	while (!app->quit) {
 		SDL_Event e;
-		bool animate = app->busy > 0 || app->print_active || app->print_requested;
+		bool animate = app->busy > 0 || ui_in_flight(app);
 		int timeout = app->script ? 5 : animate ? 50 : 250;
 
 		if (SDL_WaitEventTimeout(&e, timeout)) {

@@ -10,15 +10,63 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screens.h"
+#include "app.h"
+#include "screen_print.h"
 
 enum { LIST = 0, REASON_CANCEL, REASON_MOVE };
 
+struct ui_day_state {
+	struct booking *day; /* booking_day_list: today's appointments, day_count of them */
+	size_t day_count;
+	struct booking *queue; /* convocation_reprint_queue: confirmed, last print failed */
+	size_t queue_count;
+	int day_rows; /* rows of today's list shown in the last frame (paging) */
+	agenda_day today;
+	int day_selected;                       /* -1: none */
+	int day_first;                          /* first row shown */
+	int day_reason;                         /* LIST, or typing a REASON_CANCEL / REASON_MOVE */
+	char day_select_id[APPOINTMENT_ID_MAX]; /* select this row when the list comes */
+};
+
+static bool state_open(struct ui_app *app)
+{
+	app->day_state = calloc(1, sizeof *app->day_state);
+	if (!app->day_state)
+		return false;
+	app->day_state->day_selected = -1;
+	return true;
+}
+
+/* The session ends: the lists name applicants' practices. */
+static void logout(struct ui_app *app)
+{
+	struct ui_day_state *ds = app->day_state;
+
+	free(ds->day);
+	ds->day = NULL;
+	ds->day_count = 0;
+	free(ds->queue);
+	ds->queue = NULL;
+	ds->queue_count = 0;
+	ds->day_selected = -1;
+}
+
+static void state_close(struct ui_app *app)
+{
+	if (!app->day_state)
+		return;
+	logout(app);
+	free(app->day_state);
+	app->day_state = NULL;
+}
+
 static const struct booking *selected(const struct ui_app *app)
 {
-	if (app->day_selected < 0 || (size_t)app->day_selected >= app->day_count)
+	const struct ui_day_state *ds = app->day_state;
+
+	if (ds->day_selected < 0 || (size_t)ds->day_selected >= ds->day_count)
 		return NULL;
-	return &app->day[app->day_selected];
+	return &ds->day[ds->day_selected];
 }
 
 static const char *state_text(const struct ui_app *app, enum appointment_state s)
@@ -30,6 +78,7 @@ static const char *state_text(const struct ui_app *app, enum appointment_state s
 
 static void draw_reason(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
+	const struct ui_day_state *ds = app->day_state;
 	const struct ui_layout *l = d->layout;
 	const struct booking *b = selected(app);
 	const char *ids[] = {"lang", "back"};
@@ -38,8 +87,8 @@ static void draw_reason(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	SDL_Rect keys;
 
 	snprintf(title, sizeof title,
-	         ui_msg(app, app->day_reason == REASON_CANCEL ? MSG_UI_REASON_CANCEL
-	                                                      : MSG_UI_REASON_MOVE),
+	         ui_msg(app, ds->day_reason == REASON_CANCEL ? MSG_UI_REASON_CANCEL
+	                                                     : MSG_UI_REASON_MOVE),
 	         b ? b->numero_pratica : "");
 	ui_header(app, d, &area, title, ids, labels, 2);
 	keys = ui_rect_take_bottom(&area, ui_keyboard_height(l), l->gap);
@@ -91,18 +140,19 @@ static void short_date(agenda_day day, char *out, size_t size)
  */
 static void draw_queue(struct ui_app *app, const struct ui_draw *d, SDL_Rect *list)
 {
+	const struct ui_day_state *ds = app->day_state;
 	const struct ui_layout *l = d->layout;
 	char text[256], other[256], date[64], sdate[16], time[8], id[UI_ID_MAX];
 	int h;
 
-	if (app->queue_count == 0)
+	if (ds->queue_count == 0)
 		return;
 	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
-	snprintf(text, sizeof text, ui_msg(app, MSG_UI_QUEUE_TITLE), (int)app->queue_count);
+	snprintf(text, sizeof text, ui_msg(app, MSG_UI_QUEUE_TITLE), (int)ds->queue_count);
 	ui_label(d, text, ui_rect_take_top(list, h + h / 4, 0), UI_FONT_SMALL, UI_RED,
 	         UI_ALIGN_LEFT, false);
-	for (size_t i = 0; i < app->queue_count && i < 2; i++) {
-		const struct booking *b = &app->queue[i];
+	for (size_t i = 0; i < ds->queue_count && i < 2; i++) {
+		const struct booking *b = &ds->queue[i];
 		SDL_Rect r = ui_rect_take_top(list, l->unit, l->gap), button;
 
 		button = ui_rect_take_right(&r, list->w / 4, l->gap);
@@ -124,6 +174,7 @@ static void draw_queue(struct ui_app *app, const struct ui_draw *d, SDL_Rect *li
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
+	struct ui_day_state *ds = app->day_state;
 	const struct ui_layout *l = d->layout;
 	const char *ids[] = {"logout", "lang", "search"};
 	const char *labels[] = {ui_msg(app, MSG_UI_LOGOUT), ui_msg(app, MSG_UI_LANG_OTHER),
@@ -134,7 +185,7 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	SDL_Rect side, note, list, pager;
 	int rows;
 
-	if (app->day_reason != LIST) {
+	if (ds->day_reason != LIST) {
 		draw_reason(app, d, area);
 		return;
 	}
@@ -157,22 +208,22 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	rows = list.h / (l->unit + l->gap);
 	if (rows < 1)
 		rows = 1;
-	app->day_rows = rows;
+	ds->day_rows = rows;
 	ui_button(d, "page_up", "\xe2\x96\xb2", ui_rect_column(pager, 0, 2, l->gap),
-	          app->day_first > 0 ? UI_BUTTON_NORMAL : UI_BUTTON_OFF);
+	          ds->day_first > 0 ? UI_BUTTON_NORMAL : UI_BUTTON_OFF);
 	ui_button(d, "page_down", "\xe2\x96\xbc", ui_rect_column(pager, 1, 2, l->gap),
-	          (size_t)(app->day_first + rows) < app->day_count ? UI_BUTTON_NORMAL
-	                                                           : UI_BUTTON_OFF);
-	if (app->day_count == 0)
+	          (size_t)(ds->day_first + rows) < ds->day_count ? UI_BUTTON_NORMAL
+	                                                         : UI_BUTTON_OFF);
+	if (ds->day_count == 0)
 		ui_label(d, ui_msg(app, MSG_UI_DAY_EMPTY), ui_rect_take_top(&list, l->unit, 0),
 		         UI_FONT_BODY, UI_INK, UI_ALIGN_LEFT, false);
-	for (int i = 0; i < rows && (size_t)(app->day_first + i) < app->day_count; i++) {
-		int index = app->day_first + i;
-		const struct booking *b = &app->day[index];
+	for (int i = 0; i < rows && (size_t)(ds->day_first + i) < ds->day_count; i++) {
+		int index = ds->day_first + i;
+		const struct booking *b = &ds->day[index];
 		SDL_Rect r = ui_rect_take_top(&list, l->unit, l->gap);
 		SDL_Rect inner = ui_rect_inset(r, l->gap);
 		char date[64], sdate[16], time[8], text[256], other[256], id[UI_ID_MAX];
-		bool is_sel = index == app->day_selected;
+		bool is_sel = index == ds->day_selected;
 		int w;
 
 		ui_format_when(app, b->day, b->minute, date, sizeof date, time, sizeof time);
@@ -192,14 +243,16 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	}
 	if (app->note.shown)
 		ui_note_draw(app, d, note);
-	else if (app->day_count > 0 && !sel)
+	else if (ds->day_count > 0 && !sel)
 		ui_label(d, ui_msg(app, MSG_UI_DAY_SELECT), note, UI_FONT_SMALL, UI_INK,
 		         UI_ALIGN_LEFT, false);
 }
 
 static void ask_reason(struct ui_app *app, int which)
 {
-	app->day_reason = which;
+	struct ui_day_state *ds = app->day_state;
+
+	ds->day_reason = which;
 	app->fields[UI_FIELD_REASON][0] = '\0';
 	app->focus = UI_FIELD_REASON;
 	ui_note_clear(app);
@@ -207,12 +260,13 @@ static void ask_reason(struct ui_app *app, int which)
 
 static void send_reason(struct ui_app *app)
 {
+	const struct ui_day_state *ds = app->day_state;
 	const struct booking *b = selected(app);
 	struct ui_request req = {.session = app->session};
 
 	if (!b)
 		return;
-	req.kind = app->day_reason == REASON_CANCEL ? UI_REQ_CANCEL : UI_REQ_MOVE;
+	req.kind = ds->day_reason == REASON_CANCEL ? UI_REQ_CANCEL : UI_REQ_MOVE;
 	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", b->id);
 	snprintf(req.reason, sizeof req.reason, "%s", app->fields[UI_FIELD_REASON]);
 	ui_post(app, &req, true);
@@ -220,32 +274,33 @@ static void send_reason(struct ui_app *app)
 
 static void tap(struct ui_app *app, const char *id)
 {
+	struct ui_day_state *ds = app->day_state;
 	const struct booking *b = selected(app);
 
-	if (app->day_reason != LIST) {
+	if (ds->day_reason != LIST) {
 		if (strcmp(id, "key:enter") == 0)
 			send_reason(app);
 		else if (strcmp(id, "back") == 0 || strcmp(id, "key:next") == 0)
-			app->day_reason = LIST;
+			ds->day_reason = LIST;
 		return;
 	}
 	if (strncmp(id, "row:", 4) == 0) {
-		app->day_selected = atoi(id + 4);
+		ds->day_selected = atoi(id + 4);
 		ui_note_clear(app);
 	} else if (strncmp(id, "requeue:", 8) == 0) {
 		size_t i = (size_t)atoi(id + 8);
 
-		if (i < app->queue_count) {
-			struct booking copy = app->queue[i];
+		if (i < ds->queue_count) {
+			struct booking copy = ds->queue[i];
 
 			ui_print_booking(app, &copy, true);
 		}
 	} else if (strcmp(id, "page_up") == 0 || strcmp(id, "page_down") == 0) {
-		int rows = app->day_rows > 1 ? app->day_rows : 1;
+		int rows = ds->day_rows > 1 ? ds->day_rows : 1;
 
-		app->day_first += strcmp(id, "page_up") == 0 ? -rows : rows;
-		if (app->day_first < 0 || (size_t)app->day_first >= app->day_count)
-			app->day_first = 0;
+		ds->day_first += strcmp(id, "page_up") == 0 ? -rows : rows;
+		if (ds->day_first < 0 || (size_t)ds->day_first >= ds->day_count)
+			ds->day_first = 0;
 	} else if (strcmp(id, "reprint") == 0 && b) {
 		struct booking copy = *b;
 
@@ -261,16 +316,28 @@ static void tap(struct ui_app *app, const char *id)
 	}
 }
 
+/* Typing goes into the reason, while one is asked for. */
+static char *typing(struct ui_app *app)
+{
+	if (!app->day_state->day_reason)
+		return NULL;
+	app->focus = UI_FIELD_REASON;
+	return app->fields[app->focus];
+}
+
 static void enter(struct ui_app *app)
 {
+	struct ui_day_state *ds = app->day_state;
 	struct ui_request req = {.kind = UI_REQ_DAY, .session = app->session};
 
-	app->day_reason = LIST;
+	ds->day_reason = LIST;
 	ui_post(app, &req, true);
 }
 
-void ui_day_result(struct ui_app *app, struct ui_result *r)
+/* UI_REQ_DAY: the lists; UI_REQ_CANCEL, _MOVE, _CLOSE_DAY: done, then the lists again. */
+static void result(struct ui_app *app, struct ui_result *r)
 {
+	struct ui_day_state *ds = app->day_state;
 	char date[64], time[8];
 
 	if (r->kind == UI_REQ_DAY) {
@@ -278,35 +345,35 @@ void ui_day_result(struct ui_app *app, struct ui_result *r)
 			ui_note_detail(app, true, &r->why);
 			return;
 		}
-		free(app->day);
-		app->day = r->day;
-		app->day_count = r->day_count;
-		app->today = r->today;
+		free(ds->day);
+		ds->day = r->day;
+		ds->day_count = r->day_count;
+		ds->today = r->today;
 		r->day = NULL;
-		free(app->queue);
-		app->queue = r->queue;
-		app->queue_count = r->queue_count;
+		free(ds->queue);
+		ds->queue = r->queue;
+		ds->queue_count = r->queue_count;
 		r->queue = NULL;
-		if ((size_t)app->day_selected >= app->day_count)
-			app->day_selected = -1;
+		if ((size_t)ds->day_selected >= ds->day_count)
+			ds->day_selected = -1;
 		/* After a move the new appointment is the one selected. */
-		for (size_t i = 0; app->day_select_id[0] && i < app->day_count; i++)
-			if (strcmp(app->day[i].id, app->day_select_id) == 0)
-				app->day_selected = (int)i;
-		app->day_select_id[0] = '\0';
-		if ((size_t)app->day_first >= app->day_count)
-			app->day_first = 0;
+		for (size_t i = 0; ds->day_select_id[0] && i < ds->day_count; i++)
+			if (strcmp(ds->day[i].id, ds->day_select_id) == 0)
+				ds->day_selected = (int)i;
+		ds->day_select_id[0] = '\0';
+		if ((size_t)ds->day_first >= ds->day_count)
+			ds->day_first = 0;
 		return;
 	}
 	if (r->err != AG_OK) {
 		ui_note_detail(app, true, &r->why);
 		return;
 	}
-	app->day_reason = LIST;
+	ds->day_reason = LIST;
 	if (r->kind == UI_REQ_CANCEL) {
 		ui_note_msg(app, false, MSG_UI_CANCELLED);
 	} else if (r->kind == UI_REQ_MOVE) {
-		snprintf(app->day_select_id, sizeof app->day_select_id, "%s", r->booking.id);
+		snprintf(ds->day_select_id, sizeof ds->day_select_id, "%s", r->booking.id);
 		ui_format_when(app, r->booking.day, r->booking.minute, date, sizeof date, time,
 		               sizeof time);
 		ui_note_msg(app, false, MSG_UI_MOVED, date, time);
@@ -319,4 +386,14 @@ void ui_day_result(struct ui_app *app, struct ui_result *r)
 	ui_post(app, &req, true);
 }
 
-const struct ui_screen_ops ui_day_screen = {"giornata", draw, tap, enter};
+const struct ui_screen_ops ui_day_screen = {
+        .name = "giornata",
+        .open = state_open,
+        .close = state_close,
+        .enter = enter,
+        .draw = draw,
+        .tap = tap,
+        .typing = typing,
+        .result = result,
+        .logout = logout,
+};

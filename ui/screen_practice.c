@@ -7,7 +7,9 @@
  */
 #include <string.h>
 
-#include "screens.h"
+#include "app.h"
+#include "screen_print.h"
+#include "screen_proposal.h"
 
 static void line(const struct ui_draw *d, SDL_Rect *area, const char *text, enum ui_font font,
                  SDL_Color c)
@@ -109,7 +111,8 @@ static void tap(struct ui_app *app, const char *id)
 	}
 }
 
-void ui_practice_result(struct ui_app *app, struct ui_result *r)
+/* UI_REQ_PROPOSE: the date found opens Proposta. */
+static void result(struct ui_app *app, struct ui_result *r)
 {
 	if (r->err != AG_OK) {
 		ui_note_detail(app, true, &r->why);
@@ -121,9 +124,12 @@ void ui_practice_result(struct ui_app *app, struct ui_result *r)
 		app->existing = r->booking;
 		return;
 	}
-	app->proposal = r->booking;
-	app->modello209 = false;
-	ui_go(app, UI_SCREEN_PROPOSAL);
+	ui_proposal_show(app, &r->booking);
 }
 
-const struct ui_screen_ops ui_practice_screen = {"scheda", draw, tap, NULL};
+const struct ui_screen_ops ui_practice_screen = {
+        .name = "scheda",
+        .draw = draw,
+        .tap = tap,
+        .result = result,
+};

@@ -9,46 +9,110 @@
  * is followed every frame with print_queue_job -> when it ends, UI_REQ_PRINT_DONE records the
  * outcome (convocation_record), which also loads the preview.
  */
+#include "screen_print.h"
+
+#include <stdlib.h>
 #include <string.h>
 
-#include "screens.h"
+#include "app.h"
+
+struct ui_print_state {
+	struct booking booked;
+	bool booked_existing;
+	bool print_requested; /* REQ_PRINT posted, job id not known yet */
+	bool print_active;    /* job id known, not finished */
+	uint64_t print_job;
+	print_job_info job;
+	bool job_known;
+	SDL_Texture *preview;
+	int preview_w, preview_h;
+};
+
+static bool state_open(struct ui_app *app)
+{
+	app->print_state = calloc(1, sizeof *app->print_state);
+	return app->print_state != NULL;
+}
+
+static void forget_preview(struct ui_print_state *ps)
+{
+	if (ps->preview) {
+		SDL_DestroyTexture(ps->preview);
+		ps->preview = NULL;
+	}
+}
+
+static void state_close(struct ui_app *app)
+{
+	if (!app->print_state)
+		return;
+	forget_preview(app->print_state);
+	explicit_bzero(app->print_state, sizeof *app->print_state);
+	free(app->print_state);
+	app->print_state = NULL;
+}
+
+static void logout(struct ui_app *app)
+{
+	forget_preview(app->print_state);
+}
+
+bool ui_print_sending(const struct ui_app *app)
+{
+	return app->print_state->print_active;
+}
+
+bool ui_print_job(const struct ui_app *app, uint64_t *id)
+{
+	const struct ui_print_state *ps = app->print_state;
+
+	*id = ps->print_job;
+	return !ps->print_requested && ps->print_job != 0;
+}
+
+static bool in_flight(const struct ui_app *app)
+{
+	return app->print_state->print_active || app->print_state->print_requested;
+}
 
 void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing)
 {
+	struct ui_print_state *ps = app->print_state;
 	struct ui_request req = {.kind = UI_REQ_PRINT, .session = app->session};
 
-	app->booked = *b;
-	app->booked_existing = existing;
-	app->job_known = false;
-	app->print_active = false;
-	app->print_requested = true;
-	if (app->preview) {
-		SDL_DestroyTexture(app->preview);
-		app->preview = NULL;
+	ps->booked = *b;
+	ps->booked_existing = existing;
+	ps->job_known = false;
+	ps->print_active = false;
+	ps->print_requested = true;
+	if (ps->preview) {
+		SDL_DestroyTexture(ps->preview);
+		ps->preview = NULL;
 	}
 	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", b->id);
 	ui_go(app, UI_SCREEN_PRINT);
 	ui_post(app, &req, false);
 }
 
-void ui_print_tick(struct ui_app *app)
+static void tick(struct ui_app *app)
 {
+	struct ui_print_state *ps = app->print_state;
 	struct ui_request req = {.kind = UI_REQ_PRINT_DONE, .session = app->session};
 	print_job_info info;
 
-	if (!app->print_active || print_queue_job(app->printer, app->print_job, &info) != AG_OK)
+	if (!ps->print_active || print_queue_job(app->printer, ps->print_job, &info) != AG_OK)
 		return;
-	if (!app->job_known || info.state != app->job.state || info.sent != app->job.sent)
+	if (!ps->job_known || info.state != ps->job.state || info.sent != ps->job.sent)
 		app->dirty = true;
-	app->job = info;
-	app->job_known = true;
+	ps->job = info;
+	ps->job_known = true;
 	if (info.state != PRINT_JOB_DONE && info.state != PRINT_JOB_FAILED)
 		return;
-	app->print_active = false;
+	ps->print_active = false;
 	req.outcome = info.state == PRINT_JOB_DONE ? PRINT_OUTCOME_DONE : PRINT_OUTCOME_FAILED;
 	snprintf(req.reason, sizeof req.reason, "%s",
 	         info.state == PRINT_JOB_DONE ? "" : printer_fault_name(info.fault));
-	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", app->booked.id);
+	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", ps->booked.id);
 	SDL_Log("print job %llu: %s %s", (unsigned long long)info.id,
 	        print_job_state_name(info.state), printer_fault_name(info.fault));
 	ui_post(app, &req, false);
@@ -56,15 +120,17 @@ void ui_print_tick(struct ui_app *app)
 
 static const char *job_text(struct ui_app *app, char *buf, size_t size, SDL_Color *c)
 {
+	const struct ui_print_state *ps = app->print_state;
+
 	*c = UI_INK;
-	if (!app->job_known)
+	if (!ps->job_known)
 		return ui_msg(app, MSG_UI_PRINT_PREPARING);
-	switch (app->job.state) {
+	switch (ps->job.state) {
 	case PRINT_JOB_QUEUED:
 		return ui_msg(app, MSG_UI_PRINT_QUEUED);
 	case PRINT_JOB_SENDING:
 		snprintf(buf, size, ui_msg(app, MSG_UI_PRINT_SENDING),
-		         app->job.bytes ? (int)(app->job.sent * 100 / app->job.bytes) : 0);
+		         ps->job.bytes ? (int)(ps->job.sent * 100 / ps->job.bytes) : 0);
 		return buf;
 	case PRINT_JOB_DONE:
 		*c = UI_GREEN;
@@ -79,12 +145,13 @@ static const char *job_text(struct ui_app *app, char *buf, size_t size, SDL_Colo
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
+	const struct ui_print_state *ps = app->print_state;
 	const struct ui_layout *l = d->layout;
 	const char *ids[] = {"logout", "lang"};
 	const char *labels[] = {ui_msg(app, MSG_UI_LOGOUT), ui_msg(app, MSG_UI_LANG_OTHER)};
 	char date[64], time[8], text[512], buf[64];
-	bool finished = app->job_known && !app->print_active &&
-	                (app->job.state == PRINT_JOB_DONE || app->job.state == PRINT_JOB_FAILED);
+	bool finished = ps->job_known && !ps->print_active &&
+	                (ps->job.state == PRINT_JOB_DONE || ps->job.state == PRINT_JOB_FAILED);
 	SDL_Rect buttons, left, r;
 	SDL_Color c;
 	int h;
@@ -92,42 +159,42 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	ui_header(app, d, &area, ui_msg(app, MSG_UI_PRINT_TITLE), ids, labels, 2);
 	buttons = ui_rect_take_bottom(&area, l->unit, l->gap);
 	left = area;
-	if (app->preview && app->preview_h > 0) {
+	if (ps->preview && ps->preview_h > 0) {
 		/* The slip at the height available, on the right. */
-		int w = app->preview_w * area.h / app->preview_h;
+		int w = ps->preview_w * area.h / ps->preview_h;
 
 		if (w > area.w / 2)
 			w = area.w / 2;
 		r = ui_rect_take_right(&left, w, l->gap);
-		r.h = app->preview_h * w / app->preview_w;
+		r.h = ps->preview_h * w / ps->preview_w;
 		ui_outline(d, ui_rect_inset(r, -2), UI_INK, 2);
-		SDL_RenderCopy(d->renderer, app->preview, NULL, &r);
+		SDL_RenderCopy(d->renderer, ps->preview, NULL, &r);
 	}
-	ui_format_when(app, app->booked.day, app->booked.minute, date, sizeof date, time,
+	ui_format_when(app, ps->booked.day, ps->booked.minute, date, sizeof date, time,
 	               sizeof time);
 	snprintf(text, sizeof text,
-	         ui_msg(app, app->booked_existing ? MSG_UI_BOOKED_EXISTING : MSG_UI_BOOKED), date,
+	         ui_msg(app, ps->booked_existing ? MSG_UI_BOOKED_EXISTING : MSG_UI_BOOKED), date,
 	         time);
 	ui_text_measure(d->text, UI_FONT_TITLE, "Ag", NULL, &h);
 	ui_label(d, text, ui_rect_take_top(&left, 2 * h + h / 2, l->gap), UI_FONT_TITLE, UI_GREEN,
 	         UI_ALIGN_LEFT, true);
-	ui_label(d, app->booked.numero_pratica, ui_rect_take_top(&left, h, l->gap), UI_FONT_BODY,
+	ui_label(d, ps->booked.numero_pratica, ui_rect_take_top(&left, h, l->gap), UI_FONT_BODY,
 	         UI_INK, UI_ALIGN_LEFT, false);
 	ui_label(d, job_text(app, buf, sizeof buf, &c), ui_rect_take_top(&left, 2 * h, l->gap),
 	         UI_FONT_BODY, c, UI_ALIGN_LEFT, true);
-	if (app->job_known && app->job.missing_glyphs > 0) {
+	if (ps->job_known && ps->job.missing_glyphs > 0) {
 		/* A name with a letter no printer font has: its box is on the paper, say so. */
 		snprintf(text, sizeof text, ui_msg(app, MSG_SLIP_MISSING_GLYPHS),
-		         app->job.missing_glyphs);
+		         ps->job.missing_glyphs);
 		ui_label(d, text, ui_rect_take_top(&left, 3 * h, l->gap), UI_FONT_BODY, UI_RED,
 		         UI_ALIGN_LEFT, true);
 	}
 	if (app->note.shown) {
 		ui_note_draw(app, d, left);
-	} else if (app->job_known && app->job.state == PRINT_JOB_FAILED) {
+	} else if (ps->job_known && ps->job.state == PRINT_JOB_FAILED) {
 		agenda_detail what;
 
-		printer_fault_detail(app->job.fault, &what);
+		printer_fault_detail(ps->job.fault, &what);
 		/* What to do, framed in red: black on white reads best (people and OCR alike). */
 		r = ui_rect_take_top(&left, 3 * h, 0);
 		ui_outline(d, r, UI_RED, 4);
@@ -139,33 +206,37 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	ui_button(d, "day", ui_msg(app, MSG_UI_DAY), ui_rect_column(buttons, 1, 3, l->gap),
 	          UI_BUTTON_NORMAL);
 	ui_button(d, "reprint", ui_msg(app, MSG_UI_REPRINT), ui_rect_column(buttons, 2, 3, l->gap),
-	          !finished                            ? UI_BUTTON_OFF
-	          : app->job.state == PRINT_JOB_FAILED ? UI_BUTTON_PRIMARY
-	                                               : UI_BUTTON_NORMAL);
+	          !finished                           ? UI_BUTTON_OFF
+	          : ps->job.state == PRINT_JOB_FAILED ? UI_BUTTON_PRIMARY
+	                                              : UI_BUTTON_NORMAL);
 }
 
 static void tap(struct ui_app *app, const char *id)
 {
-	if (strcmp(id, "reprint") == 0 && !app->print_active && !app->print_requested) {
-		struct booking b = app->booked;
+	const struct ui_print_state *ps = app->print_state;
 
-		ui_print_booking(app, &b, app->booked_existing);
+	if (strcmp(id, "reprint") == 0 && !ps->print_active && !ps->print_requested) {
+		struct booking b = ps->booked;
+
+		ui_print_booking(app, &b, ps->booked_existing);
 	} else if (strcmp(id, "day") == 0) {
 		ui_go(app, UI_SCREEN_DAY);
 	}
 }
 
-void ui_print_result(struct ui_app *app, struct ui_result *r)
+static void result(struct ui_app *app, struct ui_result *r)
 {
+	struct ui_print_state *ps = app->print_state;
+
 	if (r->kind == UI_REQ_PRINT) {
-		app->print_requested = false;
+		ps->print_requested = false;
 		if (r->err != AG_OK) {
 			ui_note_detail(app, true, &r->why);
 			return;
 		}
-		app->print_job = r->print_job;
-		app->print_active = true;
-		ui_print_tick(app);
+		ps->print_job = r->print_job;
+		ps->print_active = true;
+		tick(app);
 		return;
 	}
 	/* UI_REQ_PRINT_DONE: the outcome is recorded; show the slip when there is one. */
@@ -175,13 +246,23 @@ void ui_print_result(struct ui_app *app, struct ui_result *r)
 		SDL_Texture *t = SDL_CreateTextureFromSurface(app->renderer, r->preview);
 
 		if (t) {
-			if (app->preview)
-				SDL_DestroyTexture(app->preview);
-			app->preview = t;
-			app->preview_w = r->preview->w;
-			app->preview_h = r->preview->h;
+			if (ps->preview)
+				SDL_DestroyTexture(ps->preview);
+			ps->preview = t;
+			ps->preview_w = r->preview->w;
+			ps->preview_h = r->preview->h;
 		}
 	}
 }
 
-const struct ui_screen_ops ui_print_screen = {"stampa", draw, tap, NULL};
+const struct ui_screen_ops ui_print_screen = {
+        .name = "stampa",
+        .open = state_open,
+        .close = state_close,
+        .draw = draw,
+        .tap = tap,
+        .result = result,
+        .tick = tick,
+        .in_flight = in_flight,
+        .logout = logout,
+};

@@ -1,18 +1,54 @@
 /*
  * screen_proposal.c — Proposta: the date booking_propose found, with the Italian weekday, the
  * time, the Questura and, when earlier days were full or closed, why the date is later. A tick
- * box records that Modello 209 was handed over. "Conferma e stampa" books on the worker
- * (booking_confirm, durable before it returns) and opens Stampa; "Annulla" goes back to the
- * Scheda without booking anything.
+ * box records that Modello 209 was handed over. "Conferma e stampa" books exactly this
+ * proposal on the worker (booking_confirm_proposal, durable before it returns) and opens Stampa;
+ * if another counter took the slot meanwhile (or its day closed), nothing is booked and the
+ * screen shows the new proposal with a note saying so, to read out and confirm again. "Annulla"
+ * goes back to the Scheda without booking anything.
  */
+#include "screen_proposal.h"
+
+#include <stdlib.h>
 #include <string.h>
 
-#include "screens.h"
+#include "app.h"
+#include "screen_print.h"
+
+struct ui_proposal_state {
+	struct booking proposal;
+	bool modello209;
+};
+
+static bool state_open(struct ui_app *app)
+{
+	app->proposal_state = calloc(1, sizeof *app->proposal_state);
+	return app->proposal_state != NULL;
+}
+
+static void state_close(struct ui_app *app)
+{
+	if (!app->proposal_state)
+		return;
+	explicit_bzero(app->proposal_state, sizeof *app->proposal_state);
+	free(app->proposal_state);
+	app->proposal_state = NULL;
+}
+
+void ui_proposal_show(struct ui_app *app, const struct booking *proposal)
+{
+	struct ui_proposal_state *ps = app->proposal_state;
+
+	ps->proposal = *proposal;
+	ps->modello209 = false;
+	ui_go(app, UI_SCREEN_PROPOSAL);
+}
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
+	const struct ui_proposal_state *ps = app->proposal_state;
 	const struct ui_layout *l = d->layout;
-	const struct booking *b = &app->proposal;
+	const struct booking *b = &ps->proposal;
 	const char *ids[] = {"logout", "lang"};
 	const char *labels[] = {ui_msg(app, MSG_UI_LOGOUT), ui_msg(app, MSG_UI_LANG_OTHER)};
 	char date[64], time[8], text[512], from[64], unused[8];
@@ -37,7 +73,7 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	ui_text_measure(d->text, UI_FONT_BODY, "Ag", NULL, &h);
 	ui_label(d, app->questura.name, ui_rect_take_top(&area, h + h / 3, 0), UI_FONT_BODY, UI_INK,
 	         UI_ALIGN_LEFT, false);
-	ui_checkbox(d, "modello209", ui_msg(app, MSG_UI_MODELLO209), app->modello209,
+	ui_checkbox(d, "modello209", ui_msg(app, MSG_UI_MODELLO209), ps->modello209,
 	            ui_rect_take_bottom(&area, l->unit, l->gap));
 	if (app->note.shown) {
 		ui_note_draw(app, d, area);
@@ -55,22 +91,36 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 
 static void tap(struct ui_app *app, const char *id)
 {
+	struct ui_proposal_state *ps = app->proposal_state;
+
 	if (strcmp(id, "modello209") == 0) {
-		app->modello209 = !app->modello209;
+		ps->modello209 = !ps->modello209;
 	} else if (strcmp(id, "cancel") == 0) {
 		ui_go(app, UI_SCREEN_PRACTICE);
 	} else if (strcmp(id, "confirm") == 0) {
 		struct ui_request req = {.kind = UI_REQ_CONFIRM,
 		                         .session = app->session,
 		                         .practice_id = app->practice.id,
-		                         .modello209 = app->modello209};
+		                         .proposal = ps->proposal,
+		                         .modello209 = ps->modello209};
 
 		ui_post(app, &req, true);
 	}
 }
 
-void ui_proposal_result(struct ui_app *app, struct ui_result *r)
+/*
+ * UI_REQ_CONFIRM: booked (durable), and Stampa prints its slip; or the slot was gone and the
+ * result is the new proposal, shown here in its place with the note that says so.
+ */
+static void result(struct ui_app *app, struct ui_result *r)
 {
+	struct ui_proposal_state *ps = app->proposal_state;
+
+	if (r->err == AG_ERR_CHANGED) {
+		ps->proposal = r->booking;
+		ui_note_detail(app, true, &r->why);
+		return;
+	}
 	if (r->err != AG_OK) {
 		ui_note_detail(app, true, &r->why);
 		return;
@@ -80,4 +130,11 @@ void ui_proposal_result(struct ui_app *app, struct ui_result *r)
 	ui_print_booking(app, &r->booking, r->booking.existing);
 }
 
-const struct ui_screen_ops ui_proposal_screen = {"proposta", draw, tap, NULL};
+const struct ui_screen_ops ui_proposal_screen = {
+        .name = "proposta",
+        .open = state_open,
+        .close = state_close,
+        .draw = draw,
+        .tap = tap,
+        .result = result,
+};

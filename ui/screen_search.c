@@ -9,8 +9,8 @@
  */
 #include <string.h>
 
+#include "app.h"
 #include "core/numbers.h"
-#include "screens.h"
 
 /* Checks one field: PLAIN when empty, OK with the canonical form, BAD with the detail. */
 static enum ui_field_state check(const char *text, bool visto, char *canonical, agenda_detail *why)
@@ -108,7 +108,16 @@ static void enter(struct ui_app *app)
 		app->focus = UI_FIELD_PRATICA;
 }
 
-void ui_search_result(struct ui_app *app, struct ui_result *r)
+/* Typing goes into the numero di pratica or the numero di visto. */
+static char *typing(struct ui_app *app)
+{
+	if (app->focus != UI_FIELD_PRATICA && app->focus != UI_FIELD_VISTO)
+		app->focus = UI_FIELD_PRATICA;
+	return app->fields[app->focus];
+}
+
+/* UI_REQ_LOOKUP: the practice found becomes the one at the counter and Scheda shows it. */
+static void result(struct ui_app *app, struct ui_result *r)
 {
 	if (r->err != AG_OK) {
 		ui_note_detail(app, true, &r->why);
@@ -123,4 +132,11 @@ void ui_search_result(struct ui_app *app, struct ui_result *r)
 	ui_go(app, UI_SCREEN_PRACTICE);
 }
 
-const struct ui_screen_ops ui_search_screen = {"ricerca", draw, tap, enter};
+const struct ui_screen_ops ui_search_screen = {
+        .name = "ricerca",
+        .enter = enter,
+        .draw = draw,
+        .tap = tap,
+        .typing = typing,
+        .result = result,
+};

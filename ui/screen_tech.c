@@ -11,7 +11,7 @@
 
 #include <SDL_ttf.h>
 
-#include "screens.h"
+#include "app.h"
 
 /* One line; the small font when the body font would be cut (long printer URIs at 800 px). */
 static void line(const struct ui_draw *d, SDL_Rect *area, const char *text, SDL_Color c)
@@ -136,4 +136,9 @@ static void enter(struct ui_app *app)
 	ui_post(app, &req, true);
 }
 
-const struct ui_screen_ops ui_tech_screen = {"tecnico", draw, tap, enter};
+const struct ui_screen_ops ui_tech_screen = {
+        .name = "tecnico",
+        .enter = enter,
+        .draw = draw,
+        .tap = tap,
+};

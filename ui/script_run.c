@@ -203,7 +203,7 @@ static void run(struct ui_app *app, struct ui_script_runner *r, const struct ui_
 	case UI_SCRIPT_TAP_BUTTON:
 		if (!ui_hits_rect(&app->hits[app->hits_shown], c->text, &rect)) {
 			snprintf(why, sizeof why, "no widget '%s' on screen '%s'", c->text,
-			         ui_screen_name(app->screen));
+			         ui_screen_name(app));
 			stop(app, 1, c, why);
 			return;
 		}
@@ -229,9 +229,9 @@ static void run(struct ui_app *app, struct ui_script_runner *r, const struct ui_
 		SDL_Log("screenshot %s", path);
 		break;
 	case UI_SCRIPT_EXPECT_SCREEN:
-		if (strcmp(ui_screen_name(app->screen), c->text) != 0) {
+		if (strcmp(ui_screen_name(app), c->text) != 0) {
 			snprintf(why, sizeof why, "expected screen '%s', showing '%s'", c->text,
-			         ui_screen_name(app->screen));
+			         ui_screen_name(app));
 			stop(app, 1, c, why);
 			return;
 		}
@@ -258,11 +258,11 @@ static void run(struct ui_app *app, struct ui_script_runner *r, const struct ui_
 		if (!ui_hits_check(&app->hits[app->hits_shown], app->layout.w, app->layout.h,
 		                   UI_TOUCH_MIN, found, sizeof found)) {
 			snprintf(path, sizeof path, "layout of '%s' at %dx%d: %s",
-			         ui_screen_name(app->screen), app->layout.w, app->layout.h, found);
+			         ui_screen_name(app), app->layout.w, app->layout.h, found);
 			stop(app, 1, c, path);
 			return;
 		}
-		SDL_Log("layout of %s at %dx%d: %d touch targets ok", ui_screen_name(app->screen),
+		SDL_Log("layout of %s at %dx%d: %d touch targets ok", ui_screen_name(app),
 		        app->layout.w, app->layout.h, app->hits[app->hits_shown].count);
 		break;
 	}

@@ -6,7 +6,10 @@
  * every change; the printer's state from the print queue's last poll (no I/O here). Until the
  * sync client exists the device is always "Non in linea" and the last sync is "mai".
  */
-#include "screens.h"
+#include "statusbar.h"
+
+#include "app.h"
+#include "screen_print.h"
 
 static const char *printer_text(struct ui_app *app, SDL_Color *c)
 {
@@ -14,7 +17,7 @@ static const char *printer_text(struct ui_app *app, SDL_Color *c)
 	unsigned flags = print_queue_printer_status(app->printer, &fault);
 
 	*c = UI_WHITE;
-	if (app->print_active)
+	if (ui_print_sending(app))
 		return ui_msg(app, MSG_UI_PRINTER_PRINTING);
 	if (fault != PRINTER_OK || printer_status_blocking(flags) != PRINTER_OK) {
 		*c = UI_AMBER;

@@ -185,8 +185,8 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 		                           &res->why);
 		break;
 	case UI_REQ_CONFIRM:
-		res->err = booking_confirm(&w->ctx, who, req->practice_id, &opt, &res->booking,
-		                           &res->why);
+		res->err = booking_confirm_proposal(&w->ctx, who, &req->proposal, &opt,
+		                                    &res->booking, &res->why);
 		break;
 	case UI_REQ_PRINT:
 		run_print(w, req, res);

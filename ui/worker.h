@@ -29,7 +29,7 @@ enum ui_request_kind {
 	UI_REQ_LOGIN,      /* username, password -> session */
 	UI_REQ_LOOKUP,     /* pratica and/or visto -> practice, bookable, existing appointment */
 	UI_REQ_PROPOSE,    /* practice_id -> booking (not booked) */
-	UI_REQ_CONFIRM,    /* practice_id, modello209 -> booking */
+	UI_REQ_CONFIRM,    /* proposal, modello209 -> booking, or a new proposal */
 	UI_REQ_PRINT,      /* appointment_id -> slip queued on the print queue: print_job */
 	UI_REQ_PRINT_DONE, /* appointment_id, outcome, reason: records the print outcome */
 	UI_REQ_DAY,        /* today's appointments and the reprint queue (any day) */
@@ -49,6 +49,7 @@ struct ui_request {
 	char pratica[UI_INPUT_MAX];
 	char visto[UI_INPUT_MAX];
 	int64_t practice_id;
+	struct booking proposal; /* UI_REQ_CONFIRM: what the operator read out */
 	char appointment_id[APPOINTMENT_ID_MAX];
 	char reason[REASON_MAX];
 	bool modello209;

@@ -21,6 +21,8 @@
 
 #include "app.h"
 #include "bench_util.h"
+#include "screen_login.h"
+#include "screen_print.h"
 
 #define FRAMES      300
 #define COLD_FRAMES 41
@@ -156,17 +158,21 @@ static bool is_idle(struct ui_app *app)
 	return ui_idle(app) && !SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
 }
 
+static uint64_t previous_job; /* the job of the booking before: the next one is new */
+
 static bool job_known(struct ui_app *app)
 {
-	return app->print_active || (app->job_known && !app->print_requested);
+	uint64_t job;
+
+	return ui_print_job(app, &job) && job != previous_job;
 }
 
 static bool job_done(struct ui_app *app)
 {
 	print_job_info info;
+	uint64_t job;
 
-	return !app->print_requested &&
-	       print_queue_job(app->printer, app->print_job, &info) == AG_OK &&
+	return ui_print_job(app, &job) && print_queue_job(app->printer, job, &info) == AG_OK &&
 	       (info.state == PRINT_JOB_DONE || info.state == PRINT_JOB_FAILED);
 }
 
@@ -272,11 +278,11 @@ int main(void)
 
 	/* First run: creates and seeds the demo database (not timed). */
 	config.demo = true;
-	if (!ui_app_open(&app, &config) || !pump(&app, is_idle, 60000) || !app.demo_accounts) {
+	if (!ui_app_open(&app, &config) || !pump(&app, is_idle, 60000) || !ui_login_demo(&app)) {
 		printf("kiosk_bench: cannot start the kiosk: %s\n", SDL_GetError());
 		return 0;
 	}
-	snprintf(password, sizeof password, "%s", app.demo.accounts[0].password);
+	snprintf(password, sizeof password, "%s", ui_login_demo(&app)->accounts[0].password);
 	ui_app_close(&app);
 
 	/* The seeding's peak (Argon2 for three accounts) is not a counter's day: reset VmHWM. */
@@ -322,8 +328,8 @@ int main(void)
 		ui_app_tap(&app, "propose");
 		pump(&app, is_idle, 10000);
 		if (app.screen != UI_SCREEN_PROPOSAL)
-			continue;      /* a demo practice of a kind that is not booked */
-		app.job_known = false; /* the previous booking's job is finished */
+			continue; /* a demo practice of a kind that is not booked */
+		ui_print_job(&app, &previous_job); /* finished: the next job is this booking's */
 		int64_t c0 = bench_ns();
 		ui_app_tap(&app, "confirm");
 		pump(&app, job_known, 10000);

@@ -532,7 +532,7 @@ screenshot booked
                         h.sql("SELECT count(*) FROM audit")[0][0])
             before = state()
             filler = os.path.join(disk, "filler")
-            with open(filler, "wb") as f:
+            with open(filler, "wb", buffering=0) as f:  # unbuffered: close has nothing to flush
                 try:
                     while True:
                         f.write(b"\0" * 65536)
@@ -774,10 +774,64 @@ screenshot booked
     check("Appuntamento confermato" in h.ocr("booked"), "Stampa says confirmed")
 
 
+def scenario_proposal_changed(h):
+    """Another counter confirms the very slot the kiosk proposed while its operator reads it out:
+    Conferma books nothing, the screen shows the new date and says so; confirming again books
+    exactly the new date (invariant I8)."""
+    first = h.ctl_json("demo.operatore", "propose", "--pratica", "RM/2026/900002")
+    other = h.sql("SELECT numero_pratica FROM practice WHERE questura = 'RM' AND tipo = 'lavoro'"
+                  " AND status = 'nulla_osta_rilasciato' AND numero_pratica <> 'RM/2026/900002'"
+                  " AND id NOT IN (SELECT practice_id FROM appointment) LIMIT 1")[0][0]
+    taken = os.path.join(h.work, "taken")
+    cmd = h.command(h.login("demo.operatore") + f"""type RM/2026/900002
+key Return
+tap_button propose
+expect_screen proposta
+screenshot ready
+wait_for_file {taken}
+tap_button confirm
+expect_screen proposta
+screenshot changed
+tap_button confirm
+expect_screen stampa
+screenshot booked
+""")
+    proc = subprocess.Popen(cmd, env=h.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        check(wait_for_png(os.path.join(h.shots, "ready.png"), proc),
+              "the kiosk shows the proposal")
+        got = h.ctl_json("demo.operatore", "book", "--pratica", other, "--slot",
+                         str(first["slot"]), "--date", first["date"], "--time", first["time"])
+        check(got and got["slot"] == first["slot"], f"the other counter took the slot: {got}")
+        touch(taken)
+        _, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    check(proc.returncode == 0, f"the kiosk booked the new proposal (exit {proc.returncode})")
+    text = h.ocr("changed")
+    check("non è più disponibile" in text and "confermare di nuovo" in text,
+          f"the kiosk says the date changed: {text[:300]!r}")
+    rows = h.sql("SELECT a.slot_id, s.day, s.minute FROM appointment a JOIN practice p"
+                 " ON p.id = a.practice_id JOIN slot s ON s.id = a.slot_id"
+                 " WHERE p.numero_pratica = 'RM/2026/900002' AND a.state = 'confirmed'")
+    check(len(rows) == 1 and rows[0][0] != first["slot"],
+          f"one appointment, not on the slot the other counter took: {rows}")
+    booked = h.ctl_json("demo.operatore", "show", h.sql(
+        "SELECT a.id FROM appointment a JOIN practice p ON p.id = a.practice_id"
+        " WHERE p.numero_pratica = 'RM/2026/900002'")[0][0])
+    shown = h.ocr("changed")
+    check("ore " + booked["time"] in shown,
+          f"the new proposal on screen ({booked['time']}) is the one booked: {shown[:200]!r}")
+
+
 SCENARIOS = {"booking": scenario_booking, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
              "disk_full": scenario_disk_full, "busy": scenario_busy,
+             "proposal_changed": scenario_proposal_changed,
              "names": scenario_names,
              "names_800x480": lambda h: scenario_names(h, "800x480"),
              "layout_800x480": lambda h: scenario_layout(h, "800x480"),
