@@ -185,6 +185,10 @@ int ctl_close_day(struct ctl *c, int argc, char **argv);
 
 int ctl_audit_verify(struct ctl *c, int argc, char **argv);
 
+int ctl_outbox_list(struct ctl *c, int argc, char **argv);
+int ctl_outbox_show(struct ctl *c, int argc, char **argv);
+int ctl_outbox_retry(struct ctl *c, int argc, char **argv);
+
 /* ---- help (ctl_help.c) ---- */
 
 extern const struct ctl_command CTL_COMMANDS[];

@@ -54,6 +54,9 @@ const struct ctl_command CTL_COMMANDS[] = {
         {"printer", "queue", ctl_printer_queue, MSG_CTL_SUM_PRINTER_QUEUE,
          MSG_CTL_HELP_PRINTER_QUEUE},
         {"audit", "verify", ctl_audit_verify, MSG_CTL_SUM_AUDIT_VERIFY, MSG_CTL_HELP_AUDIT_VERIFY},
+        {"outbox", "list", ctl_outbox_list, MSG_CTL_SUM_OUTBOX_LIST, MSG_CTL_HELP_OUTBOX_LIST},
+        {"outbox", "show", ctl_outbox_show, MSG_CTL_SUM_OUTBOX_SHOW, MSG_CTL_HELP_OUTBOX_SHOW},
+        {"outbox", "retry", ctl_outbox_retry, MSG_CTL_SUM_OUTBOX_RETRY, MSG_CTL_HELP_OUTBOX_RETRY},
         {"demo-seed", NULL, ctl_demo_seed, MSG_CTL_SUM_DEMO_SEED, MSG_CTL_HELP_DEMO_SEED},
         {"help", NULL, ctl_help, MSG_CTL_SUM_HELP, MSG_CTL_HELP_HELP},
 };

@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "services/audit.h"
 #include "services/journal.h"
+#include "services/journal_payload.h"
 #include "services/questure.h"
 #include "services/slots.h"
 
@@ -154,18 +155,6 @@ agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t p
 }
 
 /* ---- writing: the steps of a booking ---------------------------------------------------- */
-
-static json_t *booking_json(const struct booking *b)
-{
-	char day[DATE_TEXT_MAX], time[8];
-
-	date_format(b->day, day, sizeof day);
-	time_format(b->minute, time, sizeof time);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "appointment_id", b->id,
-	                 "numero_pratica", b->numero_pratica, "questura", b->questura, "date", day,
-	                 "time", time, "operator", b->operator_username, "modello209",
-	                 b->modello209);
-}
 
 static agenda_err insert_appointment(agenda_ctx *ctx, const struct session *who, struct booking *b,
                                      agenda_detail *why)
@@ -304,14 +293,8 @@ static agenda_err confirm(agenda_ctx *ctx, const struct session *who, int64_t pr
 	}
 	if (err || (err = book_slot(ctx, who, &p, &res, opt, out, why)))
 		goto done;
-	payload = booking_json(out);
-	if (out->deferred) {
-		char from[DATE_TEXT_MAX];
-
-		date_format(out->deferred_from, from, sizeof from);
-		json_object_set_new(payload, "deferred_from", json_string(from));
-	}
-	if ((err = journal_add(ctx, "book", out->id, payload, why)) != AG_OK)
+	payload = journal_payload_book(out);
+	if ((err = journal_add(ctx, JOURNAL_KIND_BOOK, out->id, payload, why)) != AG_OK)
 		goto done;
 	audit_detail(out, detail, sizeof detail);
 	if ((err = audit_append(ctx, who->username, "book", out->id, detail, why)) != AG_OK)
@@ -406,9 +389,8 @@ agenda_err booking_cancel(agenda_ctx *ctx, const struct session *who, const char
 	    (err = end_appointment(ctx, b.id, "cancelled", reason, NULL, why)) ||
 	    (err = slots_release(ctx, b.slot_id, why)))
 		goto done;
-	payload = json_pack("{s:s, s:s, s:s}", "appointment_id", b.id, "reason", reason, "operator",
-	                    who->username);
-	if ((err = journal_add(ctx, "cancel", b.id, payload, why)) ||
+	payload = journal_payload_cancel(b.id, reason, who->username);
+	if ((err = journal_add(ctx, JOURNAL_KIND_CANCEL, b.id, payload, why)) ||
 	    (err = audit_append(ctx, who->username, "cancel", b.id, b.numero_pratica, why)))
 		goto done;
 	err = store_commit(ctx->store, why);
@@ -445,10 +427,8 @@ agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *
 	    (err = end_appointment(ctx, old.id, "moved", reason, out->id, why)) ||
 	    (err = slots_release(ctx, old.slot_id, why)))
 		goto done;
-	payload = booking_json(out);
-	json_object_set_new(payload, "replaces", json_string(old.id));
-	json_object_set_new(payload, "reason", json_string(reason));
-	if ((err = journal_add(ctx, "move", out->id, payload, why)) != AG_OK)
+	payload = journal_payload_move(out, old.id, reason);
+	if ((err = journal_add(ctx, JOURNAL_KIND_MOVE, out->id, payload, why)) != AG_OK)
 		goto done;
 	audit_detail(out, detail, sizeof detail);
 	if ((err = audit_append(ctx, who->username, "move", old.id, detail, why)) != AG_OK)
@@ -493,8 +473,8 @@ static agenda_err record_event(agenda_ctx *ctx, const struct session *who, const
 	sqlite3_bind_text(st, 1, b.id, -1, SQLITE_STATIC);
 	if ((err = store_step_done(ctx->store, st, why)))
 		goto done;
-	payload = json_pack("{s:s, s:s, s:i}", "appointment_id", b.id, "operator", who->username,
-	                    "prints", b.prints + (strcmp(kind, "print") == 0 ? 1 : 0));
+	payload = journal_payload_print(b.id, who->username,
+	                                b.prints + (strcmp(kind, "print") == 0 ? 1 : 0));
 	if ((err = journal_add(ctx, kind, b.id, payload, why)) ||
 	    (err = audit_append(ctx, who->username,
 	                        strcmp(kind, "print") == 0 && b.prints > 0 ? "reprint" : kind, b.id,

@@ -9,6 +9,7 @@
 #include "core/messages.h"
 #include "services/audit.h"
 #include "services/journal.h"
+#include "services/journal_payload.h"
 
 agenda_err convocation_load(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
                             int columns, struct convocation *out, agenda_detail *why)
@@ -85,10 +86,8 @@ static agenda_err record_failure(agenda_ctx *ctx, const struct session *who, con
 		err = AG_ERR_NOT_FOUND;
 		goto done;
 	}
-	if ((err = journal_add(
-	             ctx, "print_failed", id,
-	             json_pack("{s:s, s:s}", "appointment_id", id, "reason", reason ? reason : ""),
-	             why)) ||
+	if ((err = journal_add(ctx, JOURNAL_KIND_PRINT_FAILED, id,
+	                       journal_payload_print_failed(id, reason), why)) ||
 	    (err = audit_append(ctx, who->username, "print_failed", id, reason ? reason : "", why)))
 		goto done;
 	err = store_commit(ctx->store, why);

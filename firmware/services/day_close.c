@@ -9,6 +9,7 @@
 #include "services/audit.h"
 #include "services/booking.h"
 #include "services/journal.h"
+#include "services/journal_payload.h"
 
 agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_day day,
                              struct day_close_report *out, agenda_detail *why)
@@ -62,11 +63,11 @@ agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_
 	if ((err = store_step_done(ctx->store, st, why)))
 		goto done;
 	date_format(day, date, sizeof date);
-	payload = json_pack("{s:s, s:i, s:i, s:i}", "day", date, "version", out->version,
-	                    "appointments", out->appointments, "cancellations", out->cancellations);
+	payload =
+	        journal_payload_close_day(day, out->version, out->appointments, out->cancellations);
 	snprintf(detail, sizeof detail, "version=%d appointments=%d cancellations=%d", out->version,
 	         out->appointments, out->cancellations);
-	if ((err = journal_add(ctx, "close_day", NULL, payload, why)) ||
+	if ((err = journal_add(ctx, JOURNAL_KIND_CLOSE_DAY, NULL, payload, why)) ||
 	    (err = audit_append(ctx, who->username, "close_day", date, detail, why)))
 		goto done;
 	err = store_commit(ctx->store, why);

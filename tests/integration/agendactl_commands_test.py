@@ -6,12 +6,13 @@ Usage: agendactl_commands_test.py PATH/TO/agendactl
 and the overview lists the exit codes and environment variables); init, questura add/list,
 capacity set (report and re-planning keeps booked slots), closure add/open, operator
 add/list/unlock/reset-password (passwords generated, shown only when asked, queued to the
-Dirigente when an address is set), and demo-seed (four Questure, 90 days of capacity, a few
+Dirigente when an address is set), outbox list/show/retry (never a body), and demo-seed (four Questure, 90 days of capacity, a few
 hundred "DEMO" applicants, accounts that log in and book).
 """
 import json
 import os
 import select
+import sqlite3
 import subprocess
 import sys
 import termios
@@ -25,7 +26,8 @@ COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity 
             "operator unlock", "operator reset-password", "lookup", "book", "propose", "cancel",
             "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
             "demo-seed", "help", "printer list", "printer status", "printer test",
-            "printer print", "printer reprint", "printer queue"]
+            "printer print", "printer reprint", "printer queue", "outbox list", "outbox show",
+            "outbox retry"]
 
 
 class Commands(h.AgendaTest):
@@ -168,6 +170,60 @@ class Commands(h.AgendaTest):
         finally:
             db.close()
         self.assertEqual(n, 1)
+
+    def test_outbox_commands(self):
+        """The outbox seen by a technician: states, the server's replies, never a body; a
+        message the sender gave up on goes back in the queue, a sent one does not."""
+        ag = self.ag
+        ag.ok("init", "--site", "Roma", "--dirigente-email", "dirigente@example.invalid")
+        self.assertEqual(ag.ok("outbox", "list").objs, [])
+        password = ag.ok("operator", "add", "olena.ricci", "--role", "operatore",
+                         "--print-password").json["password"]
+        ag.ok("operator", "add", "kofi.marino", "--role", "operatore")
+        listed = ag.ok("outbox", "list").objs
+        self.assertEqual([(o["id"], o["state"], o["kind"]) for o in listed],
+                         [(1, "queued", "password"), (2, "queued", "password")])
+        self.assertEqual(listed[0]["recipient"], "dirigente@example.invalid")
+        self.assertGreater(listed[0]["body_bytes"], 0)
+        for args in (("outbox", "list"), ("outbox", "show", "1")):
+            for lang in ("it", "en"):
+                r = ag.ok("--lang", lang, *args, json_mode=False)
+                self.assertNotIn(password, r.out + r.err)
+            self.assertNotIn(password, ag.ok(*args).out)
+        # What the mail sender (a later issue) leaves: one given up, one sent.
+        db = sqlite3.connect(ag.db)
+        try:
+            db.execute("UPDATE outbox SET state = 'failed', attempts = 30, reply = '550 5.1.1 no',"
+                       " last_error = '550 5.1.1 no' WHERE id = 1")
+            db.execute("UPDATE outbox SET state = 'sent', sent_at = 1777878000,"
+                       " reply = '250 2.0.0 Ok' WHERE id = 2")
+            db.commit()
+        finally:
+            db.close()
+        shown = ag.ok("outbox", "show", "1").json
+        self.assertEqual((shown["state"], shown["attempts"], shown["reply"]),
+                         ("failed", 30, "550 5.1.1 no"))
+        self.assertIn("550 5.1.1 no", ag.ok("outbox", "show", "1", json_mode=False).out)
+        self.assertEqual([o["id"] for o in ag.ok("outbox", "list", "--state", "failed").objs],
+                         [1])
+        self.assertEqual(ag.ok("outbox", "show", "2").json["body_bytes"], 0)  # wiped when sent
+        r = ag.ok("outbox", "retry", "1").json
+        self.assertEqual((r["state"], r["attempts"], r["next_try"]), ("queued", 0,
+                                                                      "2026-05-04T09:00:00"))
+        self.assertIn("1", ag.ok("outbox", "retry", "1", json_mode=False).out)
+        self.assertExit(ag.run("outbox", "retry", "2"), 4, "refused")
+        self.assertExit(ag.run("outbox", "retry", "99"), 3, "not_found")
+        self.assertExit(ag.run("outbox", "show", "99"), 3, "not_found")
+        self.assertExit(ag.run("outbox", "show", "uno"), 9, "invalid")
+        self.assertExit(ag.run("outbox", "list", "--state", "lost"), 2, "usage")
+        db = ag.sql()
+        try:
+            retries = db.execute("SELECT count(*) FROM audit WHERE action = 'mail_retry'"
+                                 " AND actor = 'agendactl'").fetchone()[0]
+        finally:
+            db.close()
+        self.assertEqual(retries, 2)
+        ag.ok("audit", "verify")
 
     def test_password_prompt_on_terminal(self):
         """On a terminal the password is asked for with echo off, and echo comes back after."""
