@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/journal.h"
+#include "services/outbox.h"
 #include "services/slots.h"
 #include "store/schema.h"
 
@@ -33,11 +35,11 @@ static int64_t count(agenda_ctx *ctx, const char *sql, int64_t arg, int *rc_out)
 
 agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda_detail *why)
 {
-	static const char JOURNAL[] = "SELECT count(*) FROM journal WHERE acked = 0";
-	static const char OUTBOX[] = "SELECT count(*) FROM outbox WHERE state = 'queued'";
 	static const char LIVE[] = "SELECT count(*) FROM appointment WHERE state = 'confirmed'";
 	char last[32];
 	int rc = SQLITE_OK;
+	int64_t journal = 0;
+	agenda_err err;
 
 	memset(out, 0, sizeof *out);
 	store_setting_get(ctx->store, "site", out->site, sizeof out->site);
@@ -46,11 +48,13 @@ agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda
 		out->last_sync = strtoll(last, NULL, 10);
 	out->schema_version = SCHEMA_VERSION;
 	out->firmware_version = AGENDA_VERSION;
-	out->journal_pending = (int)count(ctx, JOURNAL, 0, &rc);
-	out->outbox_pending = (int)count(ctx, OUTBOX, 0, &rc);
 	out->appointments_live = count(ctx, LIVE, 0, &rc);
 	if (rc != SQLITE_OK)
 		return store_error(ctx->store, rc, why);
+	if ((err = journal_unacked_count(ctx, &journal, why)) ||
+	    (err = outbox_pending(ctx, &out->outbox_pending, why)))
+		return err;
+	out->journal_pending = (int)journal;
 	/* Only the slots this device holds: another device's are not its to book. */
 	return slots_count_free(ctx, agenda_today(ctx, NULL), &out->slots_free, why);
 }

@@ -165,6 +165,8 @@ static const char MIGRATION_3[] =
  * - The reprint queue is every confirmed appointment whose slip was not printed, including those
  *   a crash left at 'none'.
  * - The mail sender keeps the server's last reply and when a message left.
+ * - The sync client and the status bar find the journal entries central has not acknowledged
+ *   through a partial index, not a walk of every entry ever written.
  */
 static const char MIGRATION_4[] =
         "CREATE TABLE slot_v4(\n"
@@ -187,7 +189,8 @@ static const char MIGRATION_4[] =
         "  WHERE print_state <> 'printed' AND state = 'confirmed';\n"
         "ALTER TABLE outbox ADD COLUMN reply TEXT;\n"
         "ALTER TABLE outbox ADD COLUMN sent_at INTEGER;\n"
-        "CREATE INDEX outbox_due ON outbox(next_try) WHERE state = 'queued';\n";
+        "CREATE INDEX outbox_due ON outbox(next_try) WHERE state = 'queued';\n"
+        "CREATE INDEX journal_unacked ON journal(id) WHERE acked = 0;\n";
 
 const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4};
 const int SCHEMA_VERSION = (int)(sizeof SCHEMA_MIGRATIONS / sizeof SCHEMA_MIGRATIONS[0]);
