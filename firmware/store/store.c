@@ -580,8 +580,14 @@ void store_rollback(store *s)
 void store_column_text(sqlite3_stmt *st, int col, char *out, size_t size)
 {
 	const char *t = (const char *)sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
 
-	snprintf(out, size, "%s", t ? t : "");
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = size - 1; /* may cut a UTF-8 sequence, as snprintf did */
+	memcpy(out, t ? t : "", n);
+	out[n] = '\0';
 }
 
 agenda_err store_query_one(store *s, const char *sql, const char *key, int64_t id,
