@@ -224,6 +224,13 @@ static int busy_poll(void *arg, int count)
 	return 1;
 }
 
+void store_process_init(void)
+{
+	/* SQLITE_MISUSE once SQLite has initialised (a second call, a library that came first):
+	 * then the statistics simply stay on. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens the SQLite connection on path and sets what every connection of ours needs. */
 static agenda_err connect(store *s, int oflags, agenda_detail *why)
 {

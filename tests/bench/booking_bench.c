@@ -152,6 +152,7 @@ int main(int argc, char **argv)
 	char dir[128], cmd[160], title[200];
 	double bare, book, cpu_bare, cpu_book;
 
+	store_process_init(); /* as the programs do */
 	bench_tempdir(dir, sizeof dir);
 	setenv("TZ", "Europe/Rome", 1);
 	measure(dir, n, true, &bare, &book);
