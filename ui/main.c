@@ -16,6 +16,7 @@
 #include "args.h"
 #include "platform/clock.h"
 #include "script_run.h"
+#include "store/store.h"
 
 int main(int argc, char **argv)
 {
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
 	int status;
 
 	clock_use_italian_time();
+	store_process_init(); /* before any thread or store */
 	/*
 	 * The library makes its own files 0600 whatever the umask; this covers what others write
 	 * for us (SDL_image's screenshots of screens that show applicants' names).

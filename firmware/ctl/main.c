@@ -13,6 +13,7 @@
 #include "ctl/ctl.h"
 #include "platform/clock.h"
 #include "store/schema.h"
+#include "store/store.h"
 
 const struct ctl_command CTL_COMMANDS[] = {
         {"init", NULL, ctl_init, MSG_CTL_SUM_INIT, MSG_CTL_HELP_INIT},
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
 	if (!rest)
 		return EXIT_INTERNAL;
 	clock_use_italian_time();
+	store_process_init(); /* before any thread or store */
 	umask(077); /* besides the library's own 0600: nothing this program writes is for others */
 	c.db_path = getenv(CTL_ENV_DB);
 	if (!c.db_path || !*c.db_path)

@@ -1,13 +1,16 @@
 /*
- * clock.c — system and fixed clocks, the Italian time zone, local-time conversion, AGENDA_NOW
- * parsing.
+ * clock.c — system and fixed clocks, Italian civil time of an instant (italian_time.c, never the
+ * process's TZ), AGENDA_NOW parsing.
  */
 #include "platform/clock.h"
+#include "platform/italian_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define CLOCK_EPOCH_LIMIT (INT64_C(1) << 40)
 
 static int64_t system_now(void *ctx)
 {
@@ -41,31 +44,23 @@ void clock_use_italian_time(void)
 
 void clock_local(int64_t epoch, agenda_day *day, int *minute_of_day)
 {
-	time_t t = (time_t)epoch;
-	struct tm tm;
+	int64_t local, d;
 
-	/* Out of range for the C library: say the epoch's day rather than read garbage. */
-	if (!localtime_r(&t, &tm))
-		gmtime_r(&(time_t){0}, &tm);
+	/* Out of any sensible range (tens of thousands of years): say the epoch's day. */
+	if (epoch < -CLOCK_EPOCH_LIMIT || epoch > CLOCK_EPOCH_LIMIT)
+		epoch = 0;
+	local = epoch + italian_utc_offset(epoch);
+	/* Round down, so an instant before 1970 falls on its own day, not the next. */
+	d = local / 86400 - (local % 86400 < 0);
 	if (day)
-		*day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		*day = (agenda_day)d;
 	if (minute_of_day)
-		*minute_of_day = tm.tm_hour * 60 + tm.tm_min;
+		*minute_of_day = (int)((local - d * 86400) / 60);
 }
 
 int64_t clock_epoch_of(agenda_day day, int minute_of_day)
 {
-	struct tm tm = {0};
-	int y, m, d;
-
-	date_to_ymd(day, &y, &m, &d);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = minute_of_day / 60;
-	tm.tm_min = minute_of_day % 60;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	return italian_epoch_of_local((int64_t)day * 86400 + (int64_t)minute_of_day * 60);
 }
 
 agenda_err clock_from_env(agenda_clock *out, int64_t *storage)

@@ -95,14 +95,21 @@ void rng_close(struct rng_state *state)
 
 agenda_err rng_uuid(const agenda_rng *r, char out[37])
 {
+	static const char HEX[] = "0123456789abcdef";
 	unsigned char b[16];
+	char *o = out;
 
 	if (rng_fill(r, b, sizeof b) != 0)
 		return AG_ERR_IO;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
+	/* 8-4-4-4-12 hex digits; by hand, since snprintf's format parsing cost a booking ~6 us. */
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*o++ = '-';
+		*o++ = HEX[b[i] >> 4];
+		*o++ = HEX[b[i] & 0x0f];
+	}
+	*o = '\0';
 	return AG_OK;
 }

@@ -1,6 +1,6 @@
 /*
  * store.c — creating, opening, checking and migrating the SQLite file; statement cache;
- * transactions.
+ * transactions (nested ones as savepoints).
  *
  * A new file is built whole under a temporary name (0600, schema and first settings in place)
  * and linked to its name in one step, so two set-ups racing on a missing file leave exactly one
@@ -10,6 +10,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,11 +23,14 @@
 #include "platform/private_file.h"
 #include "store/schema.h"
 
-#define STMT_CACHE_SIZE 64
-#define PATH_MAX_LEN    4096
+#define STMT_CACHE_FIRST 64 /* slots of a new cache; it doubles when half full */
+#define PATH_MAX_LEN     4096
+
+/* The one name every nested level uses: SQLite's savepoints stack, innermost first. */
+#define SAVEPOINT_NAME "store_level"
 
 struct cached_stmt {
-	const char *sql;
+	const char *sql; /* the static text's address is the key; NULL: empty slot */
 	sqlite3_stmt *stmt;
 };
 
@@ -34,8 +38,11 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	struct timespec busy_since; /* when the current wait for another's lock began */
-	struct cached_stmt cache[STMT_CACHE_SIZE];
-	int cached;
+	struct cached_stmt *cache;  /* open addressing on the text's address */
+	size_t cache_slots;         /* a power of two */
+	size_t cached;
+	int depth;    /* open transaction levels: 1 = BEGIN, more = savepoints */
+	bool aborted; /* the whole transaction rolled back under open levels */
 };
 
 agenda_err store_error(store *s, int rc, agenda_detail *why)
@@ -217,6 +224,13 @@ static int busy_poll(void *arg, int count)
 	return 1;
 }
 
+void store_process_init(void)
+{
+	/* SQLITE_MISUSE once SQLite has initialised (a second call, a library that came first):
+	 * then the statistics simply stay on. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens the SQLite connection on path and sets what every connection of ours needs. */
 static agenda_err connect(store *s, int oflags, agenda_detail *why)
 {
@@ -371,8 +385,10 @@ void store_close(store *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; i < s->cached; i++)
-		sqlite3_finalize(s->cache[i].stmt);
+	for (size_t i = 0; i < s->cache_slots; i++)
+		if (s->cache[i].sql)
+			sqlite3_finalize(s->cache[i].stmt);
+	free(s->cache);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -388,16 +404,56 @@ const char *store_path(const store *s)
 	return s->path;
 }
 
+/* Fibonacci hashing of the text's address: static strings are close together. */
+static size_t cache_index(const char *sql, size_t slots)
+{
+	uint64_t h = (uint64_t)(uintptr_t)sql * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (slots - 1);
+}
+
+static struct cached_stmt *cache_find(struct cached_stmt *cache, size_t slots, const char *sql)
+{
+	size_t i = cache_index(sql, slots);
+
+	while (cache[i].sql && cache[i].sql != sql)
+		i = (i + 1) & (slots - 1);
+	return &cache[i];
+}
+
+/* Doubles the table (or makes the first one); false when out of memory. */
+static bool cache_grow(store *s)
+{
+	size_t slots = s->cache_slots ? s->cache_slots * 2 : STMT_CACHE_FIRST;
+	struct cached_stmt *bigger = calloc(slots, sizeof *bigger);
+
+	if (!bigger)
+		return false;
+	for (size_t i = 0; i < s->cache_slots; i++)
+		if (s->cache[i].sql)
+			*cache_find(bigger, slots, s->cache[i].sql) = s->cache[i];
+	free(s->cache);
+	s->cache = bigger;
+	s->cache_slots = slots;
+	return true;
+}
+
+/*
+ * Every static text is prepared once per connection and kept: the cache grows (never evicts)
+ * as the services add statements, so no statement is ever silently prepared again per call.
+ */
 sqlite3_stmt *store_stmt(store *s, const char *sql, agenda_detail *why)
 {
+	struct cached_stmt *slot;
 	sqlite3_stmt *st;
 	int rc;
 
-	for (int i = 0; i < s->cached; i++) {
-		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].stmt);
-			sqlite3_clear_bindings(s->cache[i].stmt);
-			return s->cache[i].stmt;
+	if (s->cache_slots) {
+		slot = cache_find(s->cache, s->cache_slots, sql);
+		if (slot->sql) {
+			sqlite3_reset(slot->stmt);
+			sqlite3_clear_bindings(slot->stmt);
+			return slot->stmt;
 		}
 	}
 	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -405,15 +461,21 @@ sqlite3_stmt *store_stmt(store *s, const char *sql, agenda_detail *why)
 		store_error(s, rc, why);
 		return NULL;
 	}
-	if (s->cached < STMT_CACHE_SIZE) {
-		s->cache[s->cached].sql = sql;
-		s->cache[s->cached++].stmt = st;
-		return st;
+	if ((s->cached + 1) * 2 > s->cache_slots && !cache_grow(s)) {
+		sqlite3_finalize(st);
+		agenda_detail_set(why, MSG_NOMEM);
+		return NULL;
 	}
-	/* Cache full: a programming error (more static queries than slots); fail loudly. */
-	sqlite3_finalize(st);
-	agenda_detail_set(why, MSG_STORE_FAILED, "statement cache full");
-	return NULL;
+	slot = cache_find(s->cache, s->cache_slots, sql);
+	slot->sql = sql;
+	slot->stmt = st;
+	s->cached++;
+	return st;
+}
+
+size_t store_stmt_count(const store *s)
+{
+	return s->cached;
 }
 
 agenda_err store_step_done(store *s, sqlite3_stmt *st, agenda_detail *why)
@@ -426,36 +488,113 @@ agenda_err store_step_done(store *s, sqlite3_stmt *st, agenda_detail *why)
 	return store_error(s, rc, why);
 }
 
+/* Runs one of the transaction statements, prepared once like any other. */
+static int run_control(store *s, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, NULL);
+	int rc;
+
+	if (!st)
+		return sqlite3_errcode(s->db) != SQLITE_OK ? sqlite3_errcode(s->db) : SQLITE_NOMEM;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char BEGIN_SQL[] = "BEGIN IMMEDIATE";
+static const char COMMIT_SQL[] = "COMMIT";
+static const char ROLLBACK_SQL[] = "ROLLBACK";
+static const char SAVEPOINT_SQL[] = "SAVEPOINT " SAVEPOINT_NAME;
+static const char RELEASE_SQL[] = "RELEASE " SAVEPOINT_NAME;
+static const char ROLLBACK_TO_SQL[] = "ROLLBACK TO " SAVEPOINT_NAME;
+
+/*
+ * The transaction under open levels is gone (SQLite rolls a whole transaction back on some
+ * errors, e.g. a full disk; or a nested commit failed): every open level now fails to commit.
+ */
+static void abort_levels(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		run_control(s, ROLLBACK_SQL);
+	s->aborted = s->depth > 0;
+}
+
 agenda_err store_begin(store *s, agenda_detail *why)
 {
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc;
 
-	return rc == SQLITE_OK ? AG_OK : store_error(s, rc, why);
+	if (s->depth > 0 && (s->aborted || sqlite3_get_autocommit(s->db))) {
+		/* Nothing to nest in: the enclosing transaction was already rolled back. */
+		s->aborted = true;
+		agenda_detail_set(why, MSG_STORE_FAILED, "transaction rolled back");
+		return AG_ERR_STORE;
+	}
+	rc = run_control(s, s->depth == 0 ? BEGIN_SQL : SAVEPOINT_SQL);
+	if (rc != SQLITE_OK)
+		return store_error(s, rc, why);
+	s->depth++;
+	return AG_OK;
 }
 
 agenda_err store_commit(store *s, agenda_detail *why)
 {
-	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	agenda_err err;
+	int rc;
 
-	if (rc == SQLITE_OK)
-		return AG_OK;
+	if (s->depth > 1 && !s->aborted && !sqlite3_get_autocommit(s->db)) {
+		/* A nested level's work joins its parent's; it is durable with the outermost. */
+		if ((rc = run_control(s, RELEASE_SQL)) == SQLITE_OK) {
+			s->depth--;
+			return AG_OK;
+		}
+	} else if (s->depth <= 1 && !s->aborted) {
+		rc = run_control(s, COMMIT_SQL);
+		if (rc == SQLITE_OK) {
+			s->depth = 0;
+			return AG_OK;
+		}
+	} else {
+		rc = SQLITE_ABORT; /* an enclosing or inner failure already rolled it all back */
+	}
 	/* SQLite may keep the transaction open after a failed COMMIT (e.g. SQLITE_FULL). */
-	agenda_err err = store_error(s, rc, why);
-	store_rollback(s);
+	err = rc == SQLITE_ABORT ? AG_ERR_STORE : store_error(s, rc, why);
+	if (rc == SQLITE_ABORT)
+		agenda_detail_set(why, MSG_STORE_FAILED, "transaction rolled back");
+	abort_levels(s);
+	if (s->depth > 0)
+		s->depth--;
+	s->aborted = s->depth > 0;
 	return err;
 }
 
 void store_rollback(store *s)
 {
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (s->depth > 1 && !s->aborted && !sqlite3_get_autocommit(s->db) &&
+	    run_control(s, ROLLBACK_TO_SQL) == SQLITE_OK &&
+	    run_control(s, RELEASE_SQL) == SQLITE_OK) {
+		s->depth--; /* only this level's work is undone; the parent goes on */
+		return;
+	}
+	if (s->depth > 1)
+		abort_levels(s);
+	else if (!sqlite3_get_autocommit(s->db))
+		run_control(s, ROLLBACK_SQL);
+	if (s->depth > 0)
+		s->depth--;
+	s->aborted = s->aborted && s->depth > 0;
 }
 
 void store_column_text(sqlite3_stmt *st, int col, char *out, size_t size)
 {
 	const char *t = (const char *)sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
 
-	snprintf(out, size, "%s", t ? t : "");
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = size - 1; /* may cut a UTF-8 sequence, as snprintf did */
+	memcpy(out, t ? t : "", n);
+	out[n] = '\0';
 }
 
 agenda_err store_query_one(store *s, const char *sql, const char *key, int64_t id,

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -31,6 +32,14 @@ enum store_open_flags {
  */
 #define STORE_BUSY_TIMEOUT_MS 5000
 #define STORE_BUSY_POLL_MS    2
+
+/*
+ * Process-wide SQLite settings: call once at the start of a program, before any thread and
+ * before any store is opened (later calls change nothing). It turns SQLite's memory statistics
+ * off: they take a global mutex on every allocation, ~6% of a booking's instructions
+ * (docs/PERFORMANCE.md), and nothing here reads them.
+ */
+void store_process_init(void);
 
 /*
  * Opens the file at path. With STORE_OPEN_CREATE a missing file is made by store_create first.
@@ -55,11 +64,23 @@ sqlite3 *store_db(store *s);
 
 /*
  * A prepared statement for a static SQL text, cached by the text's address and reset before it
- * is returned. NULL on a prepare error (detail in why).
+ * is returned. Each text is prepared once per handle: the cache grows with the number of texts
+ * and never evicts. NULL on a prepare error or no memory (detail in why).
  */
 sqlite3_stmt *store_stmt(store *s, const char *sql, agenda_detail *why);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. A failed commit leaves nothing half-written. */
+/* How many statements the handle has prepared and keeps (for tests and diagnostics). */
+size_t store_stmt_count(const store *s);
+
+/*
+ * Transactions. The outermost store_begin is BEGIN IMMEDIATE, store_commit its COMMIT (durable
+ * before it returns). Called inside an open transaction, store_begin opens a savepoint instead:
+ * its store_commit hands the work to the enclosing level (durable only when the outermost
+ * commits), its store_rollback undoes that level's work alone, so a service that makes its own
+ * transaction can also run inside a caller's. A failed commit leaves nothing half-written and
+ * closes its level (a store_rollback after it is harmless); if SQLite itself rolled the whole
+ * transaction back (disk full, a failed nested commit), every level still open fails to commit.
+ */
 agenda_err store_begin(store *s, agenda_detail *why);
 agenda_err store_commit(store *s, agenda_detail *why);
 void store_rollback(store *s);
