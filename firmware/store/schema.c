@@ -160,7 +160,8 @@ static const char MIGRATION_3[] =
  * - A slot may carry the id of the grant central gave it under, and may be 'releasing': handed
  *   back, waiting for central's acknowledgement, never bookable. SQLite cannot change a CHECK in
  *   place, so the table is rebuilt (migrations run before foreign_keys is switched on, so dropping
- *   the old table does not touch the appointments that reference it). The free-slot index now
+ *   the old table does not touch the appointments that reference it). The CHECK is written as
+ *   ORs: SQLite builds a temporary table for IN over three or more values on every write. The free-slot index now
  *   leads with the holder too: the scheduler asks for this device's free slots only.
  * - The reprint queue is every confirmed appointment whose slip was not printed, including those
  *   a crash left at 'none'.
@@ -175,7 +176,8 @@ static const char MIGRATION_4[] =
         "  day INTEGER NOT NULL,\n"
         "  minute INTEGER NOT NULL CHECK(minute BETWEEN 0 AND 1439),\n"
         "  held_by TEXT NOT NULL,\n"
-        "  state TEXT NOT NULL CHECK(state IN ('free', 'booked', 'releasing')),\n"
+        "  state TEXT NOT NULL\n"
+        "    CHECK(state = 'free' OR state = 'booked' OR state = 'releasing'),\n"
         "  grant_id TEXT,\n"
         "  UNIQUE(questura, day, minute)) STRICT;\n"
         "INSERT INTO slot_v4(id, questura, day, minute, held_by, state)\n"
