@@ -18,7 +18,9 @@
 
 typedef struct job {
 	print_job_info info;
-	unsigned char *data; /* freed when done */
+	unsigned char *data;    /* freed when done */
+	print_job_done_fn done; /* NULL once called */
+	void *done_arg;
 	struct job *next;
 } job;
 
@@ -200,8 +202,20 @@ static void *worker(void *arg)
 			free(j->data);
 			j->data = NULL;
 		}
-		trim(q);
 		pthread_cond_broadcast(&q->changed);
+		if (j->done) {
+			print_job_info info = j->info;
+			print_job_done_fn done = j->done;
+			void *done_arg = j->done_arg;
+
+			/* Unlocked: the callback may take time (a store write) and ask the queue.
+			 */
+			j->done = NULL;
+			pthread_mutex_unlock(&q->lock);
+			done(done_arg, &info);
+			pthread_mutex_lock(&q->lock);
+		}
+		trim(q);
 	}
 	pthread_mutex_unlock(&q->lock);
 	drop_printer(q);
@@ -245,6 +259,14 @@ void print_queue_stop(print_queue *q)
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
+	/* Never sent: each callback learns it (state still queued) while the queue is whole. */
+	for (job *j = q->head; j; j = j->next)
+		if (j->done) {
+			print_job_done_fn done = j->done;
+
+			j->done = NULL;
+			done(j->done_arg, &j->info);
+		}
 	while (q->head) {
 		job *j = q->head;
 
@@ -272,22 +294,33 @@ static void link_job(print_queue *q, job *j, uint64_t *id)
 	pthread_cond_broadcast(&q->changed);
 }
 
-static agenda_err enqueue(print_queue *q, const char *reference, const unsigned char *data,
-                          size_t len, int missing_glyphs, uint64_t *id)
+struct job_request {
+	const char *reference;
+	const unsigned char *data;
+	size_t len;
+	int missing_glyphs;
+	print_job_done_fn done;
+	void *done_arg;
+};
+
+static agenda_err enqueue(print_queue *q, const struct job_request *r, uint64_t *id)
 {
 	job *j;
 
-	if (!data || !len)
+	if (!r->data || !r->len)
 		return AG_ERR_USAGE;
 	j = calloc(1, sizeof *j);
-	if (!j || !(j->data = malloc(len))) {
+	if (!j || !(j->data = malloc(r->len))) {
 		free(j);
 		return AG_ERR_NOMEM;
 	}
-	memcpy(j->data, data, len);
-	j->info.bytes = len;
-	j->info.missing_glyphs = missing_glyphs;
-	snprintf(j->info.reference, sizeof j->info.reference, "%s", reference ? reference : "");
+	memcpy(j->data, r->data, r->len);
+	j->info.bytes = r->len;
+	j->info.missing_glyphs = r->missing_glyphs;
+	j->done = r->done;
+	j->done_arg = r->done_arg;
+	snprintf(j->info.reference, sizeof j->info.reference, "%s",
+	         r->reference ? r->reference : "");
 	pthread_mutex_lock(&q->lock);
 	link_job(q, j, id);
 	pthread_mutex_unlock(&q->lock);
@@ -297,10 +330,18 @@ static agenda_err enqueue(print_queue *q, const char *reference, const unsigned 
 agenda_err print_queue_submit(print_queue *q, const char *reference, const unsigned char *data,
                               size_t len, uint64_t *id)
 {
-	return enqueue(q, reference, data, len, 0, id);
+	struct job_request r = {.reference = reference, .data = data, .len = len};
+
+	return enqueue(q, &r, id);
 }
 
 agenda_err print_queue_submit_slip(print_queue *q, const slip *s, uint64_t *id)
+{
+	return print_queue_submit_slip_then(q, s, NULL, NULL, id);
+}
+
+agenda_err print_queue_submit_slip_then(print_queue *q, const slip *s, print_job_done_fn done,
+                                        void *arg, uint64_t *id)
 {
 	escpos_buf b;
 	escpos_slip_report report;
@@ -309,8 +350,16 @@ agenda_err print_queue_submit_slip(print_queue *q, const slip *s, uint64_t *id)
 
 	escpos_buf_init(&b);
 	err = escpos_render_slip_report(s, q->profile, &b, &report);
-	if (err == AG_OK)
-		err = enqueue(q, qr ? qr->text : "", b.data, b.len, report.missing, id);
+	if (err == AG_OK) {
+		struct job_request r = {.reference = qr ? qr->text : "",
+		                        .data = b.data,
+		                        .len = b.len,
+		                        .missing_glyphs = report.missing,
+		                        .done = done,
+		                        .done_arg = arg};
+
+		err = enqueue(q, &r, id);
+	}
 	escpos_buf_free(&b);
 	return err;
 }

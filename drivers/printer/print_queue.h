@@ -7,6 +7,11 @@
  * job). The queue never touches bookings: a printer fault cannot undo one (invariant I1). When
  * idle the worker asks the printer's status every poll_ms, reopening it if it went away (the
  * periodic rescan), so the UI can show "paper nearly finished" before the next slip.
+ *
+ * A job may carry a completion callback (print_queue_submit_slip_then): the worker calls it once,
+ * on its own thread and without the queue's lock, when the job is done or failed. That is how
+ * the print outcome reaches the store (firmware/print/convocation_print.h) without anyone
+ * following the job. The queue itself knows nothing of bookings or sessions.
  */
 #ifndef AGENDA_DRIVERS_PRINT_QUEUE_H
 #define AGENDA_DRIVERS_PRINT_QUEUE_H
@@ -47,10 +52,21 @@ typedef struct print_queue_config {
 
 typedef struct print_queue print_queue;
 
+/*
+ * Called once per job submitted with it: on the print worker thread when the job is done or
+ * failed, or from print_queue_stop with info->state PRINT_JOB_QUEUED when the job was dropped
+ * before a byte was sent. It may call print_queue_job and print_queue_failed, and must not call
+ * print_queue_stop.
+ */
+typedef void (*print_job_done_fn)(void *arg, const print_job_info *info);
+
 /* Starts the worker. The printer is opened by the worker when the first job or poll needs it. */
 agenda_err print_queue_start(const print_queue_config *config, print_queue **out);
 
-/* Stops the worker after the job being sent (queued jobs are dropped) and frees the queue. */
+/*
+ * Stops the worker after the job being sent (and its callback) and frees the queue. Queued jobs
+ * are dropped; their callbacks are called with state PRINT_JOB_QUEUED.
+ */
 void print_queue_stop(print_queue *q);
 
 /* Queues a copy of data; never blocks on the printer. *id names the job. */
@@ -64,13 +80,20 @@ agenda_err print_queue_submit(print_queue *q, const char *reference, const unsig
  */
 agenda_err print_queue_submit_slip(print_queue *q, const slip *s, uint64_t *id);
 
+/* The same, with done(arg, info) called when the job ends (see print_job_done_fn). */
+agenda_err print_queue_submit_slip_then(print_queue *q, const slip *s, print_job_done_fn done,
+                                        void *arg, uint64_t *id);
+
 /* A snapshot of a job; AG_ERR_NOT_FOUND for an unknown id. */
 agenda_err print_queue_job(print_queue *q, uint64_t id, print_job_info *out);
 
 /* Waits until the job is done or failed, at most timeout_ms (AG_ERR_IO with the job as it is). */
 agenda_err print_queue_wait(print_queue *q, uint64_t id, int timeout_ms, print_job_info *out);
 
-/* Sends a failed job's bytes again as a new job; AG_ERR_REFUSED unless the job failed. */
+/*
+ * Sends a failed job's bytes again as a new job, without a callback (its arg may be gone);
+ * AG_ERR_REFUSED unless the job failed.
+ */
 agenda_err print_queue_retry(print_queue *q, uint64_t id, uint64_t *new_id);
 
 /* Ids of failed jobs not yet retried (the reprint queue), oldest first; returns how many. */

@@ -107,6 +107,9 @@ int ctl_fail_msg(struct ctl *c, agenda_err err, agenda_msg id, ...);
 /* A usage error: the message, then the command's usage; EXIT_USAGE. */
 int ctl_usage(struct ctl *c, agenda_msg id, ...);
 
+/* The same with the words already made (a library call's detail). */
+int ctl_usage_detail(struct ctl *c, const agenda_detail *why);
+
 /* A catalogue line in the run's language on stdout (plain mode), newline added. */
 void ctl_say(struct ctl *c, agenda_msg id, ...);
 

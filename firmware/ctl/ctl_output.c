@@ -158,7 +158,12 @@ int ctl_usage(struct ctl *c, agenda_msg id, ...)
 	va_start(ap, id);
 	detail_vset(&d, id, ap);
 	va_end(ap);
-	ctl_fail(c, AG_ERR_USAGE, &d);
+	return ctl_usage_detail(c, &d);
+}
+
+int ctl_usage_detail(struct ctl *c, const agenda_detail *why)
+{
+	ctl_fail(c, AG_ERR_USAGE, why);
 	if (c->command)
 		ctl_print_usage_of(c, c->command, true);
 	else

@@ -3,11 +3,12 @@
  * a test slip (no personal data: a tecnico's command), print or reprint an appointment's
  * convocation slip, and show the reprint queue.
  *
- * Printing goes through the same print queue as the kiosk (a worker thread owns the printer);
- * agendactl waits for the job and records the outcome on the appointment. A printer fault never
- * touches the booking: the command says what to do and exits 13, and the appointment waits in
- * the reprint queue. The printer is --printer URI, else $AGENDA_PRINTER, else the device's
- * "printer_uri" setting, else "usb" (see drivers/printer/printer.h for URIs).
+ * Printing goes through the same library call as the kiosk (print/convocation_print.h): the
+ * print worker records the outcome on the appointment under this session, agendactl waits for
+ * that. A printer fault never touches the booking: the command says what to do and exits 13,
+ * and the appointment waits in the reprint queue. The printer is chosen as the kiosk chooses it
+ * (print/printer_choice.h): --printer URI, else $AGENDA_PRINTER, else the device's "printer_uri"
+ * setting, else "usb".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,45 +16,24 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
+#include "print/convocation_print.h"
+#include "print/printer_choice.h"
 #include "printer/print_queue.h"
 #include "printer/profile.h"
-#include "services/convocation.h"
 
 #define OPTS(a)             (sizeof(a) / sizeof((a)[0]))
-#define CTL_ENV_PRINTER     "AGENDA_PRINTER"
 #define PRINT_WAIT_EXTRA_MS 15000
 
 /* Which printer and profile: --printer/--profile, else the environment and settings. */
-struct printer_choice {
-	char uri[PRINTER_URI_MAX];
-	const printer_profile *profile;
-};
-
 static int choose_printer(struct ctl *c, const struct ctl_opt *uri_opt,
                           const struct ctl_opt *profile_opt, struct printer_choice *out)
 {
-	const char *env = getenv(CTL_ENV_PRINTER), *uri = "usb";
-	char stored[PRINTER_URI_MAX + 1]; /* one more: a longer setting stays too long */
-	char setting[64] = "";
+	agenda_detail why;
 
-	if (uri_opt->value && *uri_opt->value)
-		uri = uri_opt->value;
-	else if (env && *env)
-		uri = env;
-	else if (c->ctx_open &&
-	         store_setting_get(c->ctx.store, "printer_uri", stored, sizeof stored))
-		uri = stored;
 	/* Refused here, whole: a mistyped URI is a usage error, not "printer not found". */
-	if (printer_uri_check(uri, NULL) != AG_OK)
-		return ctl_usage(c, MSG_PRINTER_BAD_TARGET, uri);
-	memcpy(out->uri, uri, strlen(uri) + 1); /* checked: shorter than PRINTER_URI_MAX */
-	if (profile_opt->value && *profile_opt->value)
-		snprintf(setting, sizeof setting, "%s", profile_opt->value);
-	else if (c->ctx_open)
-		store_setting_get(c->ctx.store, "printer_profile", setting, sizeof setting);
-	out->profile = setting[0] ? printer_profile_find(setting) : printer_guess_profile(out->uri);
-	if (!out->profile)
-		return ctl_usage(c, MSG_CTL_PRINTER_BAD_PROFILE, setting);
+	if (printer_choice_resolve(uri_opt->value, profile_opt->value,
+	                           c->ctx_open ? c->ctx.store : NULL, out, &why) != AG_OK)
+		return ctl_usage_detail(c, &why);
 	return EXIT_OK;
 }
 
@@ -238,16 +218,48 @@ int ctl_printer_test(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Waits for a convocation slip's outcome, recorded by the print worker; PRINTER_OK when printed. */
+static agenda_err print_convocation(struct ctl *c, const struct printer_choice *pc, const char *id,
+                                    struct convocation_printed *printed, printer_fault *fault,
+                                    agenda_detail *why)
+{
+	print_queue_config cfg = {.uri = pc->uri, .profile = pc->profile};
+	print_queue *q;
+	agenda_err err;
+
+	*fault = PRINTER_OK;
+	if (print_queue_start(&cfg, &q) != AG_OK) {
+		agenda_detail_set(why, MSG_NOMEM);
+		return AG_ERR_NOMEM;
+	}
+	/* Time for the paper to move (the profile knows its speed) plus the backend's timeouts. */
+	err = convocation_print_wait(
+	        &c->ctx, &c->session, q, id,
+	        printer_profile_print_ms(pc->profile, 16384) + PRINT_WAIT_EXTRA_MS, printed, why);
+	/* On a time-out the job is still sending: stopping ends it and records what happened. */
+	print_queue_stop(q);
+	if (err == AG_ERR_IO) {
+		*fault = PRINTER_TIMEOUT;
+		return AG_OK;
+	}
+	if (err != AG_OK)
+		return err;
+	if (printed->job.state != PRINT_JOB_DONE)
+		*fault = printed->job.fault != PRINTER_OK ? printed->job.fault : PRINTER_IO;
+	if (printed->recorded != AG_OK)
+		*why = printed->why;
+	return printed->recorded;
+}
+
 /* print ID and reprint ID: the same path; the slip says DUPLICATO once printed before. */
 int ctl_printer_print(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_opt o[] = {{"--printer", true, NULL}, {"--profile", true, NULL}};
 	struct printer_choice pc;
+	struct convocation_printed printed;
 	struct booking b;
-	print_job_info info;
 	agenda_detail why = {{0}, {0}};
 	const char *id;
-	slip *s;
 	int status = ctl_parse(c, argc, argv, o, OPTS(o), &id, 1, 1);
 	printer_fault fault;
 	agenda_err err;
@@ -255,18 +267,7 @@ int ctl_printer_print(struct ctl *c, int argc, char **argv)
 	if (status != EXIT_OK || (status = ctl_login(c)) ||
 	    (status = choose_printer(c, &o[0], &o[1], &pc)))
 		return status;
-	if (!(s = malloc(sizeof *s)))
-		return ctl_fail(c, AG_ERR_NOMEM, NULL);
-	err = convocation_slip(&c->ctx, &c->session, id, pc.profile->columns, s, &why);
-	if (err != AG_OK) {
-		free(s);
-		return ctl_fail(c, err, &why);
-	}
-	fault = print_and_wait(&pc, s, &info);
-	free(s);
-	err = convocation_record(&c->ctx, &c->session, id,
-	                         fault == PRINTER_OK ? PRINT_OUTCOME_DONE : PRINT_OUTCOME_FAILED,
-	                         printer_fault_name(fault), &why);
+	err = print_convocation(c, &pc, id, &printed, &fault, &why);
 	if (err != AG_OK)
 		return ctl_fail(c, err, &why);
 	if (fault != PRINTER_OK)
@@ -277,16 +278,18 @@ int ctl_printer_print(struct ctl *c, int argc, char **argv)
 		json_t *obj = ctl_booking_json(&b, NULL);
 
 		json_object_set_new(obj, "printer", json_string(pc.uri));
-		json_object_set_new(obj, "bytes", json_integer((json_int_t)info.bytes));
-		json_object_set_new(obj, "missing_glyphs", json_integer(info.missing_glyphs));
+		json_object_set_new(obj, "bytes", json_integer((json_int_t)printed.job.bytes));
+		json_object_set_new(obj, "missing_glyphs",
+		                    json_integer(printed.job.missing_glyphs));
 		ctl_emit(obj);
 	} else {
 		ctl_booking_print(c, &b, MSG_CTL_SLIP_PRINTED);
 	}
 	/* Printed, but with boxes where no font had the letter: the name must be written by hand.
 	 */
-	if (info.missing_glyphs > 0) {
-		fprintf(stderr, msg_get(MSG_SLIP_MISSING_GLYPHS, c->lang), info.missing_glyphs);
+	if (printed.job.missing_glyphs > 0) {
+		fprintf(stderr, msg_get(MSG_SLIP_MISSING_GLYPHS, c->lang),
+		        printed.job.missing_glyphs);
 		fputc('\n', stderr);
 	}
 	return EXIT_OK;

@@ -4,7 +4,8 @@
  * Builds the slip (core/slip.h) from the store: appointment, practice, Questura, site and the
  * configured "what to bring" text; the slip says DUPLICATO when the appointment was printed
  * before. Print outcomes are recorded on the appointment, so the reprint queue (confirmed
- * appointments whose last print failed, or that were never printed) survives a restart. Printing
+ * appointments whose slip was never printed, failed or not) survives a restart. Printing and
+ * recording together is print/convocation_print.h. Printing
  * never changes a booking (invariant I1): these calls touch only the print columns.
  */
 #ifndef AGENDA_SERVICES_CONVOCATION_H
@@ -43,7 +44,12 @@ agenda_err convocation_record(agenda_ctx *ctx, const struct session *who,
                               const char *appointment_id, enum print_outcome outcome,
                               const char *reason, agenda_detail *why);
 
-/* Confirmed appointments waiting for a slip (last print failed), oldest first. */
+/*
+ * Confirmed appointments whose slip was not printed, oldest first: the last print failed, or
+ * none was ever recorded (a crash or a power cut between booking and print outcome, a print
+ * still under way, a job dropped at shutdown). A slip the applicant did not get must not be
+ * forgotten, so "not printed" is the rule, not "failed".
+ */
 agenda_err convocation_reprint_queue(agenda_ctx *ctx, const struct session *who,
                                      booking_visit_fn visit, void *arg, agenda_detail *why);
 

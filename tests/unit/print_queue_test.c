@@ -24,6 +24,7 @@
 #include <stdatomic.h>
 #include <sys/socket.h>
 
+#include "core/date.h"
 #include "printer/escpos.h"
 #include "printer/print_queue.h"
 #include "printer/virtual.h"
@@ -362,6 +363,85 @@ static void status_words(void **state)
 	assert_string_equal(print_job_state_name(PRINT_JOB_FAILED), "failed");
 }
 
+/* A small real slip (fictional data) for the slip-submitting calls. */
+static slip *test_slip(void)
+{
+	slip *s = malloc(sizeof *s);
+	slip_input in = {.city = "Roma",
+	                 .surname = "PROVA",
+	                 .name = "Prova",
+	                 .birth_date = date_from_ymd(2000, 1, 1),
+	                 .nationality = "-",
+	                 .numero_pratica = "RM/2026/000000",
+	                 .numero_visto = "ITA000000000",
+	                 .questura_name = "Questura di Roma",
+	                 .questura_address = "-",
+	                 .day = date_from_ymd(2026, 5, 5),
+	                 .minute = 540,
+	                 .reference = "00000000-0000-4000-8000-000000000000",
+	                 .operator_id = "prova",
+	                 .printed_day = date_from_ymd(2026, 5, 4),
+	                 .printed_minute = 540,
+	                 .columns = 48};
+
+	assert_non_null(s);
+	assert_int_equal(slip_build(&in, s, NULL), AG_OK);
+	return s;
+}
+
+struct completion {
+	print_queue *q;
+	atomic_int calls;
+	pthread_t thread;
+	print_job_info info, asked; /* as passed, and as print_queue_job said inside the callback */
+};
+
+static void completed(void *arg, const print_job_info *info)
+{
+	struct completion *c = arg;
+
+	c->info = *info;
+	c->thread = pthread_self();
+	/* The queue's lock is not held: asking the queue from here must not deadlock. */
+	assert_int_equal(print_queue_job(c->q, info->id, &c->asked), AG_OK);
+	atomic_fetch_add(&c->calls, 1);
+}
+
+/* The completion is called once, on the worker thread, when the job ends; a retry has none. */
+static void completion_called_once_when_the_job_ends(void **state)
+{
+	(void)state;
+	char uri[128];
+	struct completion c = {0};
+	print_job_info info;
+	slip *s = test_slip();
+	uint64_t id, again;
+
+	snprintf(uri, sizeof uri, "virtual:%s/done", dir);
+	assert_int_equal(print_queue_start(&(print_queue_config){.uri = uri}, &c.q), AG_OK);
+	printer_virtual_inject(PRINTER_STATUS_COVER_OPEN, PRINTER_OK);
+	assert_int_equal(print_queue_submit_slip_then(c.q, s, completed, &c, &id), AG_OK);
+	assert_int_equal(print_queue_wait(c.q, id, 5000, &info), AG_OK);
+	/* print_queue_wait may return just before the callback runs */
+	for (int i = 0; i < 5000 && atomic_load(&c.calls) == 0; i++)
+		usleep(1000);
+	assert_int_equal(atomic_load(&c.calls), 1);
+	assert_false(pthread_equal(c.thread, pthread_self()));
+	assert_int_equal(c.info.state, PRINT_JOB_FAILED);
+	assert_int_equal(c.info.fault, PRINTER_COVER_OPEN);
+	assert_int_equal(c.asked.state, PRINT_JOB_FAILED);
+	printer_virtual_inject(0, PRINTER_OK);
+	assert_int_equal(print_queue_retry(c.q, id, &again), AG_OK);
+	assert_int_equal(print_queue_wait(c.q, again, 5000, &info), AG_OK);
+	assert_int_equal(info.state, PRINT_JOB_DONE);
+	assert_int_equal(print_queue_submit_slip_then(c.q, s, completed, &c, &id), AG_OK);
+	print_queue_stop(c.q); /* waits for the job being sent, callback included */
+	assert_int_equal(atomic_load(&c.calls), 2);
+	assert_true(c.info.id == id);
+	assert_true(c.info.state == PRINT_JOB_DONE || c.info.state == PRINT_JOB_QUEUED);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +452,7 @@ int main(void)
 	        cmocka_unit_test(paper_end_in_offline_byte_only_is_not_sent),
 	        cmocka_unit_test(timed_out_write_says_why),
 	        cmocka_unit_test(status_words),
+	        cmocka_unit_test(completion_called_once_when_the_job_ends),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
