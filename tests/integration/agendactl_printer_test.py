@@ -3,13 +3,16 @@
 A booking's slip printed to the virtual printer is read back as a person and a scanner would:
 its QR decodes with zbarimg to the booking reference and its text keeps the accents (CP858
 round trip). A printer that fails leaves the booking confirmed, exits 13 and puts the appointment
-in the durable reprint queue; the reprint prints it, once. The test slip needs no database and
+in the durable reprint queue; the reprint prints it, once. A slip never printed (a crash before
+the outcome) is in that queue too. The device's printer_uri and printer_profile settings choose
+the printer, below $AGENDA_PRINTER and --printer. The test slip needs no database and
 no log-in. `printer list` finds an emulated Epson TM-T20III on an emulated USB bus (umockdev-run
 with the device's sysfs attributes and descriptors).
 """
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 
 from agendactl_harness import AgendaTest, csv_text, main
@@ -113,6 +116,54 @@ class PrinterTest(AgendaTest):
         # nothing was booked twice
         with self.ag.sql() as db:
             self.assertEqual(db.execute("SELECT count(*) FROM appointment").fetchone()[0], 1)
+
+    def test_never_printed_slip_is_in_the_queue(self):
+        # A crash between the booking and its print outcome leaves the slip "none": queued too.
+        a = self.ag.book("RM/2026/000001").json
+        b = self.ag.book("RM/2026/000004").json
+        self.assertEqual(self.print_state(b["id"]), ("confirmed", 0, "none"))
+        # both booked in the same (pinned) second: oldest first, then by id
+        self.assertEqual([o["id"] for o in self.ag.run("printer", "queue", user=U).objs],
+                         sorted([a["id"], b["id"]]))
+        self.print_ok("print", a["id"], "a")
+        self.assertEqual([o["id"] for o in self.ag.run("printer", "queue", user=U).objs],
+                         [b["id"]])
+        # the outcome is recorded by the print worker under the operator who asked
+        with self.ag.sql() as db:
+            actors = db.execute("SELECT actor FROM audit WHERE action = 'print' AND subject = ?",
+                                (a["id"],)).fetchall()
+        self.assertEqual(actors, [(U,)])
+
+    def set_setting(self, key, value):
+        db = sqlite3.connect(self.ag.db)
+        try:
+            with db:
+                db.execute("INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)",
+                           (key, value))
+        finally:
+            db.close()
+
+    def test_printer_settings_choose_the_printer(self):
+        # The device's printer_uri / printer_profile settings (read by the kiosk as well),
+        # overridden by $AGENDA_PRINTER, overridden by --printer.
+        b = self.ag.book("RM/2026/000004").json
+        self.set_setting("printer_uri", self.virtual("setting"))
+        self.set_setting("printer_profile", "generic-58")
+        r = self.ag.run("printer", "print", b["id"], user=U)
+        self.assertExit(r, 0)
+        self.assertEqual(r.json["printer"], self.virtual("setting"))
+        with open(os.path.join(self.slips, "setting-1.txt"), encoding="utf-8") as f:
+            widths = [len(line) for line in f.read().splitlines()]
+        self.assertLessEqual(max(widths), 32)  # the 58 mm profile's 32 columns
+        r = self.ag.run("printer", "reprint", b["id"], user=U,
+                        env={"AGENDA_PRINTER": self.virtual("env")})
+        self.assertExit(r, 0)
+        self.assertTrue(os.path.exists(os.path.join(self.slips, "env-1.txt")))
+        self.set_setting("printer_uri", "usb:04b8:0e28junk")
+        r = self.ag.run("printer", "reprint", b["id"], user=U)
+        self.assertExit(r, 2, "usage")
+        self.assertIn("usb:04b8:0e28junk", r.json["message"])
+        self.print_ok("reprint", b["id"], "option")
 
     def test_name_no_font_has_is_printed_with_a_warning(self):
         extra = os.path.join(self.folder, "extra.csv")

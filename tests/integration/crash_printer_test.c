@@ -4,12 +4,12 @@
  *
  * For each fault — none, paper out, paper end said only by the offline-cause byte (DLE EOT 2),
  * cover open, a transfer that never completes, unplugged in the middle of the slip (58 mm
- * profile, 1 KiB transfers) — it books (booking_confirm), builds the
- * slip (convocation_slip), prints it through the print queue (print_queue_submit_slip) and records
- * the outcome (convocation_record). Then it checks: the booking is there and confirmed, booking the
- * same practice again returns it instead of a second one, the reprint queue
- * (convocation_reprint_queue) holds the slip exactly when printing failed, and still does after a
- * restart; then the printer is fixed, the slip is reprinted, the queue empties, and every
+ * profile, 1 KiB transfers) — it books (booking_confirm) and prints the slip the way both
+ * programs do (convocation_print_wait: the print worker records the outcome itself). Then it
+ * checks: the booking is there and confirmed, booking the same practice again returns it instead
+ * of a second one, the reprint queue (convocation_reprint_queue) holds the slip from the booking
+ * until a print succeeds, and still does after a restart; then the printer is fixed, the slip is
+ * reprinted, the queue empties, and every
  * crash_check.h invariant holds. Run under umockdev-wrapper (CTest does). A failed check ends
  * the run at once with the check's line; the queue and the store are closed exactly once.
  */
@@ -20,8 +20,7 @@
 
 #include "crash_check.h"
 #include "crash_workload.h"
-#include "printer/print_queue.h"
-#include "services/convocation.h"
+#include "print/convocation_print.h"
 #include "usb_fake_printer.h"
 
 /* An Epson TM-T20III on the printer class, no usblp bound. */
@@ -117,20 +116,15 @@ static void apply(enum fault fault)
 	}
 }
 
-/* Prints the appointment's slip; the job's outcome in *info. */
+/* Prints the appointment's slip and has the outcome recorded; the job's end in *info. */
 static agenda_err print_slip(struct crash_worker *w, print_queue *q, const char *id,
                              print_job_info *info)
 {
-	static slip s;
-	uint64_t job;
-	agenda_err err =
-	        convocation_slip(&w->ctx, &w->who, id, print_queue_profile(q)->columns, &s, NULL);
+	struct convocation_printed printed;
+	agenda_err err = convocation_print_wait(&w->ctx, &w->who, q, id, 20000, &printed, NULL);
 
-	if (err == AG_OK)
-		err = print_queue_submit_slip(q, &s, &job);
-	if (err == AG_OK)
-		err = print_queue_wait(q, job, 20000, info);
-	return err;
+	*info = printed.job;
+	return err == AG_OK ? printed.recorded : err;
 }
 
 static void scenario(struct crash_worker *w, print_queue **q, const char *db, const char *ledger,
@@ -149,16 +143,14 @@ static void scenario(struct crash_worker *w, print_queue **q, const char *db, co
 	fprintf(led, "book %s\n", b.id);
 	fclose(led);
 
+	/* booked, not printed yet: a crash now must not lose the slip */
+	CHECK(in_reprint_queue(w, b.id) == 1, "%s: reprint queue before printing", NAMES[fault]);
 	apply(fault);
-	CHECK(print_slip(w, *q, b.id, &info) == AG_OK, "%s: print", NAMES[fault]);
+	CHECK(print_slip(w, *q, b.id, &info) == AG_OK, "%s: print and record", NAMES[fault]);
 	CHECK(info.state == (fault ? PRINT_JOB_FAILED : PRINT_JOB_DONE) &&
 	              info.fault == EXPECTED[fault],
 	      "%s: job %s fault %s", NAMES[fault], print_job_state_name(info.state),
 	      printer_fault_name(info.fault));
-	CHECK(convocation_record(&w->ctx, &w->who, b.id,
-	                         fault ? PRINT_OUTCOME_FAILED : PRINT_OUTCOME_DONE,
-	                         fault ? printer_fault_name(info.fault) : NULL, NULL) == AG_OK,
-	      "%s: record", NAMES[fault]);
 
 	/* the booking stands, once */
 	CHECK(booking_get(&w->ctx, &w->who, b.id, &again, NULL) == AG_OK &&
@@ -194,9 +186,7 @@ static void scenario(struct crash_worker *w, print_queue **q, const char *db, co
 	CHECK(usb_fake_printer_received_contains(b.numero_pratica),
 	      "%s: slip without the practice %s (%zu bytes)", NAMES[fault], b.numero_pratica,
 	      usb_fake_printer_received());
-	CHECK(convocation_record(&w->ctx, &w->who, b.id, PRINT_OUTCOME_DONE, NULL, NULL) == AG_OK &&
-	              in_reprint_queue(w, b.id) == 0,
-	      "%s: reprint queue after the reprint", NAMES[fault]);
+	CHECK(in_reprint_queue(w, b.id) == 0, "%s: reprint queue after the reprint", NAMES[fault]);
 	printf("ok - %s: booking kept, slip in the reprint queue across a restart, reprinted\n",
 	       NAMES[fault]);
 }

@@ -38,7 +38,8 @@ endif()
 # Printer faults during the booking flow, on an emulated USB printer (umockdev).
 if(UMOCKDEV_FOUND AND UMOCKDEV_WRAPPER AND TARGET agenda_printer)
   add_executable(crash_printer_test crash_printer_test.c)
-  target_link_libraries(crash_printer_test PRIVATE crash_support agenda_printer usb_fake_printer)
+  target_link_libraries(crash_printer_test PRIVATE crash_support agenda_print agenda_printer
+    usb_fake_printer)
   add_test(NAME integration.crash_printer
     COMMAND ${UMOCKDEV_WRAPPER} $<TARGET_FILE:crash_printer_test>)
   set_tests_properties(integration.crash_printer PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120
