@@ -7,7 +7,9 @@ usage: kiosk_e2e.py KIOSK AGENDACTL SCENARIO xvfb|offscreen
 Each scenario makes a fresh demo database with agendactl (fixed clock AGENDA_NOW), writes a
 script of taps and keys, runs the kiosk on it, then checks the result twice: through the core
 (the same SQLite file read with python's sqlite3, and agendactl) and on the screen (tesseract
-OCR of screenshots, in Italian). Scenarios: booking, lockout, paper_out, technician,
+OCR of screenshots, in Italian). Scenarios: booking, logout_while_printing (the print outcome
+is recorded under the operator who booked though another logged in meanwhile), lockout,
+paper_out, technician,
 reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace), busy
 (another program holds the write lock past the busy timeout),
 layout_800x480, layout_1024x600, layout_1280x800, and names, names_800x480 (Arabic and Chinese
@@ -827,7 +829,68 @@ screenshot booked
           f"the new proposal on screen ({booked['time']}) is the one booked: {shown[:200]!r}")
 
 
-SCENARIOS = {"booking": scenario_booking, "lockout": scenario_lockout,
+def scenario_logout_while_printing(h):
+    """The slip is still printing (a stalled printer: a FIFO nobody reads yet) when the operator
+    logs out and the next one logs in. When the paper comes out, the print is recorded under the
+    operator who booked — not under the wiped session, not under the next operator — and the
+    slip was in the reprint queue until then."""
+    fifo = os.path.join(h.work, "lp0")
+    os.mkfifo(fifo, 0o600)
+    cmd = h.command(h.login("demo.operatore") + """type BO/2026/902002
+key Return
+tap_button propose
+expect_screen proposta
+print_wait off
+tap_button confirm
+expect_screen stampa
+screenshot printing
+tap_button logout
+expect_screen login
+""" + h.login("demo.dirigente") + """expect_screen ricerca
+screenshot next_operator
+print_wait on
+wait_idle
+screenshot printed
+""", printer="file:" + fifo)
+    proc = subprocess.Popen(cmd, env=h.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    received = b""
+    try:
+        check(wait_for_png(os.path.join(h.shots, "next_operator.png"), proc),
+              "logged out and in again while the slip was printing")
+        rows = h.sql("SELECT a.id, a.state, a.print_state FROM appointment a JOIN practice p"
+                     " ON p.id = a.practice_id WHERE p.numero_pratica = 'BO/2026/902002'")
+        check(len(rows) == 1 and rows[0][1:] == ("confirmed", "none"),
+              f"booked, outcome not known yet: {rows}")
+        appointment = rows[0][0]
+        check(ctl_queue(h, h.env) == [appointment], "meanwhile it is in the reprint queue")
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # the paper comes out
+        try:
+            import time
+            while proc.poll() is None:
+                try:
+                    received += os.read(reader, 65536)
+                except BlockingIOError:
+                    time.sleep(0.05)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            os.close(reader)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    check(proc.returncode == 0, f"the kiosk script ran to the end (exit {proc.returncode}): "
+          f"{err[-400:]!r}")
+    check(b"BO/2026/902002" in received, f"the slip reached the printer ({len(received)} bytes)")
+    rows = h.sql("SELECT state, prints, print_state FROM appointment WHERE id = ?", appointment)
+    check(rows == [("confirmed", 1, "printed")], f"printed once, still confirmed: {rows}")
+    actors = h.sql("SELECT actor, action FROM audit WHERE subject = ? ORDER BY seq", appointment)
+    check(actors == [("demo.operatore", "book"), ("demo.operatore", "print")],
+          f"booked and printed by demo.operatore, by nobody else: {actors}")
+    check(ctl_queue(h, h.env) == [], "the reprint queue is empty")
+
+
+SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logout_while_printing, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
              "disk_full": scenario_disk_full, "busy": scenario_busy,
