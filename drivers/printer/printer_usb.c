@@ -157,7 +157,8 @@ agenda_err printer_usb_list(printer_found_fn found, void *arg, printer_fault *fa
 		snprintf(f.uri, sizeof f.uri, "usb:%04x:%04x", desc.idVendor, desc.idProduct);
 		found(arg, &f);
 	}
-	if (n > 0)
+	/* libusb allocates the list even when it holds no device: free it whenever it exists. */
+	if (n >= 0)
 		libusb_free_device_list(list, 1);
 	libusb_exit(ctx);
 	if (n < 0) {
