@@ -276,9 +276,11 @@ void ui_app_result(struct ui_app *app, struct ui_result *r)
 {
 	struct ui_request status = {.kind = UI_REQ_STATUS};
 
-	app->outstanding--;
-	if (r->busy)
-		app->busy--;
+	if (!r->unasked) {
+		app->outstanding--;
+		if (r->busy)
+			app->busy--;
+	}
 	app->dirty = true;
 	if (r->kind == UI_REQ_STATUS) {
 		status_result(app, r);

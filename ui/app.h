@@ -18,6 +18,7 @@
 #include <SDL.h>
 
 #include "core/messages.h"
+#include "print/printer_choice.h"
 #include "keyboard.h"
 #include "layout.h"
 #include "screens.h"
@@ -38,7 +39,7 @@ enum ui_field_id {
 
 struct ui_config {
 	const char *db_path;
-	const char *printer_uri;
+	const char *printer_uri; /* --printer; then the one chosen (printer_choice) */
 	bool demo;
 	agenda_lang lang;
 	int width, height;
@@ -74,6 +75,7 @@ struct ui_app {
 	int busy;         /* of which the person waits for (not status polls) */
 	bool store_ready; /* the worker opened the store */
 	print_queue *printer;
+	struct printer_choice printer_choice; /* which printer and profile, and why */
 	char virtual_prefix[4096]; /* the virtual printer's file prefix, "" for real printers */
 	agenda_clock clock;
 	int64_t clock_storage;

@@ -12,7 +12,6 @@
 #include "app.h"
 
 #define UI_DEFAULT_DB          "/var/lib/agenda/agenda.db"
-#define UI_DEFAULT_PRINTER     "usb"
 #define UI_DEFAULT_WIDTH       1280
 #define UI_DEFAULT_HEIGHT      800
 #define UI_DEFAULT_IDLE_LOGOUT 300

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
@@ -46,20 +48,53 @@ static bool open_window(struct ui_app *app)
 	return ui_text_open(&app->text, app->renderer, app->layout.font_sizes);
 }
 
+/*
+ * The printer as agendactl chooses it (print/printer_choice.h): --printer, else
+ * $AGENDA_PRINTER, else the device's printer_uri / printer_profile settings, else "usb". The
+ * settings are read once at start through a read-only connection, before the worker opens the
+ * store; a database not there yet (a first --demo run) has none.
+ */
+static bool choose_printer(struct ui_app *app)
+{
+	struct stat st;
+	store *settings = NULL;
+	agenda_detail why = {{0}, {0}};
+	agenda_err err;
+
+	if (stat(app->config.db_path, &st) == 0 &&
+	    store_open(app->config.db_path, STORE_READ_ONLY | STORE_SKIP_CHECK, &settings, &why) !=
+	            AG_OK)
+		settings = NULL; /* the worker's own open will say what is wrong with the file */
+	err = printer_choice_resolve(app->config.printer_uri, NULL, settings, &app->printer_choice,
+	                             &why);
+	store_close(settings);
+	if (err != AG_OK) {
+		SDL_SetError("%s", why.en);
+		return false;
+	}
+	app->config.printer_uri = app->printer_choice.uri;
+	SDL_Log("printer %s (%s), profile %s", app->printer_choice.uri,
+	        app->printer_choice.uri_from, app->printer_choice.profile->id);
+	return true;
+}
+
 static bool start_services(struct ui_app *app)
 {
-	print_queue_config pc = {.uri = app->config.printer_uri, .poll_ms = PRINTER_POLL_MS};
+	print_queue_config pc = {.poll_ms = PRINTER_POLL_MS};
 	struct ui_worker_config wc = {.db_path = app->config.db_path,
 	                              .create_demo = app->config.demo};
 	const printer_profile *profile;
 
+	if (!choose_printer(app))
+		return false;
+	pc.uri = app->printer_choice.uri;
+	pc.profile = app->printer_choice.profile;
 	if (print_queue_start(&pc, &app->printer) != AG_OK) {
 		SDL_SetError("cannot start the print queue");
 		return false;
 	}
-	if (strncmp(app->config.printer_uri, "virtual:", 8) == 0)
-		snprintf(app->virtual_prefix, sizeof app->virtual_prefix, "%s",
-		         app->config.printer_uri + 8);
+	if (strncmp(pc.uri, "virtual:", 8) == 0)
+		snprintf(app->virtual_prefix, sizeof app->virtual_prefix, "%s", pc.uri + 8);
 	profile = print_queue_profile(app->printer);
 	wc.printer = app->printer;
 	wc.slip_columns = profile ? profile->columns : 48;
@@ -113,9 +148,9 @@ void ui_app_close(struct ui_app *app)
 {
 	ui_script_runner_close(app->script);
 	app->script = NULL;
-	ui_worker_stop(app->worker);
+	ui_worker_stop(app->worker);    /* no more slips queued */
+	print_queue_stop(app->printer); /* the last completions post their results */
 	drain_results();
-	print_queue_stop(app->printer);
 	ui_screens_close(app); /* before the renderer goes: a screen may hold textures */
 	ui_text_close(&app->text);
 	if (app->renderer)

@@ -59,8 +59,6 @@ int main(int argc, char **argv)
 	}
 	if (!config.db_path)
 		config.db_path = UI_DEFAULT_DB;
-	if (!config.printer_uri)
-		config.printer_uri = UI_DEFAULT_PRINTER;
 	if (!ui_app_open(&app, &config)) {
 		fprintf(stderr, "agenda-kiosk: %s\n", SDL_GetError());
 		ui_app_close(&app);

@@ -5,9 +5,12 @@
  * can undo it (invariant I1). With the virtual printer the slip's PNG is shown as a preview.
  * A slip with characters no printer font has (print_job_info.missing_glyphs) says so in red.
  *
- * Flow: UI_REQ_PRINT (worker builds the slip with convocation_slip and queues it) -> the job
- * is followed every frame with print_queue_job -> when it ends, UI_REQ_PRINT_DONE records the
- * outcome (convocation_record), which also loads the preview.
+ * Flow: UI_REQ_PRINT (the worker calls convocation_print: the slip is queued with a copy of the
+ * session) -> the job's progress is shown every frame from print_queue_job -> the library
+ * records the outcome on the print thread, under that session, and posts UI_REQ_PRINT_DONE
+ * with the preview. Nothing here records anything: logging out while the slip prints changes
+ * neither the record nor who it names; the news of a slip of a session that ended is only
+ * logged, not shown to the next operator.
  */
 #include "screen_print.h"
 
@@ -24,6 +27,7 @@ struct ui_print_state {
 	uint64_t print_job;
 	print_job_info job;
 	bool job_known;
+	bool session_ended; /* logged out since this slip was asked for */
 	SDL_Texture *preview;
 	int preview_w, preview_h;
 };
@@ -55,6 +59,7 @@ static void state_close(struct ui_app *app)
 static void logout(struct ui_app *app)
 {
 	forget_preview(app->print_state);
+	app->print_state->session_ended = true;
 }
 
 bool ui_print_sending(const struct ui_app *app)
@@ -85,6 +90,7 @@ void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing
 	ps->job_known = false;
 	ps->print_active = false;
 	ps->print_requested = true;
+	ps->session_ended = false;
 	if (ps->preview) {
 		SDL_DestroyTexture(ps->preview);
 		ps->preview = NULL;
@@ -94,28 +100,20 @@ void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing
 	ui_post(app, &req, false);
 }
 
+/* Progress only (queued, sent %): the end comes with UI_REQ_PRINT_DONE, once recorded. */
 static void tick(struct ui_app *app)
 {
 	struct ui_print_state *ps = app->print_state;
-	struct ui_request req = {.kind = UI_REQ_PRINT_DONE, .session = app->session};
 	print_job_info info;
 
 	if (!ps->print_active || print_queue_job(app->printer, ps->print_job, &info) != AG_OK)
 		return;
+	if (info.state == PRINT_JOB_DONE || info.state == PRINT_JOB_FAILED)
+		return; /* shown when its outcome is in the store */
 	if (!ps->job_known || info.state != ps->job.state || info.sent != ps->job.sent)
 		app->dirty = true;
 	ps->job = info;
 	ps->job_known = true;
-	if (info.state != PRINT_JOB_DONE && info.state != PRINT_JOB_FAILED)
-		return;
-	ps->print_active = false;
-	req.outcome = info.state == PRINT_JOB_DONE ? PRINT_OUTCOME_DONE : PRINT_OUTCOME_FAILED;
-	snprintf(req.reason, sizeof req.reason, "%s",
-	         info.state == PRINT_JOB_DONE ? "" : printer_fault_name(info.fault));
-	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", ps->booked.id);
-	SDL_Log("print job %llu: %s %s", (unsigned long long)info.id,
-	        print_job_state_name(info.state), printer_fault_name(info.fault));
-	ui_post(app, &req, false);
 }
 
 static const char *job_text(struct ui_app *app, char *buf, size_t size, SDL_Color *c)
@@ -239,7 +237,18 @@ static void result(struct ui_app *app, struct ui_result *r)
 		tick(app);
 		return;
 	}
-	/* UI_REQ_PRINT_DONE: the outcome is recorded; show the slip when there is one. */
+	/* UI_REQ_PRINT_DONE, from the print thread: this slip's outcome is in the store. */
+	SDL_Log("print job %llu: %s %s, recorded for %s: %s", (unsigned long long)r->print_job,
+	        print_job_state_name(r->printed.job.state),
+	        printer_fault_name(r->printed.job.fault), r->printed.username,
+	        r->err == AG_OK ? "yes" : "no");
+	if (!ps->print_active || r->print_job != ps->print_job)
+		return; /* an earlier slip's news */
+	ps->print_active = false;
+	ps->job = r->printed.job;
+	ps->job_known = true;
+	if (ps->session_ended)
+		return; /* the applicant's slip is not shown to whoever logged in since */
 	if (r->err != AG_OK)
 		ui_note_detail(app, true, &r->why);
 	if (r->preview) {

@@ -28,6 +28,7 @@ static const struct {
         {"printer_fault", UI_SCRIPT_PRINTER_FAULT, 1},
         {"wait_for_file", UI_SCRIPT_WAIT_FOR_FILE, 1},
         {"check_layout", UI_SCRIPT_CHECK_LAYOUT, 0},
+        {"print_wait", UI_SCRIPT_PRINT_WAIT, 1},
         {"quit", UI_SCRIPT_QUIT, 0},
 };
 
@@ -96,6 +97,8 @@ static bool parse_word_arg(struct ui_script_cmd *out, const char *word, char *er
 			return fail(err, size, "sleep wants milliseconds 0..60000, not", word);
 		out->ms = (int)ms;
 	}
+	if (out->op == UI_SCRIPT_PRINT_WAIT && strcmp(word, "on") != 0 && strcmp(word, "off") != 0)
+		return fail(err, size, "print_wait wants on or off, not", word);
 	snprintf(out->text, sizeof out->text, "%s", word);
 	return true;
 }

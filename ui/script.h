@@ -6,7 +6,8 @@
  *   tap_button ID       a tap at the centre of the widget with that id (login, key:a, row:0)
  *   type TEXT           the rest of the line as typed text (physical keyboard, scanner)
  *   key NAME            one key by SDL name: Return, Tab, Backspace, Escape
- *   wait_idle           wait until no request and no print job is in flight
+ *   wait_idle           wait until no request and no print job is in flight (as every
+ *                       command does, unless print_wait is off)
  *   screenshot NAME     write DIR/NAME.png of the next frame ([A-Za-z0-9_.-], no "..")
  *   expect_screen NAME  fail unless the current screen is NAME (login, ricerca, scheda...)
  *   sleep MS            wait MS milliseconds (0..60000)
@@ -16,6 +17,8 @@
  *   check_layout        fail unless every touch target of the frame on screen is at least
  *                       UI_TOUCH_MIN px high, inside the window, not overlapping another one and
  *                       wide enough for its label (the offending ids are named)
+ *   print_wait on|off   whether the next commands wait for the print job too (on, the
+ *                       default) or only for the worker (off: taps while a slip is printing)
  *   quit                stop here with success
  * Issue 5 fuzzes ui_script_parse_line: it must reject every malformed line with a message and
  * never read past len.
@@ -44,6 +47,7 @@ enum ui_script_op {
 	UI_SCRIPT_PRINTER_FAULT,
 	UI_SCRIPT_WAIT_FOR_FILE,
 	UI_SCRIPT_CHECK_LAYOUT,
+	UI_SCRIPT_PRINT_WAIT,
 	UI_SCRIPT_QUIT /* stays last: the fuzz target checks op <= UI_SCRIPT_QUIT */
 };
 

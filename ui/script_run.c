@@ -30,6 +30,7 @@ struct ui_script_runner {
 	int settle;                           /* loop turns still to run after the last command */
 	const struct ui_script_cmd *file_cmd; /* wait_for_file in progress, or NULL */
 	Uint64 file_since;
+	bool print_nowait; /* print_wait off: commands do not wait for print jobs */
 };
 
 struct ui_script_runner *ui_script_runner_open(const char *path, const char *screenshot_dir)
@@ -185,6 +186,9 @@ static bool settled(struct ui_app *app, struct ui_script_runner *r)
 		r->settle--;
 		return false;
 	}
+	if (r->print_nowait)
+		return app->outstanding == 0 && !app->dirty &&
+		       !SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
 	return ui_idle(app) && !app->dirty && !SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
 }
 
@@ -266,6 +270,9 @@ static void run(struct ui_app *app, struct ui_script_runner *r, const struct ui_
 		        app->layout.w, app->layout.h, app->hits[app->hits_shown].count);
 		break;
 	}
+	case UI_SCRIPT_PRINT_WAIT:
+		r->print_nowait = strcmp(c->text, "off") == 0;
+		break;
 	case UI_SCRIPT_QUIT:
 		stop(app, 0, c, NULL);
 		return;

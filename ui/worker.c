@@ -24,7 +24,6 @@
 struct ui_worker {
 	struct ui_worker_config config;
 	char db_path[4096];
-	char preview_prefix[4096];
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -144,20 +143,40 @@ static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui
 	res->queue_count = q.count;
 }
 
+/*
+ * The print worker thread's completion (convocation_print): the outcome is already recorded,
+ * under the session that asked; this only tells the screen, as an unasked UI_REQ_PRINT_DONE
+ * result. arg is the virtual printer's prefix (or NULL): the slip's PNG is loaded here, off
+ * the UI thread.
+ */
+static void print_ended(void *arg, const struct convocation_printed *printed)
+{
+	const char *preview_prefix = arg;
+	struct ui_result *res = calloc(1, sizeof *res);
+	SDL_Event e;
+
+	if (!res)
+		return;
+	res->kind = UI_REQ_PRINT_DONE;
+	res->unasked = true;
+	res->printed = *printed;
+	res->print_job = printed->job.id;
+	res->err = printed->recorded;
+	res->why = printed->why;
+	if (printed->job.state == PRINT_JOB_DONE && preview_prefix)
+		res->preview = ui_preview_load(preview_prefix);
+	SDL_zero(e);
+	e.type = ui_worker_event_type();
+	e.user.data1 = res;
+	if (SDL_PushEvent(&e) != 1)
+		ui_result_free(res);
+}
+
 static void run_print(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
-	slip *s = malloc(sizeof *s);
-
-	if (!s) {
-		res->err = AG_ERR_NOMEM;
-		agenda_detail_set(&res->why, MSG_NOMEM);
-		return;
-	}
-	res->err = convocation_slip(&w->ctx, &req->session, req->appointment_id,
-	                            w->config.slip_columns, s, &res->why);
-	if (res->err == AG_OK)
-		res->err = print_queue_submit_slip(w->config.printer, s, &res->print_job);
-	free(s);
+	res->err = convocation_print(&w->ctx, &req->session, w->config.printer, req->appointment_id,
+	                             print_ended, (void *)w->config.preview_prefix, &res->print_job,
+	                             &res->why);
 }
 
 static void run(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
@@ -191,11 +210,8 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 	case UI_REQ_PRINT:
 		run_print(w, req, res);
 		break;
-	case UI_REQ_PRINT_DONE:
-		res->err = convocation_record(&w->ctx, who, req->appointment_id, req->outcome,
-		                              req->reason, &res->why);
-		if (req->outcome == PRINT_OUTCOME_DONE && w->preview_prefix[0])
-			res->preview = ui_preview_load(w->preview_prefix);
+	case UI_REQ_PRINT_DONE: /* never asked: print_ended posts it */
+		res->err = AG_ERR_USAGE;
 		break;
 	case UI_REQ_DAY:
 		run_day(w, req, res);
@@ -288,9 +304,6 @@ struct ui_worker *ui_worker_start(const struct ui_worker_config *config)
 	w->config = *config;
 	snprintf(w->db_path, sizeof w->db_path, "%s", config->db_path);
 	w->config.db_path = w->db_path;
-	snprintf(w->preview_prefix, sizeof w->preview_prefix, "%s",
-	         config->preview_prefix ? config->preview_prefix : "");
-	w->config.preview_prefix = w->preview_prefix;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	ui_worker_event_type();

@@ -18,6 +18,7 @@
 
 #include <SDL.h>
 
+#include "print/convocation_print.h"
 #include "printer/print_queue.h"
 #include "services/booking.h"
 #include "services/convocation.h"
@@ -30,8 +31,9 @@ enum ui_request_kind {
 	UI_REQ_LOOKUP,     /* pratica and/or visto -> practice, bookable, existing appointment */
 	UI_REQ_PROPOSE,    /* practice_id -> booking (not booked) */
 	UI_REQ_CONFIRM,    /* proposal, modello209 -> booking, or a new proposal */
-	UI_REQ_PRINT,      /* appointment_id -> slip queued on the print queue: print_job */
-	UI_REQ_PRINT_DONE, /* appointment_id, outcome, reason: records the print outcome */
+	UI_REQ_PRINT,      /* appointment_id -> slip queued (convocation_print): print_job */
+	UI_REQ_PRINT_DONE, /* not a request: the print thread's news that a slip's outcome is
+	                      recorded (printed, unasked; the preview on a virtual printer) */
 	UI_REQ_DAY,        /* today's appointments and the reprint queue (any day) */
 	UI_REQ_CANCEL,     /* appointment_id, reason */
 	UI_REQ_MOVE,       /* appointment_id, reason -> booking */
@@ -53,7 +55,6 @@ struct ui_request {
 	char appointment_id[APPOINTMENT_ID_MAX];
 	char reason[REASON_MAX];
 	bool modello209;
-	enum print_outcome outcome;
 	bool busy; /* the person waits for it (copied to the result) */
 	struct ui_request *next;
 };
@@ -79,7 +80,9 @@ struct ui_result {
 	struct day_close_report close;
 	struct device_status status;
 	SDL_Surface *preview; /* UI_REQ_PRINT_DONE on a virtual printer: the slip's PNG */
-	bool demo_seeded;     /* UI_REQ_OPEN with a demo: the accounts below are filled */
+	bool unasked;         /* UI_REQ_PRINT_DONE: no request of the UI's is answered */
+	struct convocation_printed printed; /* UI_REQ_PRINT_DONE: job, who, recorded or why */
+	bool demo_seeded; /* UI_REQ_OPEN with a demo: the accounts below are filled */
 	struct demo_report demo;
 };
 
@@ -88,7 +91,9 @@ struct ui_worker_config {
 	bool create_demo; /* create and seed the database when the file is new */
 	print_queue *printer;
 	int slip_columns;
-	const char *preview_prefix; /* virtual printer's "<dir>/<prefix>", or NULL */
+	/* The virtual printer's "<dir>/<prefix>", or NULL. Print completions read it on the print
+	 * thread: it must outlive the print queue, not only the worker. */
+	const char *preview_prefix;
 };
 
 struct ui_worker;

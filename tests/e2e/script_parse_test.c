@@ -54,6 +54,7 @@ static void every_command_parses(void **state)
 	assert_int_equal(c.op, UI_SCRIPT_WAIT_FOR_FILE);
 	assert_string_equal(c.text, "/tmp/kiosk-e2e-disk_full-x1/free.flag");
 	assert_int_equal(parse_ok("check_layout").op, UI_SCRIPT_CHECK_LAYOUT);
+	assert_int_equal(parse_ok("print_wait off").op, UI_SCRIPT_PRINT_WAIT);
 	assert_int_equal(parse_ok("quit").op, UI_SCRIPT_QUIT);
 	assert_int_equal(parse_ok("   # a comment").op, UI_SCRIPT_NOTHING);
 	assert_int_equal(parse_ok("").op, UI_SCRIPT_NOTHING);
@@ -84,6 +85,8 @@ static void malformed_lines_are_rejected(void **state)
 	rejected("wait_for_file /tmp/with space");
 	rejected("wait_for_file /tmp/caf\xc3\xa9");
 	rejected("check_layout now");
+	rejected("print_wait");
+	rejected("print_wait maybe");
 }
 
 static void nul_and_length_are_respected(void **state)
