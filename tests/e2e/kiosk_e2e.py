@@ -403,7 +403,9 @@ def ctl_queue(h, env):
 
 
 def scenario_reprint_queue(h):
-    """A print fails, the kiosk is restarted the next day: Giornata lists the slip to reprint."""
+    """A print fails, another booking never gets a print outcome (agendactl books without
+    printing, as a crash would leave it); the kiosk is restarted the next day: Giornata lists
+    both slips to reprint."""
     h.run(h.login("demo.operatore") + """type BO/2026/902002
 key Return
 tap_button propose
@@ -416,8 +418,15 @@ expect_screen stampa
           f"booked, print failed, nothing printed: {rows}")
     appointment = rows[0][0]
     check(ctl_queue(h, h.env) == [appointment], "agendactl lists it in the reprint queue")
+    # Booked, and then the process died before any print outcome (agendactl books without
+    # printing): the slip is "none", and it belongs in the queue as much as the failed one.
+    never = h.ctl_json("demo.operatore", "book", "--pratica", "MI/2026/901001")["id"]
+    check(h.sql("SELECT print_state FROM appointment WHERE id = ?", never) == [("none",)],
+          "a second booking, never printed")
+    check(sorted(ctl_queue(h, h.env)) == sorted([appointment, never]),
+          "agendactl lists the never-printed slip too")
     # A new process on the next day (before the appointment's time): today's list is empty,
-    # the queue holds the appointment of yesterday's failed print.
+    # the queue holds yesterday's failed and never-printed slips.
     next_day = dict(h.env, AGENDA_NOW="2026-05-05T07:00:00")
     h.run(h.login("demo.operatore") + """tap_button day
 expect_screen giornata
@@ -427,18 +436,25 @@ expect_screen stampa
 screenshot requeued
 tap_button day
 expect_screen giornata
+tap_button requeue:0
+expect_screen stampa
+tap_button day
+expect_screen giornata
 screenshot queue_empty
 """, env=next_day)
     text = h.ocr("queue")
-    check("Da ristampare" in text and "BO/2026/902002" in text,
-          f"Giornata lists the appointment to reprint: {text[:200]!r}")
+    check("Da ristampare" in text and "BO/2026/902002" in text and "MI/2026/901001" in text,
+          f"Giornata lists both appointments to reprint: {text[:300]!r}")
     check("Nessun appuntamento creato oggi" in text, "today's list is empty (another day)")
     check("Stampato" in h.ocr("requeued"), "Ristampa printed the slip")
     text = h.ocr("queue_empty")
-    check("Da ristampare" not in text and "BO/2026/902002" not in text,
-          f"the queue on screen is empty after the reprint: {text[:200]!r}")
-    rows = h.sql("SELECT state, prints, print_state FROM appointment WHERE id = ?", appointment)
-    check(rows == [("confirmed", 1, "printed")], f"prints = 1, printed, still confirmed: {rows}")
+    check("Da ristampare" not in text and "BO/2026/902002" not in text
+          and "MI/2026/901001" not in text,
+          f"the queue on screen is empty after the reprints: {text[:200]!r}")
+    for a in (appointment, never):
+        rows = h.sql("SELECT state, prints, print_state FROM appointment WHERE id = ?", a)
+        check(rows == [("confirmed", 1, "printed")],
+              f"prints = 1, printed, still confirmed: {rows}")
     check(os.path.exists(os.path.join(h.slips, "slip-1.png")), "the virtual printer drew it")
     check(ctl_queue(h, next_day) == [], "agendactl's reprint queue is empty")
 
