@@ -109,8 +109,9 @@ class Harness:
         path = os.path.join(self.work, f"script-{self.runs}.txt")
         with open(path, "w") as f:
             f.write(script)
-        return [self.kiosk, "--db", self.db, "--printer",
-                printer or f"virtual:{self.slips}/slip", "--size", size,
+        # printer "": no --printer at all (the kiosk chooses: environment, settings, usb)
+        chosen = [] if printer == "" else ["--printer", printer or f"virtual:{self.slips}/slip"]
+        return [self.kiosk, "--db", self.db, *chosen, "--size", size,
                 "--script", path, "--screenshots", self.shots, *extra]
 
     def run(self, script, printer=None, extra=(), expect_status=0, size="1280x800", env=None):
@@ -386,6 +387,20 @@ expect_screen login
     # The English toggle: the same screen in English.
     h.run(h.login("demo.operatore") + "tap_button lang\nscreenshot english\n")
     check("Find a practice" in h.ocr("english"), "English toggle")
+    # Without --printer the kiosk prints where agendactl would: the device's printer_uri
+    # setting, unless $AGENDA_PRINTER says otherwise (print/printer_choice.h).
+    db = sqlite3.connect(h.db)
+    with db:
+        db.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('printer_uri', ?)",
+                   ("virtual:" + os.path.join(h.slips, "setting"),))
+    db.close()
+    h.run(h.login("demo.tecnico") + "tap_button test_print\nwait_idle\n", printer="")
+    check(os.path.exists(os.path.join(h.slips, "setting-1.png")),
+          "no --printer: the test slip went to the printer_uri setting")
+    h.run(h.login("demo.tecnico") + "tap_button test_print\nwait_idle\n", printer="",
+          env=dict(h.env, AGENDA_PRINTER="virtual:" + os.path.join(h.slips, "env")))
+    check(os.path.exists(os.path.join(h.slips, "env-1.png")),
+          "$AGENDA_PRINTER comes before the setting")
     # A mistyped printer is refused at start, naming the option, before any window opens.
     for uri in ("usb:04b8:0e28x", "tcp:10.0.0.5:99999", "lpt1"):
         p = subprocess.run([h.kiosk, "--printer", uri, "--db", h.db], capture_output=True,
