@@ -169,6 +169,7 @@ int ctl_printer_status(struct ctl *c, int argc, char **argv);
 int ctl_printer_test(struct ctl *c, int argc, char **argv);
 int ctl_printer_print(struct ctl *c, int argc, char **argv);
 int ctl_printer_queue(struct ctl *c, int argc, char **argv);
+int ctl_printer_set(struct ctl *c, int argc, char **argv);
 
 int ctl_operator_add(struct ctl *c, int argc, char **argv);
 int ctl_operator_list(struct ctl *c, int argc, char **argv);

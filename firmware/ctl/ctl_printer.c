@@ -316,3 +316,33 @@ int ctl_printer_queue(struct ctl *c, int argc, char **argv)
 	err = convocation_reprint_queue(&c->ctx, &c->session, queue_one, c, &why);
 	return err == AG_OK ? EXIT_OK : ctl_fail(c, err, &why);
 }
+
+int ctl_printer_set(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt o[] = {{"--printer", true, NULL}, {"--profile", true, NULL}};
+	agenda_detail why = {{0}, {0}};
+	struct printer_choice pc;
+	int status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0);
+	agenda_err err;
+
+	if (status != EXIT_OK)
+		return status;
+	if (!o[0].value || !*o[0].value)
+		return ctl_usage(c, MSG_CTL_MISSING_OPTION, "--printer");
+	if ((status = ctl_open(c, false)) != EXIT_OK)
+		return status;
+	err = printer_choice_save(&c->ctx, CTL_ACTOR, o[0].value, o[1].value, &why);
+	if (err == AG_ERR_INVALID)
+		return ctl_usage_detail(c, &why);
+	if (err != AG_OK)
+		return ctl_fail(c, err, &why);
+	/* What a command without --printer now chooses (the environment still comes first). */
+	if (printer_choice_resolve(NULL, NULL, c->ctx.store, &pc, &why) != AG_OK)
+		return ctl_usage_detail(c, &why);
+	if (c->json)
+		ctl_emit(json_pack("{s:s, s:s, s:s}", "printer_uri", o[0].value, "profile",
+		                   pc.profile->id, "chosen_now", pc.uri));
+	else
+		ctl_say(c, MSG_CTL_PRINTER_SET, o[0].value, pc.profile->id);
+	return EXIT_OK;
+}

@@ -52,6 +52,7 @@ const struct ctl_command CTL_COMMANDS[] = {
          MSG_CTL_HELP_PRINTER_PRINT},
         {"printer", "reprint", ctl_printer_print, MSG_CTL_SUM_PRINTER_REPRINT,
          MSG_CTL_HELP_PRINTER_REPRINT},
+        {"printer", "set", ctl_printer_set, MSG_CTL_SUM_PRINTER_SET, MSG_CTL_HELP_PRINTER_SET},
         {"printer", "queue", ctl_printer_queue, MSG_CTL_SUM_PRINTER_QUEUE,
          MSG_CTL_HELP_PRINTER_QUEUE},
         {"audit", "verify", ctl_audit_verify, MSG_CTL_SUM_AUDIT_VERIFY, MSG_CTL_HELP_AUDIT_VERIFY},

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/messages.h"
+#include "services/audit.h"
 
 agenda_err printer_choice_resolve(const char *uri_option, const char *profile_option,
                                   store *settings, struct printer_choice *out, agenda_detail *why)
@@ -43,4 +44,29 @@ agenda_err printer_choice_resolve(const char *uri_option, const char *profile_op
 		return AG_ERR_INVALID;
 	}
 	return AG_OK;
+}
+
+agenda_err printer_choice_save(agenda_ctx *ctx, const char *actor, const char *uri,
+                               const char *profile, agenda_detail *why)
+{
+	char detail[PRINTER_URI_MAX + 80];
+	agenda_err err;
+
+	if (!uri || printer_uri_check(uri, why) != AG_OK)
+		return AG_ERR_INVALID;
+	if (!profile)
+		profile = "";
+	if (profile[0] && !printer_profile_find(profile)) {
+		agenda_detail_set(why, MSG_CTL_PRINTER_BAD_PROFILE, profile);
+		return AG_ERR_INVALID;
+	}
+	snprintf(detail, sizeof detail, "uri=%s profile=%s", uri, profile[0] ? profile : "-");
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if ((err = store_setting_set(ctx->store, "printer_uri", uri, why)) ||
+	    (err = store_setting_set(ctx->store, "printer_profile", profile, why)) ||
+	    (err = audit_append(ctx, actor, "printer_set", "printer", detail, why)) ||
+	    (err = store_commit(ctx->store, why)))
+		store_rollback(ctx->store);
+	return err;
 }

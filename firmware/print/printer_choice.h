@@ -12,6 +12,7 @@
 #define AGENDA_PRINT_PRINTER_CHOICE_H
 
 #include "printer/printer.h"
+#include "services/context.h"
 #include "store/store.h"
 
 #define PRINTER_CHOICE_ENV         "AGENDA_PRINTER"
@@ -30,5 +31,13 @@ struct printer_choice {
  */
 agenda_err printer_choice_resolve(const char *uri_option, const char *profile_option,
                                   store *settings, struct printer_choice *out, agenda_detail *why);
+
+/*
+ * Saves the device's printer: the "printer_uri" and "printer_profile" settings both programs
+ * read (profile NULL or "": the one the URI suggests), checked as above, with an audit record.
+ * The kiosk reads them when it starts.
+ */
+agenda_err printer_choice_save(agenda_ctx *ctx, const char *actor, const char *uri,
+                               const char *profile, agenda_detail *why);
 
 #endif

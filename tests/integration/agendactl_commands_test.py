@@ -26,7 +26,7 @@ COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity 
             "operator unlock", "operator reset-password", "lookup", "book", "propose", "cancel",
             "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
             "demo-seed", "help", "printer list", "printer status", "printer test",
-            "printer print", "printer reprint", "printer queue", "outbox list", "outbox show",
+            "printer print", "printer reprint", "printer queue", "printer set", "outbox list", "outbox show",
             "outbox retry"]
 
 

@@ -147,8 +147,16 @@ class PrinterTest(AgendaTest):
         # The device's printer_uri / printer_profile settings (read by the kiosk as well),
         # overridden by $AGENDA_PRINTER, overridden by --printer.
         b = self.ag.book("RM/2026/000004").json
-        self.set_setting("printer_uri", self.virtual("setting"))
-        self.set_setting("printer_profile", "generic-58")
+        r = self.ag.ok("printer", "set", "--printer", self.virtual("setting"), "--profile",
+                       "generic-58")
+        self.assertEqual((r.json["printer_uri"], r.json["profile"]),
+                         (self.virtual("setting"), "generic-58"))
+        self.assertExit(self.ag.run("printer", "set", "--printer", "lpt:1"), 2, "usage")
+        self.assertExit(self.ag.run("printer", "set", "--printer", "usb", "--profile", "x"), 2,
+                        "usage")
+        with self.ag.sql() as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM audit WHERE action = 'printer_set'")
+                             .fetchone()[0], 1)
         r = self.ag.run("printer", "print", b["id"], user=U)
         self.assertExit(r, 0)
         self.assertEqual(r.json["printer"], self.virtual("setting"))
