@@ -5,6 +5,7 @@
  */
 #include "printer/print_queue.h"
 #include "printer/escpos.h"
+#include "platform/deadline.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -74,17 +75,6 @@ static void trim(print_queue *q)
 			prev = j;
 			link = &j->next;
 		}
-	}
-}
-
-static void deadline_in(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
 	}
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/messages.h"
 #include "services/context.h"
+#include "platform/deadline.h"
 
 struct print_request {
 	char db_path[PATH_MAX];
@@ -152,17 +153,6 @@ static void waiter_wake(void *arg, const struct convocation_printed *printed)
 	pthread_cond_broadcast(&w->ended_cond);
 	pthread_mutex_unlock(&w->lock);
 	waiter_release(w);
-}
-
-static void deadline_in(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
 }
 
 agenda_err convocation_print_wait(agenda_ctx *ctx, const struct session *who, print_queue *q,

@@ -1,0 +1,15 @@
+/*
+ * deadline.c — now + ms on CLOCK_REALTIME, for condition-variable waits (deadline.h).
+ */
+#include "platform/deadline.h"
+
+void deadline_in(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
