@@ -161,8 +161,9 @@ static const char MIGRATION_3[] =
  *   back, waiting for central's acknowledgement, never bookable. SQLite cannot change a CHECK in
  *   place, so the table is rebuilt (migrations run before foreign_keys is switched on, so dropping
  *   the old table does not touch the appointments that reference it). The CHECK is written as
- *   ORs: SQLite builds a temporary table for IN over three or more values on every write. The free-slot index now
- *   leads with the holder too: the scheduler asks for this device's free slots only.
+ *   ORs: SQLite builds a temporary table for IN over three or more values on every write. The
+ *   free-slot index now leads with the holder too: the scheduler asks for this device's free
+ *   slots only.
  * - The reprint queue is every confirmed appointment whose slip was not printed, including those
  *   a crash left at 'none'.
  * - The mail sender keeps the server's last reply and when a message left.
