@@ -13,11 +13,6 @@ static void command_name(const struct ctl_command *cmd, char *out, size_t size)
 	snprintf(out, size, "%s%s%s", cmd->group, cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
 }
 
-void ctl_print_usage_of(struct ctl *c, const struct ctl_command *cmd, bool to_stderr)
-{
-	fprintf(to_stderr ? stderr : stdout, "%s\n", msg_get(cmd->help, c->lang));
-}
-
 static int overview(struct ctl *c)
 {
 	char name[48];

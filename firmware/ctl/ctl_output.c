@@ -161,6 +161,11 @@ int ctl_usage(struct ctl *c, agenda_msg id, ...)
 	return ctl_usage_detail(c, &d);
 }
 
+void ctl_print_usage_of(struct ctl *c, const struct ctl_command *cmd, bool to_stderr)
+{
+	fprintf(to_stderr ? stderr : stdout, "%s\n", msg_get(cmd->help, c->lang));
+}
+
 int ctl_usage_detail(struct ctl *c, const agenda_detail *why)
 {
 	ctl_fail(c, AG_ERR_USAGE, why);
