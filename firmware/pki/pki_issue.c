@@ -120,8 +120,13 @@ agenda_err pki_issue(const struct pki_issue_request *req, char **pem, agenda_det
 	int rc;
 
 	*pem = NULL;
-	if (!pki_name_is_valid(req->subject_cn)) {
-		agenda_detail_set(detail, MSG_PKI_BAD_NAME, req->subject_cn ? req->subject_cn : "");
+	/* The issuer's CN comes from a CA certificate on disk: it goes into the same string form.
+	 */
+	if (!pki_name_is_valid(req->subject_cn) || !pki_name_is_valid(req->issuer_cn)) {
+		const char *bad =
+		        pki_name_is_valid(req->subject_cn) ? req->issuer_cn : req->subject_cn;
+
+		agenda_detail_set(detail, MSG_PKI_BAD_NAME, bad ? bad : "");
 		return AG_ERR_INVALID;
 	}
 	if (req->days <= 0 || req->days > PKI_MAX_VALID_DAYS)

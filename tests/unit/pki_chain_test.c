@@ -322,6 +322,25 @@ static void bad_input_is_refused(void **state)
 	free_agenda(&other);
 }
 
+static void seeded_issuing_repeats_exactly(void **state)
+{
+	struct agenda_pki a, b;
+
+	(void)state;
+	/* same seed, same clock: byte-identical keys and certificates, so failures reproduce */
+	make_agenda(&a, 10, 1777880000, "Agenda Elettronica CA");
+	make_agenda(&b, 10, 1777880000, "Agenda Elettronica CA");
+	assert_string_equal(a.ca, b.ca);
+	assert_string_equal(a.server, b.server);
+	assert_string_equal(a.csr, b.csr);
+	assert_string_equal(a.device, b.device);
+	free_agenda(&a);
+	make_agenda(&a, 11, 1777880000, "Agenda Elettronica CA");
+	assert_string_not_equal(a.ca, b.ca);
+	free_agenda(&a);
+	free_agenda(&b);
+}
+
 static void csr_reads_back_the_requested_name(void **state)
 {
 	struct agenda_pki p;
@@ -347,6 +366,7 @@ int main(void)
 	        cmocka_unit_test(another_ca_is_refused),
 	        cmocka_unit_test(expired_and_future_certificates_are_refused),
 	        cmocka_unit_test(bad_input_is_refused),
+	        cmocka_unit_test(seeded_issuing_repeats_exactly),
 	        cmocka_unit_test(csr_reads_back_the_requested_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
