@@ -22,6 +22,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -166,31 +167,47 @@ class PkiOpenSsl(unittest.TestCase):
         self.assertIn("verify OK", r.stdout + r.stderr)
         self.assertIn("CN = kiosk", r.stdout)
 
-    def handshake(self, client_cert, client_key):
-        """openssl s_server requiring a client certificate; s_client presenting one."""
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
-        server = subprocess.Popen(
-            [OPENSSL, "s_server", "-accept", f"127.0.0.1:{port}", "-naccept", "1",
-             "-cert", self.path("server.pem"), "-key", self.path("server.key"),
-             "-CAfile", self.path("ca.pem"), "-Verify", "1", "-verify_return_error",
-             "-tls1_2"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
+    def start_server(self):
+        """openssl s_server requiring a client certificate, listening; (process, port, output).
+
+        The port is picked free and released, so another test may take it first: then s_server
+        exits without saying ACCEPT and another port is tried. A watchdog bounds the wait.
+        """
+        for _ in range(5):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            s.close()
+            server = subprocess.Popen(
+                [OPENSSL, "s_server", "-accept", f"127.0.0.1:{port}", "-naccept", "1",
+                 "-cert", self.path("server.pem"), "-key", self.path("server.key"),
+                 "-CAfile", self.path("ca.pem"), "-Verify", "1", "-verify_return_error",
+                 "-tls1_2"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True)
+            watchdog = threading.Timer(30, server.kill)
+            watchdog.start()
             lines = []
-            for line in server.stdout:  # listening once it says ACCEPT
+            for line in server.stdout:
                 lines.append(line)
                 if line.startswith("ACCEPT"):
-                    break
+                    watchdog.cancel()
+                    return server, port, lines
+            watchdog.cancel()
+            server.wait()
+        raise AssertionError("openssl s_server never listened: " + "".join(lines))
+
+    def handshake(self, client_cert, client_key):
+        """One mutual-TLS handshake; (s_client's result, s_server's whole output)."""
+        server, port, lines = self.start_server()
+        try:
             client = openssl("s_client", "-connect", f"127.0.0.1:{port}",
                              "-servername", "localhost", "-verify_hostname", "localhost",
                              "-CAfile", self.path("ca.pem"), "-verify_return_error",
                              "-cert", self.path(client_cert), "-key", self.path(client_key),
                              "-tls1_2", check=False, stdin="")
             try:
-                rest, _ = server.communicate(timeout=10)
+                rest, _ = server.communicate(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
                 rest, _ = server.communicate()
@@ -202,9 +219,10 @@ class PkiOpenSsl(unittest.TestCase):
 
     def test_mutual_tls_handshake(self):
         client, server_out = self.handshake("device.pem", "device.key")
-        self.assertIn("Verify return code: 0 (ok)", client.stdout)
-        self.assertIn("CN = dev-roma-0001", server_out)
-        self.assertIn("CIPHER is", server_out)
+        both = client.stdout + client.stderr + server_out
+        self.assertIn("Verify return code: 0 (ok)", client.stdout, both)
+        self.assertIn("CN = dev-roma-0001", server_out, both)
+        self.assertIn("CIPHER is", server_out, both)
         client, server_out = self.handshake("foreign-device.pem", "foreign-device.key")
         self.assertIn("unable to get local issuer certificate", server_out)
         self.assertIn("certificate verify failed", server_out)
