@@ -21,7 +21,8 @@ fail() {
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 symbols() { { nm "$1" 2>/dev/null || true; nm -D "$1"; } | awk '{print $NF}' | sort -u; }
 STORE_LIBS='^lib(sqlite3|jansson|argon2|mbedtls|mbedx509)\.so'
-STORE_SYMBOLS='^(sqlite3_|json_|argon2|store_)'
+# pki_: the certificate library (firmware/pki) is the device's and central's, never the printer's.
+STORE_SYMBOLS='^(sqlite3_|json_|argon2|store_|pki_)'
 
 "$probe" "$work/slip.bin" || fail "$probe did not print a slip"
 [ -s "$work/slip.bin" ] || fail "the slip file is empty"
