@@ -20,8 +20,13 @@ int private_file_open(const char *path, int flags)
 	int fd = open(path, flags | O_CREAT | O_CLOEXEC, PRIVATE_MODE);
 	struct stat st;
 
-	/* open(2)'s mode applies only to a file it creates; an older, wider file is narrowed. */
-	if (fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 077) && fchmod(fd, PRIVATE_MODE) != 0) {
+	/*
+	 * open(2)'s mode applies only to a file it creates; an older, wider regular file is
+	 * narrowed. A device (a slip "printed" to /dev/null, a serial printer) is not ours to
+	 * change: run as root, narrowing /dev/null would break every other program on the machine.
+	 */
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    fchmod(fd, PRIVATE_MODE) != 0) {
 		int saved = errno;
 
 		close(fd);

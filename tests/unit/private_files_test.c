@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -70,6 +71,36 @@ static void files_are_private_whatever_the_umask(void **state)
 	fclose(out);
 	assert_int_equal(mode_of(name), 0600);
 	umask(022);
+}
+
+/*
+ * A device or pipe written through private_file_open keeps its mode: run as root, narrowing
+ * /dev/null (a fuzz target's output) once broke every other program on the machine. A FIFO
+ * stands in for the device, so a regression cannot harm this machine's /dev/null.
+ */
+static void devices_are_not_narrowed(void **state)
+{
+	struct fixture *f = *state;
+	char fifo[160], plain[160];
+	int fd;
+
+	snprintf(fifo, sizeof fifo, "%s/printer.fifo", f->dir);
+	snprintf(plain, sizeof plain, "%s/old.txt", f->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(chmod(fifo, 0666), 0);
+	fd = private_file_open(fifo, O_RDWR | O_NONBLOCK);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mode_of(fifo), 0666);
+	/* An older regular file is still narrowed. */
+	fd = open(plain, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(plain, 0644), 0);
+	fd = private_file_open(plain, O_WRONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mode_of(plain), 0600);
 }
 
 static void readable_database_refused(void **state)
@@ -201,6 +232,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        T(files_are_private_whatever_the_umask),
+	        T(devices_are_not_narrowed),
 	        T(readable_database_refused),
 	        T(empty_path_refused),
 	        T(racing_set_ups_leave_one_database),
