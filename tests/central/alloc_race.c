@@ -163,6 +163,8 @@ int64_t *alloc_race_all_ids(const struct alloc_race *race, size_t *total)
 	if (!all)
 		return NULL;
 	for (int i = 0; i < race->clients; i++) {
+		if (race->client[i].count == 0)
+			continue; /* a client may find the pool empty (ids still NULL) */
 		memcpy(all + at, race->client[i].ids, race->client[i].count * sizeof *all);
 		at += race->client[i].count;
 	}
