@@ -157,21 +157,27 @@ static agenda_err pg_create_schema(central_store *s, int *version, agenda_detail
 		agenda_detail_set(why, MSG_CENTRAL_SCHEMA_NEWER, current, CENTRAL_SCHEMA_VERSION);
 		err = AG_ERR_SCHEMA_NEWER;
 	}
-	for (int v = current + 1; err == AG_OK && v <= CENTRAL_SCHEMA_VERSION; v++) {
+	if (err == AG_OK && current < 0) {
+		agenda_detail_set(why, MSG_STORE_CORRUPT, "PostgreSQL");
+		err = AG_ERR_CORRUPT; /* not a version this program ever wrote */
+	}
+	/* Migration v takes the store from version v to v + 1. */
+	for (int v = current; err == AG_OK && v >= 0 && v < CENTRAL_SCHEMA_VERSION; v++) {
 		char number[16];
-		const char *params[] = {number};
 
-		snprintf(number, sizeof number, "%d", v);
+		snprintf(number, sizeof number, "%d", v + 1);
 		/* PQexec: a migration is several statements, which PQexecParams refuses. */
-		r = PQexec(conn_of(s), CENTRAL_MIGRATIONS[v - 1].postgresql);
+		r = PQexec(conn_of(s), CENTRAL_MIGRATIONS[v].postgresql);
 		err = r && PQresultStatus(r) == PGRES_COMMAND_OK ? AG_OK : fail(s, r, why);
 		if (err == AG_OK) {
+			const char *params[] = {number};
+
 			PQclear(r);
 			err = run(s, "INSERT INTO central_schema(version) VALUES($1)", 1, params,
 			          PGRES_COMMAND_OK, NULL, why);
 		}
 		if (err == AG_OK)
-			current = v;
+			current = v + 1;
 	}
 	if (err == AG_OK)
 		err = pg_commit(s, why);

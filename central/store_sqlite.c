@@ -161,16 +161,21 @@ static agenda_err sqlite_create_schema(central_store *s, int *version, agenda_de
 		agenda_detail_set(why, MSG_CENTRAL_SCHEMA_NEWER, current, CENTRAL_SCHEMA_VERSION);
 		err = AG_ERR_SCHEMA_NEWER;
 	}
-	for (int v = current + 1; err == AG_OK && v <= CENTRAL_SCHEMA_VERSION; v++) {
+	if (err == AG_OK && current < 0) {
+		agenda_detail_set(why, MSG_STORE_CORRUPT, ((struct sqlite_impl *)s->impl)->path);
+		err = AG_ERR_CORRUPT; /* not a version this program ever wrote */
+	}
+	/* Migration v takes the store from version v to v + 1. */
+	for (int v = current; err == AG_OK && v >= 0 && v < CENTRAL_SCHEMA_VERSION; v++) {
 		char record[80];
 
 		snprintf(record, sizeof record, "INSERT INTO central_schema(version) VALUES(%d)",
-		         v);
-		err = exec(s, CENTRAL_MIGRATIONS[v - 1].sqlite, why);
+		         v + 1);
+		err = exec(s, CENTRAL_MIGRATIONS[v].sqlite, why);
 		if (err == AG_OK)
 			err = exec(s, record, why);
 		if (err == AG_OK)
-			current = v;
+			current = v + 1;
 	}
 	if (err == AG_OK)
 		err = sqlite_commit(s, why);

@@ -3,10 +3,10 @@
  *   central_store_test sqlite        a fresh SQLite file per test in a temporary folder
  *   central_store_test postgresql    a fresh database per test on the server that
  *                                    with_postgres.sh started (AGENDA_CENTRAL_PG)
- * Schema creation (idempotent, concurrent), the domain's refusals, allocation earliest first in
- * a day range, release, explicit transactions, 50 concurrent clients draining 10,000 slots
- * (nobody told twice about one slot, nothing lost), and a client killed with SIGKILL in the
- * middle of its allocation transaction (nothing half-allocated).
+ * Schema creation (idempotent, concurrent, a newer store refused), the domain's refusals,
+ * allocation earliest first in a day range, release, explicit transactions, 50 concurrent clients
+ * draining 10,000 slots (nobody told twice about one slot, nothing lost), and a client killed with
+ * SIGKILL in the middle of its allocation transaction (nothing half-allocated).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,45 @@ static void schema_creation_is_idempotent(void **state)
 	assert_int_equal(version, CENTRAL_SCHEMA_VERSION);
 	assert_int_equal(central_store_add_questura(s, "MI", "Questura di Milano", NULL),
 	                 AG_ERR_EXISTS);
+	central_store_close(s);
+}
+
+/* SQL behind the interface's back, as another (newer) program would write it. */
+static void raw_exec(const char *sql)
+{
+	if (strcmp(backend, "sqlite") == 0) {
+		sqlite3 *db = NULL;
+
+		assert_int_equal(sqlite3_open(target + strlen("sqlite:"), &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	} else {
+		PGconn *conn = PQconnectdb(target + strlen("pg:"));
+		PGresult *r = PQexec(conn, sql);
+
+		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(conn);
+	}
+}
+
+static void a_store_from_a_newer_program_is_refused(void **state)
+{
+	central_store *s = open_store();
+	char sql[96];
+	int version = 0;
+	agenda_detail why;
+
+	(void)state;
+	assert_int_equal(central_store_create_schema(s, NULL, NULL), AG_OK);
+	snprintf(sql, sizeof sql, "INSERT INTO central_schema(version) VALUES(%d)",
+	         CENTRAL_SCHEMA_VERSION + 1);
+	raw_exec(sql);
+	agenda_detail_clear(&why);
+	assert_int_equal(central_store_create_schema(s, &version, &why), AG_ERR_SCHEMA_NEWER);
+	assert_non_null(strstr(why.it, "versione"));
+	/* Refused, not touched: the newer version is still recorded. */
+	assert_int_equal(central_store_create_schema(s, &version, NULL), AG_ERR_SCHEMA_NEWER);
 	central_store_close(s);
 }
 
@@ -422,6 +462,8 @@ int main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(schema_creation_is_idempotent, fresh_store,
 	                                        drop_store),
 	        cmocka_unit_test_setup_teardown(schema_creation_is_safe_when_concurrent,
+	                                        fresh_store, drop_store),
+	        cmocka_unit_test_setup_teardown(a_store_from_a_newer_program_is_refused,
 	                                        fresh_store, drop_store),
 	        cmocka_unit_test_setup_teardown(questure_and_slots_refuse_what_makes_no_sense,
 	                                        fresh_store, drop_store),
