@@ -9,6 +9,10 @@
  * re-checked, so a round may return fewer rows than asked: allocate repeats with a fresh
  * snapshot until it has enough or a round finds nothing. A client that dies mid-transaction
  * holds nothing: the server rolls its transaction back when the connection drops.
+ * The sub-select orders by (day, minute) alone — unique within a Questura — so it reads the
+ * partial index slot_free in order and stops after n rows; adding id to the order made the
+ * planner sort every free slot of the range when the table had no statistics yet (a fresh
+ * pool: 86 ms a call instead of 3 ms at 100,000 slots).
  * Migrations serialise on a transaction-scoped advisory lock so concurrent set-ups are safe.
  */
 #include "store.h"
@@ -280,7 +284,7 @@ static agenda_err pg_allocate(central_store *s, const char *questura, agenda_day
 		err = run(s,
 		          "UPDATE slot SET holder = $1 WHERE id IN (SELECT id FROM slot"
 		          " WHERE questura = $2 AND day BETWEEN $3 AND $4 AND holder IS NULL"
-		          " ORDER BY day, minute, id LIMIT $5 FOR UPDATE SKIP LOCKED)"
+		          " ORDER BY day, minute LIMIT $5 FOR UPDATE SKIP LOCKED)"
 		          " RETURNING id, day, minute",
 		          5, params, PGRES_TUPLES_OK, &r, why);
 		if (err != AG_OK)

@@ -263,7 +263,7 @@ static agenda_err sqlite_allocate(central_store *s, const char *questura, agenda
 	err = prepare(s,
 	              "UPDATE slot SET holder = ?1 WHERE id IN (SELECT id FROM slot"
 	              " WHERE questura = ?2 AND day BETWEEN ?3 AND ?4 AND holder IS NULL"
-	              " ORDER BY day, minute, id LIMIT ?5)"
+	              " ORDER BY day, minute LIMIT ?5)"
 	              " RETURNING id, day, minute",
 	              &st, why);
 	if (err != AG_OK)

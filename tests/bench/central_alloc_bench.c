@@ -69,7 +69,7 @@ static void run(const char *backend, const char *target, int slots)
 	agenda_day first = date_from_ymd(2026, 6, 1);
 	int days = slots / PER_DAY;
 	struct alloc_race race;
-	size_t total = 0, calls = 0, least = (size_t)-1, most = 0, twice = 0;
+	size_t total = 0, calls = 0, busy = 0, least = (size_t)-1, most = 0, twice = 0;
 	int64_t *all;
 	double seconds;
 
@@ -88,14 +88,16 @@ static void run(const char *backend, const char *target, int slots)
 		twice += all[i] == all[i - 1];
 	for (int i = 0; i < race.clients; i++) {
 		calls += race.client[i].calls;
+		busy += race.client[i].busy;
 		least = race.client[i].count < least ? race.client[i].count : least;
 		most = race.client[i].count > most ? race.client[i].count : most;
 	}
 	seconds = (double)race.elapsed_ns / 1e9;
 	printf("%-10s %7d slots, %d clients: %6.2f s  %8.0f slots/s  %7.0f calls/s  "
-	       "per client %zu..%zu  given %zu, twice %zu%s\n",
+	       "per client %zu..%zu  busy %zu  given %zu, twice %zu%s\n",
 	       backend, slots, CLIENTS, seconds, (double)total / seconds, (double)calls / seconds,
-	       least, most, total, twice, total == (size_t)slots && twice == 0 ? "" : "  !! WRONG");
+	       least, most, busy, total, twice,
+	       total == (size_t)slots && twice == 0 ? "" : "  !! WRONG");
 	free(all);
 	alloc_race_free(&race);
 }

@@ -83,6 +83,11 @@ static void *client_main(void *arg)
 		c->err = central_store_allocate(w->store, w->questura, w->first, w->last, c->holder,
 		                                w->batch, slots, &got, NULL);
 		c->calls++;
+		if (c->err == AG_ERR_BUSY) {
+			c->busy++;
+			c->err = AG_OK;
+			continue;
+		}
 		if (c->err != AG_OK)
 			break;
 		if (got > 0) {

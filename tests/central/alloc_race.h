@@ -19,6 +19,7 @@ struct alloc_race_client {
 	int64_t *ids;
 	size_t count, room;
 	size_t calls;   /* allocate calls (each one transaction) */
+	size_t busy;    /* calls answered AG_ERR_BUSY (SQLite's lock wait ran out): retried */
 	agenda_err err; /* AG_OK unless a call failed */
 };
 
@@ -30,7 +31,8 @@ struct alloc_race {
 
 /*
  * Starts clients threads (1..ALLOC_RACE_MAX_CLIENTS) on target; client i asks for 1 + i % 16
- * slots of questura in [first, last] per call until the pool is empty. 0 when every client
+ * slots of questura in [first, last] per call until the pool is empty, retrying a call that
+ * found the store busy as a device would. 0 when every client
  * ran to the end, -1 when one could not open its connection or a call failed (see err).
  * Free with alloc_race_free.
  */
