@@ -460,6 +460,104 @@ static void a_client_killed_mid_transaction_leaves_nothing_allocated(void **stat
 	central_store_close(s);
 }
 
+static int id_order(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A child that allocates batches of 5 until the pool is empty, reporting each committed batch. */
+static void greedy_client(const char *holder, int report)
+{
+	central_store *s = NULL;
+	central_slot got[5];
+	int64_t ids[5];
+	size_t n = 0;
+
+	if (central_store_open(target, &s, NULL) != AG_OK)
+		_exit(2);
+	for (;;) {
+		agenda_err err = central_store_allocate(s, "RM", day0(), day0() + 99, holder, 5,
+		                                        got, &n, NULL);
+
+		if (err == AG_ERR_BUSY)
+			continue;
+		if (err != AG_OK)
+			_exit(3);
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			ids[i] = got[i].id;
+		if (write(report, ids, n * sizeof ids[0]) != (ssize_t)(n * sizeof ids[0]))
+			_exit(4);
+	}
+	central_store_close(s);
+	_exit(0);
+}
+
+#define KILLED_CLIENTS 8
+
+static void clients_killed_at_any_moment_are_told_only_what_they_hold(void **state)
+{
+	central_store *s = open_with_slots(100, 100); /* 10,000: more than they take in 40 ms */
+	pid_t children[KILLED_CLIENTS];
+	int reports[KILLED_CLIENTS];
+	char holder[KILLED_CLIENTS][16];
+	int64_t *told = malloc(10000 * sizeof *told);
+	size_t told_count = 0;
+	int64_t held_total = 0;
+
+	(void)state;
+	assert_non_null(told);
+	for (int i = 0; i < KILLED_CLIENTS; i++) {
+		int channel[2];
+
+		snprintf(holder[i], sizeof holder[i], "greedy-%d", i);
+		assert_int_equal(pipe(channel), 0);
+		children[i] = fork();
+		assert_true(children[i] >= 0);
+		if (children[i] == 0) {
+			close(channel[0]);
+			greedy_client(holder[i], channel[1]);
+		}
+		close(channel[1]);
+		reports[i] = channel[0];
+	}
+	/* SIGKILL each at its own moment (3..38 ms in): mid-statement, mid-commit, between. */
+	for (int i = 0; i < KILLED_CLIENTS; i++) {
+		struct timespec wait = {0, (long)(3 + (i * 11) % 36) * 1000000L};
+		int status;
+
+		nanosleep(&wait, NULL);
+		kill(children[i], SIGKILL);
+		assert_int_equal(waitpid(children[i], &status, 0), children[i]);
+	}
+	for (int i = 0; i < KILLED_CLIENTS; i++) {
+		int64_t id, held = -1;
+		size_t reported = 0;
+
+		while (read(reports[i], &id, sizeof id) == (ssize_t)sizeof id) {
+			assert_true(told_count < 10000);
+			told[told_count++] = id;
+			reported++;
+		}
+		close(reports[i]);
+		/* It holds what it was told, plus at most the batch committed as it died. */
+		assert_int_equal(central_store_count(s, holder[i], &held, NULL), AG_OK);
+		assert_true((int64_t)reported <= held && held <= (int64_t)reported + 5);
+		held_total += held;
+	}
+	/* Nobody was told about a slot another was told about; nothing is lost or doubled. */
+	qsort(told, told_count, sizeof *told, id_order);
+	for (size_t i = 1; i < told_count; i++)
+		assert_true(told[i] != told[i - 1]);
+	assert_int_equal(held_total + count_of(s, NULL), 10000);
+	printf("# %s: %zu slots told to clients killed at random moments\n", backend, told_count);
+	free(told);
+	central_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +579,9 @@ int main(int argc, char **argv)
 	                                        drop_store),
 	        cmocka_unit_test_setup_teardown(
 	                a_client_killed_mid_transaction_leaves_nothing_allocated, fresh_store,
+	                drop_store),
+	        cmocka_unit_test_setup_teardown(
+	                clients_killed_at_any_moment_are_told_only_what_they_hold, fresh_store,
 	                drop_store),
 	};
 
