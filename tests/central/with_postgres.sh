@@ -43,6 +43,11 @@ stop() {
 }
 trap stop EXIT
 trap 'exit 143' TERM INT HUP
+# Killed outright (SIGKILL: a ctest timeout kills the process tree), this script runs no trap:
+# a detached watchdog then stops the server (SIGQUIT: immediate shutdown) and deletes the folder.
+(setsid sh -c 'while kill -0 "$0" 2>/dev/null; do sleep 1; done
+	pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null) && kill -QUIT "$pid" 2>/dev/null
+	sleep 2; rm -rf "$1"' "$$" "$dir" </dev/null >/dev/null 2>&1 &)
 
 # -N: the throw-away cluster need not be fsynced at creation (the server itself still fsyncs).
 as_server "$bindir/initdb" -D "$dir/data" -A trust -U agenda -N >"$dir/initdb.log" 2>&1 || {
