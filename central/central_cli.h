@@ -1,0 +1,49 @@
+/*
+ * central_cli.h — what agenda-central's verbs share: the run's options, exit codes, output.
+ *
+ * Same conventions as agendactl (docs/CLI.md): every person-facing word comes from the
+ * message catalogue (Italian first), --json prints one JSON object per result or error, and
+ * the exit codes below mean what agendactl's do (docs/CENTRAL.md, "Program").
+ */
+#ifndef AGENDA_CENTRAL_CLI_H
+#define AGENDA_CENTRAL_CLI_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "core/messages.h"
+
+enum central_exit {
+	CENTRAL_EXIT_OK = 0,
+	CENTRAL_EXIT_INTERNAL = 1,
+	CENTRAL_EXIT_USAGE = 2,
+	CENTRAL_EXIT_REFUSED = 4, /* init on a folder that already has a CA */
+	CENTRAL_EXIT_STORE = 6,   /* the store, a file or the listening socket failed */
+	CENTRAL_EXIT_INVALID = 9
+};
+
+/* One run of agenda-central. */
+struct central_cli {
+	bool json;
+	agenda_lang lang;
+};
+
+/* The exit code of a library error, as agendactl maps it. */
+int central_exit_code(agenda_err err);
+
+/* Prints a failure (JSON error object on stdout, or the message on stderr); its exit code. */
+int central_fail(const struct central_cli *c, agenda_err err, const agenda_detail *why);
+
+/* The same from a catalogue entry and its arguments. */
+int central_fail_msg(const struct central_cli *c, agenda_err err, agenda_msg id, ...);
+
+/* Prints one JSON object on one line of stdout, flushed, and releases it. */
+void central_emit(json_t *obj);
+
+/* The verbs (central_init.c, central_serve.c): argv starts after the verb. */
+int central_init(const struct central_cli *c, int argc, char **argv);
+int central_serve(const struct central_cli *c, int argc, char **argv);
+
+#endif
