@@ -165,9 +165,7 @@ int central_init(const struct central_cli *c, int argc, char **argv)
 {
 	struct init_args a = {0};
 	char target[CENTRAL_PATH_MAX], ca_path[CENTRAL_PATH_MAX], key_path[CENTRAL_PATH_MAX];
-	char fingerprint[PKI_FINGERPRINT_SIZE];
 	char *ca_pem = NULL;
-	agenda_detail why;
 	struct stat st;
 	int status;
 
@@ -189,6 +187,8 @@ int central_init(const struct central_cli *c, int argc, char **argv)
 	if (status == CENTRAL_EXIT_OK)
 		status = make_pki(c, &a, &ca_pem);
 	if (status == CENTRAL_EXIT_OK) {
+		char fingerprint[PKI_FINGERPRINT_SIZE];
+		agenda_detail why;
 		agenda_err err = pki_fingerprint(ca_pem, fingerprint, &why);
 
 		if (err != AG_OK)
