@@ -9,6 +9,7 @@ that shares no code with the server's GnuTLS):
   no certificate, a foreign CA's device, an expired certificate and a server certificate
   offered as a client one are refused; TLS 1.1 and a non-AEAD suite fail the handshake;
   /metrics counts the refusals; SIGTERM stops the server with exit 0.
+Under tests/central/with_postgres.sh (AGENDA_CENTRAL_PG set) init gets --store on that server.
 Usage: server_test.py AGENDA_CENTRAL DEVICE_CERT_TOOL
 """
 import hashlib
@@ -95,9 +96,18 @@ def metric(text, name, label):
 
 
 def test_init(binary, folder):
+    pg = os.environ.get("AGENDA_CENTRAL_PG")  # set by with_postgres.sh: the PostgreSQL run
+    # the libpq URI form, as an administrator would type it
+    store = ["--store", "postgresql://agenda@/postgres?host=%s"
+             % dict(kv.split("=", 1) for kv in pg.split())["host"]] if pg else []
     r = run(binary, "--json", "init", "--dir", folder, "--host", "localhost",
-            "--host", "agenda.interno.it")
+            "--host", "agenda.interno.it", *store)
     check(r.returncode == 0, "init exits 0 (%s)" % r.stderr.strip())
+    if pg:
+        version = run("psql", pg + " dbname=postgres", "-tAc",
+                      "SELECT max(version) FROM central_schema")
+        check(version.returncode == 0 and version.stdout.strip() == "1",
+              "init made the central schema in PostgreSQL")
     fingerprint = re.search(r'"ca_fingerprint":"([0-9A-F ]+)"', r.stdout).group(1)
     with open(os.path.join(folder, "ca.pem")) as f:
         der = ssl.PEM_cert_to_DER_cert(f.read())
@@ -108,7 +118,8 @@ def test_init(binary, folder):
     for key in ("ca.key", "server.key"):
         check(stat.S_IMODE(os.stat(os.path.join(folder, key)).st_mode) == 0o600,
               key + " is 0600")
-    check(os.path.exists(os.path.join(folder, "central.db")), "the SQLite store is made")
+    check(os.path.exists(os.path.join(folder, "central.db")) != bool(pg),
+          "the SQLite store is made unless --store names another")
     with open(os.path.join(folder, "ca.key"), "rb") as f:
         before = f.read()
     again = run(binary, "init", "--dir", folder, "--host", "localhost")
