@@ -24,18 +24,37 @@ int pki_der_host_is_valid(const char *host)
 	return 1;
 }
 
+/*
+ * DER is written backwards: the contents (len bytes ending at the end of buf) are already at p;
+ * this puts the SEQUENCE's length and tag in front and returns the whole length, or -1.
+ */
+static int close_sequence(unsigned char *p, unsigned char *buf, size_t len, unsigned char **start)
+{
+	int ret;
+
+	if ((ret = mbedtls_asn1_write_len(&p, buf, len)) < 0)
+		return -1;
+	len += (size_t)ret;
+	if ((ret = mbedtls_asn1_write_tag(&p, buf,
+	                                  MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
+		return -1;
+	len += (size_t)ret;
+	*start = p;
+	return (int)len;
+}
+
 int pki_der_subject_alt_names(unsigned char *buf, size_t size, const char *const *hosts,
                               size_t count, unsigned char **start)
 {
 	unsigned char *p = buf + size;
 	size_t len = 0;
-	int ret;
 
 	if (count == 0)
 		return -1;
 	/* asn1write works from the end backwards: the last name goes in first. */
 	for (size_t i = count; i-- > 0;) {
 		size_t n;
+		int ret;
 
 		if (!pki_der_host_is_valid(hosts[i]))
 			return -1;
@@ -52,15 +71,7 @@ int pki_der_subject_alt_names(unsigned char *buf, size_t size, const char *const
 			return -1;
 		len += (size_t)ret;
 	}
-	if ((ret = mbedtls_asn1_write_len(&p, buf, len)) < 0)
-		return -1;
-	len += (size_t)ret;
-	if ((ret = mbedtls_asn1_write_tag(&p, buf,
-	                                  MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
-		return -1;
-	len += (size_t)ret;
-	*start = p;
-	return (int)len;
+	return close_sequence(p, buf, len, start);
 }
 
 int pki_der_extended_key_usage(unsigned char *buf, size_t size, const char *oid, size_t oid_len,
@@ -73,13 +84,5 @@ int pki_der_extended_key_usage(unsigned char *buf, size_t size, const char *oid,
 	if ((ret = mbedtls_asn1_write_oid(&p, buf, oid, oid_len)) < 0)
 		return -1;
 	len += (size_t)ret;
-	if ((ret = mbedtls_asn1_write_len(&p, buf, len)) < 0)
-		return -1;
-	len += (size_t)ret;
-	if ((ret = mbedtls_asn1_write_tag(&p, buf,
-	                                  MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
-		return -1;
-	len += (size_t)ret;
-	*start = p;
-	return (int)len;
+	return close_sequence(p, buf, len, start);
 }
