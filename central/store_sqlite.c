@@ -22,6 +22,7 @@
 #include "core/messages.h"
 #include "platform/private_file.h"
 #include "schema.h"
+#include "store_admin.h"
 #include "store_sqlite_internal.h"
 
 /* Long enough for 50 clients queueing on the write lock, short enough to answer a person. */
@@ -360,4 +361,5 @@ const central_store_ops central_store_sqlite_ops = {
         .add_site = central_sqlite_add_site,
         .get_site = central_sqlite_get_site,
         .list_sites = central_sqlite_list_sites,
+        .admin = &central_sqlite_admin_ops,
 };
