@@ -143,6 +143,31 @@ static agenda_err run_import(struct import *im, FILE *in, agenda_detail *why)
 	return import_rows(im, why);
 }
 
+/* Rows refused by the store (a taken visa) are known only after their batch: by line again. */
+static int by_line(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+
+	return (x > y) - (x < y);
+}
+
+static void sort_rejected(struct import *im)
+{
+	size_t n = json_array_size(im->rejected);
+	json_t **items = n ? malloc(n * sizeof *items) : NULL;
+
+	if (!items)
+		return;
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_incref(json_array_get(im->rejected, i));
+	qsort(items, n, sizeof *items, by_line);
+	json_array_clear(im->rejected);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(im->rejected, items[i]);
+	free(items);
+}
+
 static int report(struct import *im, const char *path)
 {
 	int status = im->rows_rejected > 0 ? CENTRAL_EXIT_PARTIAL : CENTRAL_EXIT_OK;
@@ -150,6 +175,7 @@ static int report(struct import *im, const char *path)
 
 	agenda_detail_set(&partial, MSG_CTL_IMPORT_PARTIAL, im->rows_imported, im->rows_rejected);
 	if (im->c->json) {
+		sort_rejected(im);
 		json_t *obj =
 		        json_pack("{s:s, s:i, s:i, s:i, s:O}", "file", path, "rows_read",
 		                  im->rows_read, "rows_imported", im->rows_imported,
