@@ -4,7 +4,7 @@
  * holds. A statement that would fail on a constraint is written so that it changes no row
  * instead (INSERT ... SELECT ... WHERE): in PostgreSQL a failed statement aborts the whole
  * transaction, and a practice import must go on past a row whose visa is taken. The practice
- * upsert is prepared once per batch (unnamed statement), not parsed per row.
+ * upsert is prepared once per batch and pipelined (one round trip per batch, not per row).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -184,42 +184,86 @@ static const char UPSERT_PRACTICE[] =
         " tipo = excluded.tipo, questura = excluded.questura,"
         " status = 'nulla_osta_rilasciato', demo = 0, updated_at = excluded.updated_at";
 
+/* Reads the result of one pipelined upsert (and the NULL that ends it); AG_OK or the error. */
+static agenda_err upsert_result(central_store *s, bool *taken, size_t *written, agenda_detail *why)
+{
+	PGconn *conn = central_pg_conn(s);
+	PGresult *r = PQgetResult(conn);
+	agenda_err err = AG_OK;
+
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		err = central_pg_fail(s, r, why);
+	} else {
+		if (strcmp(PQcmdTuples(r), "0") == 0)
+			*taken = true;
+		else
+			(*written)++;
+		PQclear(r);
+	}
+	while ((r = PQgetResult(conn)) != NULL) /* the end of this query's results */
+		PQclear(r);
+	return err;
+}
+
+/*
+ * One round trip per batch, not per row: the rows go in libpq's pipeline mode (the statement
+ * prepared once), then the results are read in order. Per row over a unix socket the round trip
+ * dominated (200,000 rows: 37 s); pipelined it does not. A batch of BATCH_ROWS answers is a few
+ * tens of kilobytes, well within the socket buffers, so sending all before reading cannot stall.
+ * Inside the caller's BEGIN, the pipeline's Sync does not commit.
+ */
 static agenda_err pg_upsert_practices(central_store *s, const struct practice_row *rows, size_t n,
                                       int64_t now, bool *taken, size_t *written, agenda_detail *why)
 {
 	PGconn *conn = central_pg_conn(s);
-	char birth[16], updated[24];
-	PGresult *r = PQprepare(conn, "", UPSERT_PRACTICE, 9, NULL);
+	char(*birth)[16] = malloc(n * sizeof *birth);
+	char updated[24];
+	PGresult *r;
 	agenda_err err = AG_OK;
+	size_t sent = 0;
 
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+	if (!birth)
+		return nomem(why);
+	r = PQprepare(conn, "", UPSERT_PRACTICE, 9, NULL);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		free(birth);
 		return central_pg_fail(s, r, why);
+	}
 	PQclear(r);
 	snprintf(updated, sizeof updated, "%" PRId64, now);
-	for (size_t i = 0; i < n && err == AG_OK; i++) {
-		const struct practice_row *p = &rows[i];
+	if (!PQenterPipelineMode(conn)) {
+		free(birth);
+		return central_pg_fail(s, NULL, why);
+	}
+	for (; sent < n; sent++) {
+		const struct practice_row *p = &rows[sent];
 		const char *params[] = {p->numero_pratica,
 		                        p->numero_visto,
 		                        p->cognome,
 		                        p->nome,
-		                        birth,
+		                        birth[sent],
 		                        p->nazionalita,
 		                        practice_tipo_stored(p->tipo),
 		                        p->questura,
 		                        updated};
 
-		snprintf(birth, sizeof birth, "%" PRId32, p->data_nascita);
-		r = PQexecPrepared(conn, "", 9, params, NULL, NULL, 0);
-		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-			err = central_pg_fail(s, r, why);
+		snprintf(birth[sent], sizeof birth[sent], "%" PRId32, p->data_nascita);
+		if (!PQsendQueryPrepared(conn, "", 9, params, NULL, NULL, 0))
 			break;
-		}
-		if (strcmp(PQcmdTuples(r), "0") == 0)
-			taken[i] = true;
-		else
-			(*written)++;
-		PQclear(r);
 	}
+	if (sent < n || !PQpipelineSync(conn))
+		err = central_pg_fail(s, NULL, why);
+	for (size_t i = 0; i < sent; i++) {
+		agenda_err one = upsert_result(s, &taken[i], written, why);
+
+		if (err == AG_OK)
+			err = one; /* the first failure; the rest were aborted with it */
+	}
+	while ((r = PQgetResult(conn)) != NULL && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+		PQclear(r);
+	PQclear(r);
+	PQexitPipelineMode(conn);
+	free(birth);
 	return err;
 }
 
