@@ -344,6 +344,36 @@ def test_practice_import(c, store, tmp):
     check(code == 0 and "importate: 1" in out, "semicolons, in text: imported, exit 0")
 
 
+def test_import_killed(c, store, tmp):
+    """kill -9 in the middle of an import: whole batches stay, a re-run completes it."""
+    rows = 100000
+    path = os.path.join(tmp, "grande.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(CSV_HEADER)
+        for i in range(rows):
+            f.write("PD/2025/%06d,ITA1%08d,COGNOME%d,NOME,1990-01-01,ALBANIA,lavoro,PD\n"
+                    % (i + 1, i + 1, i))
+    count = "SELECT count(*) FROM practice WHERE numero_pratica LIKE 'PD/2025/%'"
+    argv = [c.binary, "--json", "practice", "import", "--file", path, "--dir", c.folder]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, AGENDA_NOW=NOW))
+    deadline, seen = time.monotonic() + TIMEOUT, 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        seen = int(store.value(count))
+        if seen > 0:
+            break
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    stored = int(store.value(count))
+    check(0 < stored < rows and stored % 1000 == 0,
+          "kill -9 during an import of %d rows: %d stored, whole batches of 1000 only"
+          % (rows, stored))
+    code, out, _ = c.run("practice", "import", "--file", path)
+    check(code == 0 and out["rows_imported"] == rows and int(store.value(count)) == rows,
+          "importing the same file again completes it: %d practices, each once" % rows)
+
+
 def outbox_bodies(store):
     """The bodies, read as hex (a body has several lines: psql's rows have one)."""
     hexed = ("upper(encode(convert_to(body, 'UTF8'), 'hex'))" if store.pg else "hex(body)")
@@ -462,6 +492,7 @@ def main():
         test_capacity(c, store)
         test_closures(c, store)
         test_practice_import(c, store, tmp)
+        test_import_killed(c, store, tmp)
         test_operators(c, store, tmp)
         test_help(c)
     print("all passed in %.1f s" % (time.monotonic() - started))
