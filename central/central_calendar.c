@@ -77,9 +77,10 @@ static agenda_err apply_plan(central_store *s, const struct plan *p, struct outc
 	for (agenda_day d = p->from; err == AG_OK && d <= p->to; d++) {
 		enum cal_status status = cal_day_status(&rules, d);
 		size_t added = 0;
-		char date[DATE_TEXT_MAX];
 
 		if (status != CAL_OPEN && status != CAL_OPEN_EXTRA) {
+			char date[DATE_TEXT_MAX];
+
 			date_format(d, date, sizeof date);
 			json_array_append_new(out->skipped,
 			                      json_pack("{s:s, s:s}", "date", date, "reason",

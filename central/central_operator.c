@@ -124,7 +124,6 @@ static int password_verb(const struct central_cli *c, int argc, char **argv, boo
 	central_store *s = NULL;
 	struct password_run run;
 	agenda_detail why;
-	agenda_err err;
 	int status = central_args_parse(c, argc, argv, o, create ? 4 : 2);
 
 	if (status != CENTRAL_EXIT_OK)
@@ -145,7 +144,8 @@ static int password_verb(const struct central_cli *c, int argc, char **argv, boo
 		return status;
 	status = central_open_store(c, central_opt(&o[0]), &s);
 	if (status == CENTRAL_EXIT_OK) {
-		err = set_password(s, &run, &op, create, &why);
+		agenda_err err = set_password(s, &run, &op, create, &why);
+
 		status = err == AG_OK ? CENTRAL_EXIT_OK : central_fail(c, err, &why);
 	}
 	central_store_close(s);

@@ -206,7 +206,6 @@ int central_practice_import(const struct central_cli *c, int argc, char **argv)
 	int64_t seconds = 0;
 	agenda_clock clock;
 	agenda_detail why;
-	agenda_err err;
 	FILE *in = NULL;
 	int status = central_args_parse(c, argc, argv, o, 2);
 
@@ -230,7 +229,8 @@ int central_practice_import(const struct central_cli *c, int argc, char **argv)
 	im->rejected = json_array();
 	status = central_open_store(c, central_opt(&o[0]), &im->s);
 	if (status == CENTRAL_EXIT_OK) {
-		err = run_import(im, in, &why);
+		agenda_err err = run_import(im, in, &why);
+
 		status = err == AG_OK ? report(im, central_opt(&o[1])) : central_fail(c, err, &why);
 	}
 	/* Batches already committed stay: say so, and how to finish. */

@@ -359,21 +359,23 @@ static agenda_err pg_list_operators(central_store *s, const char *site, central_
 
 static agenda_err pg_queue_mail(central_store *s, const central_mail *m, agenda_detail *why)
 {
-	char created[24];
-	const char *params[] = {m->message_id, m->kind, m->topic, m->recipient,
-	                        m->subject,    m->body, created};
 	agenda_err err = AG_OK;
 
-	snprintf(created, sizeof created, "%" PRId64, m->created_at);
 	if (m->topic)
 		err = command(s, "DELETE FROM outbox WHERE topic = $1 AND state <> 'sent'", 1,
 		              &m->topic, NULL, why);
-	if (err == AG_OK)
+	if (err == AG_OK) {
+		char created[24];
+		const char *params[] = {m->message_id, m->kind, m->topic, m->recipient,
+		                        m->subject,    m->body, created};
+
+		snprintf(created, sizeof created, "%" PRId64, m->created_at);
 		err = command(
 		        s,
 		        "INSERT INTO outbox(message_id, kind, topic, recipient, subject, body,"
 		        " created_at) VALUES($1, $2, $3, $4, $5, $6, $7)",
 		        7, params, NULL, why);
+	}
 	return err;
 }
 
