@@ -23,6 +23,7 @@
 #include "platform/private_file.h"
 #include "schema.h"
 #include "store_sqlite_internal.h"
+#include "store_enrol.h"
 
 /* Long enough for 50 clients queueing on the write lock, short enough to answer a person. */
 #define BUSY_TIMEOUT_MS 20000
@@ -360,4 +361,5 @@ const central_store_ops central_store_sqlite_ops = {
         .add_site = central_sqlite_add_site,
         .get_site = central_sqlite_get_site,
         .list_sites = central_sqlite_list_sites,
+        .enrol = &central_sqlite_enrol_ops, /* store_sqlite_enrol.c (i11-enrol) */
 };
