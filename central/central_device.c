@@ -35,7 +35,7 @@ static json_t *time_or_null(int64_t t)
 static agenda_err print_device(void *ctx, const central_device *d)
 {
 	struct list_output *out = ctx;
-	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE], revoked[CENTRAL_TIME_SIZE];
+	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE];
 	char mark[128] = "";
 
 	out->count++;
@@ -52,6 +52,8 @@ static agenda_err print_device(void *ctx, const central_device *d)
 	central_time_text(d->enrolled_at, enrolled);
 	central_time_text(d->not_after, expires);
 	if (d->revoked_at) {
+		char revoked[CENTRAL_TIME_SIZE];
+
 		central_time_text(d->revoked_at, revoked);
 		snprintf(mark, sizeof mark, msg_get(MSG_CENTRAL_DEVICE_REVOKED_MARK, out->c->lang),
 		         revoked);

@@ -106,7 +106,7 @@ int central_enrol_code(const struct central_cli *c, int argc, char **argv)
 	                          {"--site", true, 1, {0}, 0},
 	                          {"--expires", false, 1, {0}, 0}};
 	char code[ENROL_CODE_SIZE], fingerprint[PKI_FINGERPRINT_SIZE];
-	int64_t clock_storage = 0, lifetime = DEFAULT_EXPIRY, now;
+	int64_t clock_storage = 0, lifetime, now;
 	const char *dir, *site, *expires;
 	central_store *s = NULL;
 	agenda_clock clock;
@@ -119,7 +119,8 @@ int central_enrol_code(const struct central_cli *c, int argc, char **argv)
 	dir = central_opt(&o[0]);
 	site = central_opt(&o[1]);
 	expires = central_opt(&o[2]);
-	if (expires && (lifetime = duration(expires)) == 0)
+	lifetime = expires ? duration(expires) : DEFAULT_EXPIRY;
+	if (lifetime == 0)
 		return central_fail_msg(c, AG_ERR_INVALID, MSG_CENTRAL_BAD_EXPIRY, expires);
 	if (strlen(site) > CENTRAL_SITE_CODE_MAX)
 		return central_fail_msg(c, AG_ERR_INVALID, MSG_CENTRAL_SITE_BAD_CODE, site,
