@@ -87,12 +87,17 @@ static agenda_err sqlite_open(central_store *s, const char *target, agenda_detai
 		agenda_detail_set(why, MSG_STORE_EXPOSED, target, (unsigned)mode, target);
 		goto refused;
 	}
-	fd = private_file_open(target, O_RDWR);
-	if (fd < 0) {
-		agenda_detail_set(why, MSG_STORE_CANTOPEN, target, strerror(errno));
-		goto refused;
+	/* Only a missing file is created here. close() drops every POSIX lock this process holds
+	 * on the file, those of its other connections included (the server's threads): another
+	 * process could then checkpoint and delete the WAL under them ("disk I/O error"). */
+	if (access(target, F_OK) != 0) {
+		fd = private_file_open(target, O_RDWR);
+		if (fd < 0) {
+			agenda_detail_set(why, MSG_STORE_CANTOPEN, target, strerror(errno));
+			goto refused;
+		}
+		close(fd);
 	}
-	close(fd);
 	rc = sqlite3_open_v2(target, &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(impl->db, BUSY_TIMEOUT_MS);
