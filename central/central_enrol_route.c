@@ -28,9 +28,9 @@ static agenda_err sign(void *ctx, const char *device_id, char **cert_pem, int64_
 }
 
 static enum MHD_Result unavailable(struct central_server *srv, struct MHD_Connection *conn,
-                                   agenda_err err)
+                                   agenda_err err, const agenda_detail *why)
 {
-	central_server_store_failed(srv, err);
+	central_server_store_failed(srv, err, why);
 	central_metrics_enrol(ENROL_METRIC_UNAVAILABLE);
 	return central_reply_error(conn, ROUTE, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 	                           MSG_CENTRAL_UNAVAILABLE);
@@ -47,7 +47,7 @@ bool central_enrol_blocked(struct central_server *srv, struct MHD_Connection *co
 	                   : AG_ERR_IO;
 
 	if (err != AG_OK) {
-		*result = unavailable(srv, conn, err);
+		*result = unavailable(srv, conn, err, &why);
 		return true;
 	}
 	if (left <= 0)
@@ -70,7 +70,7 @@ static enum MHD_Result wrong_code(struct central_server *srv, struct MHD_Connect
 	                   : AG_ERR_IO;
 
 	if (err != AG_OK)
-		return unavailable(srv, conn, err);
+		return unavailable(srv, conn, err, &why);
 	central_metrics_enrol(metric);
 	return central_reply_detail(conn, ROUTE, status, error, answer);
 }
@@ -110,14 +110,14 @@ static enum MHD_Result consume(struct central_server *srv, struct MHD_Connection
 	enum MHD_Result result;
 
 	if (!s)
-		return unavailable(srv, conn, AG_ERR_IO);
+		return unavailable(srv, conn, AG_ERR_IO, &why);
 	central_sha256_hex(code, strlen(code), code_sha256);
 	err = central_store_enrol(s, code_sha256, key, central_issuer_now(&srv->issuer), sign,
 	                          &request, &outcome, &device, &why);
 	if (err == AG_ERR_INVALID)
 		return bad_request(conn, &why); /* the signer refused the request */
 	if (err != AG_OK)
-		return unavailable(srv, conn, err);
+		return unavailable(srv, conn, err, &why);
 	switch (outcome) {
 	case ENROL_ISSUED:
 	case ENROL_REPEATED:

@@ -48,7 +48,7 @@ static enum MHD_Result renew(struct central_server *srv, struct MHD_Connection *
 		return central_reply_error(conn, ROUTE, MHD_HTTP_FORBIDDEN, "revoked",
 		                           MSG_CENTRAL_REVOKED);
 	default:
-		central_server_store_failed(srv, err);
+		central_server_store_failed(srv, err, &why);
 		return central_reply_error(conn, ROUTE, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 		                           MSG_CENTRAL_UNAVAILABLE);
 	}

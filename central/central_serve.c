@@ -77,9 +77,10 @@ static void peer_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN]
 }
 
 static enum MHD_Result unavailable(struct central_server *srv, struct MHD_Connection *conn,
-                                   enum central_route route, agenda_err err)
+                                   enum central_route route, agenda_err err,
+                                   const agenda_detail *why)
 {
-	central_server_store_failed(srv, err);
+	central_server_store_failed(srv, err, why);
 	return central_reply_error(conn, route, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 	                           MSG_CENTRAL_UNAVAILABLE);
 }
@@ -112,7 +113,7 @@ static bool device_gate(struct central_server *srv, struct MHD_Connection *conn,
 	if (err == AG_OK && device.revoked_at == 0)
 		return true;
 	if (err != AG_OK && err != AG_ERR_NOT_FOUND) {
-		*result = unavailable(srv, conn, route, err);
+		*result = unavailable(srv, conn, route, err, &why);
 		return false;
 	}
 	central_metrics_refused(REFUSED_REVOKED);
@@ -132,7 +133,7 @@ static enum MHD_Result metrics(struct central_server *srv, struct MHD_Connection
 	if (err == AG_OK)
 		counts = (struct central_device_counts){1, active, revoked};
 	else
-		central_server_store_failed(srv, err);
+		central_server_store_failed(srv, err, &why);
 	return central_reply(conn, ROUTE_METRICS, MHD_HTTP_OK, CENTRAL_TEXT_PLAIN,
 	                     central_metrics_text(&counts));
 }

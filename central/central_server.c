@@ -3,6 +3,8 @@
  */
 #include "central_server.h"
 
+#include <stdio.h>
+
 #include "central_store_dir.h"
 #include "core/messages.h"
 
@@ -49,9 +51,13 @@ central_store *central_server_store(struct central_server *srv, agenda_detail *w
 	return s;
 }
 
-void central_server_store_failed(struct central_server *srv, agenda_err err)
+void central_server_store_failed(struct central_server *srv, agenda_err err,
+                                 const agenda_detail *why)
 {
 	central_store *s = pthread_getspecific(srv->store_key);
+
+	fprintf(stderr, "agenda-central serve: %s: %s\n", agenda_err_name(err),
+	        why && why->en[0] ? why->en : "-");
 
 	/* a broken connection (IO) or one left in an unknown state: start afresh next time */
 	if (s && (err == AG_ERR_IO || err == AG_ERR_STORE || err == AG_ERR_NOMEM)) {

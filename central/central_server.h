@@ -32,7 +32,11 @@ void central_server_fini(struct central_server *srv);
 /* This thread's store connection, opened now if needed; NULL with why on failure. */
 central_store *central_server_store(struct central_server *srv, agenda_detail *why);
 
-/* After a store error: drops this thread's connection when the error says it is broken. */
-void central_server_store_failed(struct central_server *srv, agenda_err err);
+/*
+ * After a store error: says why on stderr (the store's own words: no personal data) and drops
+ * this thread's connection when the error says it is broken.
+ */
+void central_server_store_failed(struct central_server *srv, agenda_err err,
+                                 const agenda_detail *why);
 
 #endif
