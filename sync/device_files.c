@@ -95,7 +95,6 @@ agenda_err device_file_read(const char *path, char **text, agenda_detail *why)
 	struct stat st;
 	mode_t mode = 0;
 	char *buf = NULL;
-	ssize_t got;
 	int fd;
 
 	*text = NULL;
@@ -111,7 +110,7 @@ agenda_err device_file_read(const char *path, char **text, agenda_detail *why)
 	}
 	if (fstat(fd, &st) != 0 || st.st_size > DEVICE_FILE_MAX ||
 	    !(buf = malloc((size_t)st.st_size + 1)) ||
-	    (got = read(fd, buf, (size_t)st.st_size)) != (ssize_t)st.st_size) {
+	    read(fd, buf, (size_t)st.st_size) != (ssize_t)st.st_size) {
 		int saved = errno ? errno : EIO;
 
 		close(fd);

@@ -36,7 +36,7 @@ agenda_err factory_reset_wipe(const char *db_path, int *removed, agenda_detail *
 {
 	static const char *const db_suffixes[] = {".key", "-wal", "-shm", "-journal", ""};
 	char dir[PATH_MAX], path[PATH_MAX + 16];
-	struct device_files files;
+	struct device_files files = {0};
 	agenda_err err;
 
 	*removed = 0;

@@ -271,7 +271,7 @@ agenda_err provision_run(agenda_ctx *ctx, const char *actor, const struct provis
                          struct provision_result *out, agenda_detail *why)
 {
 	char code[ENROL_CODE_SIZE], base[PROVISION_URL_MAX], digits[PROVISION_FP_HEX + 1];
-	struct device_files files;
+	struct device_files files = {0};
 	mbedtls_pk_context key;
 	json_t *answer = NULL;
 	char *ca_pem = NULL;

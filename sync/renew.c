@@ -81,7 +81,7 @@ agenda_err renew_run(agenda_ctx *ctx, const char *data_dir, bool only_if_due, lo
                      struct renew_result *out, agenda_detail *why)
 {
 	char base[PROVISION_URL_MAX] = "", *ca_pem = NULL, *cert_pem = NULL, *fresh = NULL;
-	struct device_files files;
+	struct device_files files = {0};
 	mbedtls_pk_context key;
 	pki_cert_info current, renewed;
 	agenda_err err;

@@ -191,7 +191,7 @@ int ctl_device_show(struct ctl *c, int argc, char **argv)
 {
 	char dir[PATH_MAX], url[PROVISION_URL_MAX] = "", site[PROVISION_SITE_MAX] = "";
 	char until[UTC_TEXT_SIZE] = "", *cert = NULL, state[AGENDA_DETAIL_MAX];
-	struct device_files files;
+	struct device_files files = {0};
 	pki_cert_info info;
 	bool provisioned, has_cert = false;
 	int status = ctl_parse(c, argc, argv, NULL, 0, NULL, 0, 0);
