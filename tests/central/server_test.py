@@ -95,6 +95,13 @@ def metric(text, name, label):
     return int(m.group(1)) if m else None
 
 
+def schema_version():
+    """CENTRAL_SCHEMA_VERSION as central/store.h says."""
+    header = os.path.join(os.path.dirname(__file__), "..", "..", "central", "store.h")
+    with open(header) as f:
+        return int(re.search(r"#define CENTRAL_SCHEMA_VERSION (\d+)", f.read()).group(1))
+
+
 def test_init(binary, folder):
     pg = os.environ.get("AGENDA_CENTRAL_PG")  # set by with_postgres.sh: the PostgreSQL run
     # the libpq URI form, as an administrator would type it
@@ -106,7 +113,7 @@ def test_init(binary, folder):
     if pg:
         version = run("psql", pg + " dbname=postgres", "-tAc",
                       "SELECT max(version) FROM central_schema")
-        check(version.returncode == 0 and version.stdout.strip() == "1",
+        check(version.returncode == 0 and version.stdout.strip() == str(schema_version()),
               "init made the central schema in PostgreSQL")
     fingerprint = re.search(r'"ca_fingerprint":"([0-9A-F ]+)"', r.stdout).group(1)
     with open(os.path.join(folder, "ca.pem")) as f:
@@ -115,7 +122,7 @@ def test_init(binary, folder):
     check(fingerprint.replace(" ", "") == digest and len(fingerprint) == 79,
           "the printed fingerprint is the CA's SHA-256 in groups of four")
     check(stat.S_IMODE(os.stat(folder).st_mode) == 0o700, "the folder is 0700")
-    for key in ("ca.key", "server.key"):
+    for key in ("ca.key", "server.key", "store.conf"):
         check(stat.S_IMODE(os.stat(os.path.join(folder, key)).st_mode) == 0o600,
               key + " is 0600")
     check(os.path.exists(os.path.join(folder, "central.db")) != bool(pg),
