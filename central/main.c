@@ -37,6 +37,10 @@ static const struct central_verb VERBS[] = {
         {"operator", "reset-password", central_operator_reset_password,
          MSG_CENTRAL_SUM_OPERATOR_RESET},
         {"outbox", "list", central_outbox_list, MSG_CENTRAL_SUM_OUTBOX_LIST},
+        /* enrolment and devices (i11-enrol) */
+        {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
+        {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},
+        {"device", "revoke", central_device_revoke, MSG_CENTRAL_SUM_DEVICE_REVOKE},
 };
 #define VERB_COUNT (sizeof VERBS / sizeof VERBS[0])
 

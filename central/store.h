@@ -98,6 +98,8 @@ typedef struct central_store_ops {
 
 	/* the admin verbs' tables: Questure, closures, practices, operators, outbox */
 	const struct central_admin_ops *admin; /* store_admin.h */
+	/* enrolment, devices, throttling (store_enrol.h, i11-enrol) */
+	const struct central_enrol_ops *enrol;
 } central_store_ops;
 
 struct central_store {
