@@ -369,13 +369,15 @@ static int run(const struct central_cli *c, struct central_server *srv, const st
  * should not start. */
 static int prepare(const struct central_cli *c, struct central_server *srv, const char *dir)
 {
+	central_store *s = NULL;
 	agenda_detail why;
 	agenda_err err = central_issuer_open(&srv->issuer, dir, &why);
 
 	if (err == AG_OK)
 		err = central_server_init(srv, dir, &why);
-	if (err == AG_OK && !central_server_store(srv, &why))
-		err = AG_ERR_IO;
+	if (err == AG_OK) /* the threads open their own; this one says why it cannot */
+		err = central_store_open_dir(dir, &s, &why);
+	central_store_close(s);
 	return err == AG_OK ? CENTRAL_EXIT_OK : central_fail(c, err, &why);
 }
 
