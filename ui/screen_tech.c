@@ -156,19 +156,45 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	ui_enrol_form_draw(app, &app->tech_state->form, d, area);
 }
 
+/*
+ * One centred line, or a rule for NULL. Text wider than the paper (counted in characters, not
+ * bytes: "·" is two) goes on as many lines as it needs, broken at the last space that fits, so
+ * the device id at the end of a line is never cut.
+ */
 static void add_line(slip *s, unsigned style, const char *text)
 {
-	slip_line *l;
+	do {
+		size_t bytes = 0, fits = 0, space = 0;
+		int chars = 0;
+		slip_line *l;
 
-	if (s->count >= SLIP_LINES_MAX)
-		return;
-	l = &s->lines[s->count++];
-	memset(l, 0, sizeof *l);
-	l->kind = text ? SLIP_TEXT : SLIP_RULE;
-	l->style = style;
-	l->align = SLIP_ALIGN_CENTER;
-	if (text)
-		snprintf(l->text, sizeof l->text, "%.*s", s->columns, text);
+		if (s->count >= SLIP_LINES_MAX)
+			return;
+		l = &s->lines[s->count++];
+		memset(l, 0, sizeof *l);
+		l->kind = text ? SLIP_TEXT : SLIP_RULE;
+		l->style = style;
+		l->align = SLIP_ALIGN_CENTER;
+		if (!text)
+			return;
+		while (text[bytes] && chars <= s->columns && bytes < sizeof l->text - 1) {
+			fits = bytes;
+			if (text[bytes] == ' ')
+				space = bytes;
+			do
+				bytes++;
+			while (((unsigned char)text[bytes] & 0xc0) == 0x80);
+			chars++;
+		}
+		if (!text[bytes] && chars <= s->columns && bytes < sizeof l->text)
+			fits = bytes; /* the rest fits whole */
+		else if (space > 0)
+			fits = space;
+		snprintf(l->text, sizeof l->text, "%.*s", (int)fits, text);
+		text += fits;
+		while (*text == ' ')
+			text++;
+	} while (*text);
 }
 
 /* Queues the test slip; with quiet, the screen's note is left as it is. */
