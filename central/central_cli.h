@@ -55,5 +55,9 @@ int central_serve(const struct central_cli *c, int argc, char **argv);
 /* central_site.c */
 int central_site_add(const struct central_cli *c, int argc, char **argv);
 int central_site_list(const struct central_cli *c, int argc, char **argv);
+/* enrolment and devices (central_enrol_code.c, central_device.c; i11-enrol) */
+int central_enrol_code(const struct central_cli *c, int argc, char **argv);
+int central_device_list(const struct central_cli *c, int argc, char **argv);
+int central_device_revoke(const struct central_cli *c, int argc, char **argv);
 
 #endif

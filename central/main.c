@@ -24,6 +24,10 @@ static const struct central_verb VERBS[] = {
         {"serve", NULL, central_serve, MSG_CENTRAL_SUM_SERVE},
         {"site", "add", central_site_add, MSG_CENTRAL_SUM_SITE_ADD},
         {"site", "list", central_site_list, MSG_CENTRAL_SUM_SITE_LIST},
+        /* enrolment and devices (i11-enrol) */
+        {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
+        {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},
+        {"device", "revoke", central_device_revoke, MSG_CENTRAL_SUM_DEVICE_REVOKE},
 };
 #define VERB_COUNT (sizeof VERBS / sizeof VERBS[0])
 

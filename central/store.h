@@ -94,6 +94,9 @@ typedef struct central_store_ops {
 	/* Every site by code into a malloc'd array (*out NULL when there are none). */
 	agenda_err (*list_sites)(central_store *s, central_site **out, size_t *count,
 	                         agenda_detail *why);
+
+	/* enrolment, devices, throttling (store_enrol.h, i11-enrol) */
+	const struct central_enrol_ops *enrol;
 } central_store_ops;
 
 struct central_store {
