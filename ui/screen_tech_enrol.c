@@ -49,11 +49,13 @@ static enum ui_field_state check(const struct ui_app *app, enum ui_enrol_field f
 		}
 		if (digits == PROVISION_FP_HEX) {
 			/* In groups of four, as the help desk reads it out. */
+			char grouped[PROVISION_FP_HEX + PROVISION_FP_HEX / 4];
 			size_t n = 0;
 
-			for (int i = 0; i < PROVISION_FP_HEX && n + 6 < size; i += 4)
-				n += (size_t)snprintf(line + n, size - n, "%s%.4s", i ? " " : "",
-				                      hex + i);
+			for (int i = 0; i < PROVISION_FP_HEX; i += 4)
+				n += (size_t)snprintf(grouped + n, sizeof grouped - n, "%s%.4s",
+				                      i ? " " : "", hex + i);
+			snprintf(line, size, ui_msg(app, MSG_UI_ENROL_FP_OK), grouped);
 			return UI_FIELD_OK;
 		}
 		snprintf(line, size, ui_msg(app, MSG_UI_ENROL_FP_COUNT), digits);
