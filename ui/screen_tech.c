@@ -149,6 +149,8 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	                        ui_msg(app, MSG_UI_TECH_STATUS)};
 
 	if (!app->tech_state->show_form) {
+		/* Until the worker says whether the device is enrolled: the status (never a form
+		 * that would vanish a frame later on an enrolled device). */
 		draw_status(app, d, area);
 		return;
 	}
