@@ -428,8 +428,8 @@ def test_throttling(central, root, agendactl):
 def main():
     agendactl, binary = sys.argv[1], sys.argv[2]
     # Until the enrolment routes are merged, a central without `enrol-code` is skipped, loudly.
-    probe = subprocess.run([binary, "enrol-code", "--help"], capture_output=True, timeout=TIMEOUT)
-    if probe.returncode == 2:
+    probe = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=TIMEOUT)
+    if "enrol-code" not in probe.stdout + probe.stderr:
         print("SKIP: this agenda-central has no enrol-code verb (server side not merged yet)")
         sys.exit(77)
     started = time.monotonic()
