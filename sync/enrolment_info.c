@@ -13,9 +13,6 @@
 #include "store/store.h"
 #include "sync/device_files.h"
 
-/* The settings key provision.c records central's site under (its SITE_SETTING). */
-#define CENTRAL_SITE_SETTING "central_site"
-
 void enrolment_info_read(agenda_ctx *ctx, const char *data_dir, struct enrolment_info *out)
 {
 	struct device_files files;
@@ -28,7 +25,8 @@ void enrolment_info_read(agenda_ctx *ctx, const char *data_dir, struct enrolment
 	if (!store_setting_get(ctx->store, DEVICE_CENTRAL_URL_SETTING, out->central_url,
 	                       sizeof out->central_url))
 		out->central_url[0] = '\0';
-	if (!store_setting_get(ctx->store, CENTRAL_SITE_SETTING, out->site, sizeof out->site))
+	if (!store_setting_get(ctx->store, DEVICE_CENTRAL_SITE_SETTING, out->site,
+	                       sizeof out->site))
 		out->site[0] = '\0';
 	if (device_files_locate(data_dir, &files, NULL) == AG_OK &&
 	    device_file_read(files.cert, &cert, NULL) == AG_OK &&
