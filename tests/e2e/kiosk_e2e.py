@@ -1009,6 +1009,35 @@ def enrolment_run(h, central):
     # One digit changed: what a misheard fingerprint looks like.
     wrong = right[:10] + ("0" if right[10] != "0" else "1") + right[11:]
     grouped = " ".join(right[i:i + 4] for i in range(0, 64, 4))
+    # Caught before anything is sent: a code with a wrong check character (its last one
+    # changed); then central unreachable (nothing listens on port 1): the words, the fields kept.
+    code = central.code
+    typo = code[:-1] + ("2" if code[-1] != "2" else "3")
+    h.run(h.login("demo.tecnico") + f"""expect_screen tecnico
+type {central.url}
+key Tab
+type {typo}
+key Tab
+type {right}
+key Return
+screenshot mistyped
+tap_button field:central
+tap_button key:clear
+type https://localhost:1
+tap_button field:code
+tap_button key:clear
+type {code}
+key Return
+screenshot unreachable
+""")
+    text = h.ocr("mistyped")
+    check("scritto male" in text, f"a mistyped code is caught on the device: {text[-300:]!r}")
+    text = h.ocr("unreachable")
+    # (That the fields are kept is proven below: only the fingerprint is retyped there.)
+    check("Impossibile collegarsi alla centrale https://localhost:1" in text,
+          f"central unreachable, said so: {text!r}")
+    check(identity(h) == before and central.devices() == [],
+          "nothing changed on the device or at central")
     checked = os.path.join(h.work, "refusal-checked")
     # The code is tapped on the on-screen keyboard, key by key; the address and the
     # fingerprints come from the physical keyboard (SDL text input).
