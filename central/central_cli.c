@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "central_cli.h"
+#include "central_store_dir.h"
 
 int central_exit_code(agenda_err err)
 {
@@ -14,6 +15,8 @@ int central_exit_code(agenda_err err)
 		return CENTRAL_EXIT_OK;
 	case AG_ERR_USAGE:
 		return CENTRAL_EXIT_USAGE;
+	case AG_ERR_NOT_FOUND:
+		return CENTRAL_EXIT_NOT_FOUND;
 	case AG_ERR_REFUSED:
 	case AG_ERR_EXISTS:
 		return CENTRAL_EXIT_REFUSED;
@@ -68,4 +71,12 @@ int central_fail_msg(const struct central_cli *c, agenda_err err, agenda_msg id,
 	vsnprintf(d.en, sizeof d.en, msg_get(id, LANG_EN), ap);
 	va_end(ap);
 	return central_fail(c, err, &d);
+}
+
+int central_open_store(const struct central_cli *c, const char *dir, central_store **s)
+{
+	agenda_detail why;
+	agenda_err err = central_store_open_dir(dir, s, &why);
+
+	return err == AG_OK ? CENTRAL_EXIT_OK : central_fail(c, err, &why);
 }

@@ -15,12 +15,15 @@
 #include "core/error.h"
 #include "core/messages.h"
 
+struct central_store;
+
 enum central_exit {
 	CENTRAL_EXIT_OK = 0,
 	CENTRAL_EXIT_INTERNAL = 1,
 	CENTRAL_EXIT_USAGE = 2,
-	CENTRAL_EXIT_REFUSED = 4, /* init on a folder that already has a CA */
-	CENTRAL_EXIT_STORE = 6,   /* the store, a file or the listening socket failed */
+	CENTRAL_EXIT_NOT_FOUND = 3, /* no such site, device, operator... */
+	CENTRAL_EXIT_REFUSED = 4,   /* already there (a CA, a site), or not allowed now */
+	CENTRAL_EXIT_STORE = 6,     /* the store, a file or the listening socket failed */
 	CENTRAL_EXIT_INVALID = 9
 };
 
@@ -39,11 +42,22 @@ int central_fail(const struct central_cli *c, agenda_err err, const agenda_detai
 /* The same from a catalogue entry and its arguments. */
 int central_fail_msg(const struct central_cli *c, agenda_err err, agenda_msg id, ...);
 
+/* The store of central's folder dir (central_store_dir.h) into *s, or the exit code after
+ * saying why not. */
+int central_open_store(const struct central_cli *c, const char *dir, struct central_store **s);
+
 /* Prints one JSON object on one line of stdout, flushed, and releases it. */
 void central_emit(json_t *obj);
 
-/* The verbs (central_init.c, central_serve.c): argv starts after the verb. */
+/* The verbs: argv starts after the verb (and its sub-verb). One block per file. */
 int central_init(const struct central_cli *c, int argc, char **argv);
 int central_serve(const struct central_cli *c, int argc, char **argv);
+/* central_site.c */
+int central_site_add(const struct central_cli *c, int argc, char **argv);
+int central_site_list(const struct central_cli *c, int argc, char **argv);
+/* enrolment and devices (central_enrol_code.c, central_device.c; i11-enrol) */
+int central_enrol_code(const struct central_cli *c, int argc, char **argv);
+int central_device_list(const struct central_cli *c, int argc, char **argv);
+int central_device_revoke(const struct central_cli *c, int argc, char **argv);
 
 #endif

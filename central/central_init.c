@@ -3,7 +3,8 @@
  *
  * The folder (0700) gets the central store (SQLite central.db unless --store names another
  * target), the agenda's CA (ca.key, ca.pem) and the TLS server certificate for the given host
- * names (server.key, server.pem), all made with agenda_pki. Keys are 0600 and never
+ * names (server.key, server.pem), all made with agenda_pki, and store.conf naming the store for
+ * every other verb. Keys are 0600 and never
  * overwritten; a folder that already has a CA is refused, because a new CA would cut off every
  * enrolled device. The CA's fingerprint is printed for the help desk to read out.
  */
@@ -15,6 +16,7 @@
 
 #include "central_cli.h"
 #include "central_files.h"
+#include "central_store_dir.h"
 #include "pki/pki_ca.h"
 #include "pki/pki_fingerprint.h"
 #include "pki/pki_key.h"
@@ -59,8 +61,8 @@ static int parse(const struct central_cli *c, int argc, char **argv, struct init
 	return CENTRAL_EXIT_OK;
 }
 
-/* The store named by target, created at the newest schema. */
-static int make_store(const struct central_cli *c, const char *target)
+/* The store named by target, created at the newest schema, and named in dir/store.conf. */
+static int make_store(const struct central_cli *c, const char *dir, const char *target)
 {
 	central_store *s = NULL;
 	agenda_detail why;
@@ -71,6 +73,8 @@ static int make_store(const struct central_cli *c, const char *target)
 	if (err == AG_OK)
 		err = central_store_create_schema(s, &version, &why);
 	central_store_close(s);
+	if (err == AG_OK)
+		err = central_store_conf_write(dir, target, &why);
 	return err == AG_OK ? CENTRAL_EXIT_OK : central_fail(c, err, &why);
 }
 
@@ -183,7 +187,7 @@ int central_init(const struct central_cli *c, int argc, char **argv)
 		snprintf(target, sizeof target, "%s", a.store);
 	else
 		central_path(target, a.dir, "central.db");
-	status = make_store(c, target);
+	status = make_store(c, a.dir, target);
 	if (status == CENTRAL_EXIT_OK)
 		status = make_pki(c, &a, &ca_pem);
 	if (status == CENTRAL_EXIT_OK) {

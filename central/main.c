@@ -1,8 +1,9 @@
 /*
  * main.c — agenda-central's entry point: global options (--json, --lang), then the verb.
  *
- * Verbs so far: init (central_init.c) and serve (central_serve.c). `help` and no verb print
- * the usage from the catalogue; the exit codes are central_cli.h's (docs/CENTRAL.md).
+ * Every verb is one row of VERBS (name, sub-verb, function, its summary in the catalogue);
+ * `help`, no verb, or `VERB --help` print the summaries from the catalogue. The exit codes are
+ * central_cli.h's (docs/CENTRAL.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,9 +12,71 @@
 #include "central_cli.h"
 #include "platform/clock.h"
 
-static void usage(const struct central_cli *c, FILE *out)
+struct central_verb {
+	const char *name;
+	const char *sub; /* NULL: the verb takes no sub-verb */
+	int (*run)(const struct central_cli *c, int argc, char **argv);
+	agenda_msg summary;
+};
+
+static const struct central_verb VERBS[] = {
+        {"init", NULL, central_init, MSG_CENTRAL_SUM_INIT},
+        {"serve", NULL, central_serve, MSG_CENTRAL_SUM_SERVE},
+        {"site", "add", central_site_add, MSG_CENTRAL_SUM_SITE_ADD},
+        {"site", "list", central_site_list, MSG_CENTRAL_SUM_SITE_LIST},
+        /* enrolment and devices (i11-enrol) */
+        {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
+        {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},
+        {"device", "revoke", central_device_revoke, MSG_CENTRAL_SUM_DEVICE_REVOKE},
+};
+#define VERB_COUNT (sizeof VERBS / sizeof VERBS[0])
+
+/* The summaries of every verb, or of those named name when it is not NULL. */
+static void usage(const struct central_cli *c, FILE *out, const char *name)
 {
-	fprintf(out, "%s\n", msg_get(MSG_CENTRAL_USAGE, c->lang));
+	fprintf(out, "%s\n", msg_get(MSG_CENTRAL_USAGE_HEAD, c->lang));
+	for (size_t i = 0; i < VERB_COUNT; i++)
+		if (!name || strcmp(name, VERBS[i].name) == 0)
+			fprintf(out, "  %s\n", msg_get(VERBS[i].summary, c->lang));
+	fprintf(out, "%s\n", msg_get(MSG_CENTRAL_USAGE_TAIL, c->lang));
+}
+
+static bool asks_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+/* Runs argv[0] (and its sub-verb); argv holds the verb and what follows it. */
+static int dispatch(const struct central_cli *c, int argc, char **argv)
+{
+	bool known = false;
+
+	if (asks_help(argc, argv)) {
+		usage(c, stdout, argv[0]);
+		return CENTRAL_EXIT_OK;
+	}
+	for (size_t i = 0; i < VERB_COUNT; i++) {
+		const struct central_verb *v = &VERBS[i];
+
+		if (strcmp(argv[0], v->name) != 0)
+			continue;
+		known = true;
+		if (!v->sub)
+			return v->run(c, argc - 1, argv + 1);
+		if (argc > 1 && strcmp(argv[1], v->sub) == 0)
+			return v->run(c, argc - 2, argv + 2);
+	}
+	if (known) {
+		central_fail_msg(c, AG_ERR_USAGE, MSG_CTL_UNKNOWN_COMMAND, argc > 1 ? argv[1] : "");
+		usage(c, stderr, argv[0]);
+	} else {
+		central_fail_msg(c, AG_ERR_USAGE, MSG_CTL_UNKNOWN_COMMAND, argv[0]);
+		usage(c, stderr, NULL);
+	}
+	return CENTRAL_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -30,7 +93,7 @@ int main(int argc, char **argv)
 		           (strcmp(argv[i + 1], "it") == 0 || strcmp(argv[i + 1], "en") == 0)) {
 			c.lang = msg_lang_from_code(argv[++i]);
 		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(&c, stdout);
+			usage(&c, stdout, NULL);
 			return CENTRAL_EXIT_OK;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("agenda-central %s\n", AGENDA_VERSION);
@@ -40,18 +103,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		usage(&c, stderr);
+		usage(&c, stderr, NULL);
 		return CENTRAL_EXIT_USAGE;
 	}
 	if (strcmp(argv[i], "help") == 0) {
-		usage(&c, stdout);
+		usage(&c, stdout, i + 1 < argc ? argv[i + 1] : NULL);
 		return CENTRAL_EXIT_OK;
 	}
-	if (strcmp(argv[i], "init") == 0)
-		return central_init(&c, argc - i - 1, argv + i + 1);
-	if (strcmp(argv[i], "serve") == 0)
-		return central_serve(&c, argc - i - 1, argv + i + 1);
-	central_fail_msg(&c, AG_ERR_USAGE, MSG_CTL_UNKNOWN_COMMAND, argv[i]);
-	usage(&c, stderr);
-	return CENTRAL_EXIT_USAGE;
+	return dispatch(&c, argc - i, argv + i);
 }

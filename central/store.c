@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/messages.h"
+#include "store_internal.h"
 
 static bool starts_with(const char *text, const char *prefix)
 {
@@ -103,14 +104,13 @@ void central_store_rollback(central_store *s)
 }
 
 /* Opens a transaction for one call when the caller has none; *own says whether it did. */
-static agenda_err enter(central_store *s, bool *own, agenda_detail *why)
+agenda_err central_store_enter(central_store *s, bool *own, agenda_detail *why)
 {
 	*own = s->depth == 0;
 	return *own ? central_store_begin(s, why) : AG_OK;
 }
 
-/* Commits the call's own transaction on success, rolls it back on failure. */
-static agenda_err leave(central_store *s, bool own, agenda_err err, agenda_detail *why)
+agenda_err central_store_leave(central_store *s, bool own, agenda_err err, agenda_detail *why)
 {
 	if (!own)
 		return err;
@@ -146,10 +146,10 @@ agenda_err central_store_add_questura(central_store *s, const char *code, const 
 		                  CENTRAL_QUESTURA_CODE_MAX);
 		return AG_ERR_INVALID;
 	}
-	err = enter(s, &own, why);
+	err = central_store_enter(s, &own, why);
 	if (err != AG_OK)
 		return err;
-	return leave(s, own, s->ops->add_questura(s, code, name, why), why);
+	return central_store_leave(s, own, s->ops->add_questura(s, code, name, why), why);
 }
 
 agenda_err central_store_add_slots(central_store *s, const char *questura, agenda_day day,
@@ -171,11 +171,11 @@ agenda_err central_store_add_slots(central_store *s, const char *questura, agend
 			return AG_ERR_INVALID;
 		}
 	}
-	err = enter(s, &own, why);
+	err = central_store_enter(s, &own, why);
 	if (err != AG_OK)
 		return err;
 	err = s->ops->add_slots(s, questura, day, minutes, count, added, why);
-	err = leave(s, own, err, why);
+	err = central_store_leave(s, own, err, why);
 	if (err != AG_OK)
 		*added = 0;
 	return err;
@@ -205,11 +205,11 @@ agenda_err central_store_allocate(central_store *s, const char *questura, agenda
 		return AG_ERR_USAGE;
 	if (max == 0)
 		return AG_OK;
-	err = enter(s, &own, why);
+	err = central_store_enter(s, &own, why);
 	if (err != AG_OK)
 		return err;
 	err = s->ops->allocate(s, questura, first, last, holder, max, out, got, why);
-	err = leave(s, own, err, why);
+	err = central_store_leave(s, own, err, why);
 	if (err != AG_OK) {
 		*got = 0; /* rolled back (or the caller must): nothing was given */
 		return err;
@@ -233,11 +233,11 @@ agenda_err central_store_release(central_store *s, const char *holder, const int
 		return AG_ERR_USAGE;
 	if (count == 0)
 		return AG_OK;
-	err = enter(s, &own, why);
+	err = central_store_enter(s, &own, why);
 	if (err != AG_OK)
 		return err;
 	err = s->ops->release(s, holder, ids, count, released, why);
-	err = leave(s, own, err, why);
+	err = central_store_leave(s, own, err, why);
 	if (err != AG_OK)
 		*released = 0;
 	return err;

@@ -23,10 +23,25 @@
 #include "core/error.h"
 
 /* The newest schema version this build knows (schema.c); a store at a newer one is refused. */
-#define CENTRAL_SCHEMA_VERSION 1
+#define CENTRAL_SCHEMA_VERSION 2
 
 #define CENTRAL_QUESTURA_CODE_MAX 16 /* "RM", "MI": province codes and a little room */
 #define CENTRAL_HOLDER_MAX        64 /* a device id */
+
+/* A Sportello Unico: where devices are enrolled and operators work (site add). */
+#define CENTRAL_SITE_CODE_MAX      16 /* "ROMA", "MILANO2": upper-case letters and digits */
+#define CENTRAL_SITE_PROVINCES_MAX 12
+#define CENTRAL_CITY_MAX           100
+#define CENTRAL_EMAIL_MAX          254
+
+typedef struct central_site {
+	char code[CENTRAL_SITE_CODE_MAX + 1];
+	char city[CENTRAL_CITY_MAX + 1];
+	char dirigente[CENTRAL_EMAIL_MAX + 1];         /* the head of the office's address */
+	char provinces[CENTRAL_SITE_PROVINCES_MAX][3]; /* province codes = Questura codes served */
+	size_t province_count;
+	int64_t created_at; /* unix seconds */
+} central_site;
 
 /* One slot as central hands it out. */
 typedef struct central_slot {
@@ -70,6 +85,18 @@ typedef struct central_store_ops {
 	/* Slots held by holder; NULL holder: slots free in central's pool. */
 	agenda_err (*count)(central_store *s, const char *holder, int64_t *count,
 	                    agenda_detail *why);
+
+	/* sites (store_*_site.c) */
+	agenda_err (*add_site)(central_store *s, const central_site *site, agenda_detail *why);
+	/* AG_ERR_NOT_FOUND when there is no such site. */
+	agenda_err (*get_site)(central_store *s, const char *code, central_site *out,
+	                       agenda_detail *why);
+	/* Every site by code into a malloc'd array (*out NULL when there are none). */
+	agenda_err (*list_sites)(central_store *s, central_site **out, size_t *count,
+	                         agenda_detail *why);
+
+	/* enrolment, devices, throttling (store_enrol.h, i11-enrol) */
+	const struct central_enrol_ops *enrol;
 } central_store_ops;
 
 struct central_store {
@@ -142,5 +169,21 @@ agenda_err central_store_release(central_store *s, const char *holder, const int
 /* Slots held by holder, or with holder NULL the slots free in central's pool. */
 agenda_err central_store_count(central_store *s, const char *holder, int64_t *count,
                                agenda_detail *why);
+
+/*
+ * Adds a site (created_at is set by the caller). AG_ERR_INVALID, with why naming the field, for
+ * a code not of 1..16 upper-case letters and digits, an empty or overlong city, an address that
+ * is not one, no province or one that is not an Italian province code, or a province twice;
+ * AG_ERR_EXISTS for a code already taken.
+ */
+agenda_err central_store_add_site(central_store *s, const central_site *site, agenda_detail *why);
+
+/* The site with that code into *out; AG_ERR_NOT_FOUND (why says so) when there is none. */
+agenda_err central_store_get_site(central_store *s, const char *code, central_site *out,
+                                  agenda_detail *why);
+
+/* Every site, ordered by code, as a malloc'd array for the caller to free. */
+agenda_err central_store_list_sites(central_store *s, central_site **out, size_t *count,
+                                    agenda_detail *why);
 
 #endif

@@ -25,9 +25,16 @@
 
 #include "core/messages.h"
 #include "schema.h"
+#include "store_pg_internal.h"
+#include "store_enrol.h"
 
 /* Any fixed number: the advisory lock that serialises schema changes (ASCII "AGCENTRL"). */
 #define SCHEMA_LOCK_KEY "4702554503784280"
+
+PGconn *central_pg_conn(central_store *s)
+{
+	return s->impl;
+}
 
 static PGconn *conn_of(central_store *s)
 {
@@ -41,8 +48,7 @@ static void ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* Maps a failed result (or a lost connection) to the project's codes; clears r. */
-static agenda_err fail(central_store *s, PGresult *r, agenda_detail *why)
+agenda_err central_pg_fail(central_store *s, PGresult *r, agenda_detail *why)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *text = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_of(s));
@@ -71,16 +77,15 @@ static agenda_err fail(central_store *s, PGresult *r, agenda_detail *why)
 	return err;
 }
 
-/* Runs sql with text parameters; AG_OK when it gave want; *out (may be NULL) keeps the rows. */
-static agenda_err run(central_store *s, const char *sql, int nparams, const char *const *params,
-                      ExecStatusType want, PGresult **out, agenda_detail *why)
+agenda_err central_pg_run(central_store *s, const char *sql, int nparams, const char *const *params,
+                          ExecStatusType want, PGresult **out, agenda_detail *why)
 {
 	PGresult *r = PQexecParams(conn_of(s), sql, nparams, NULL, params, NULL, NULL, 0);
 
 	if (out)
 		*out = NULL;
 	if (!r || PQresultStatus(r) != want)
-		return fail(s, r, why);
+		return central_pg_fail(s, r, why);
 	if (out)
 		*out = r;
 	else
@@ -90,7 +95,7 @@ static agenda_err run(central_store *s, const char *sql, int nparams, const char
 
 static agenda_err command(central_store *s, const char *sql, agenda_detail *why)
 {
-	return run(s, sql, 0, NULL, PGRES_COMMAND_OK, NULL, why);
+	return central_pg_run(s, sql, 0, NULL, PGRES_COMMAND_OK, NULL, why);
 }
 
 static agenda_err pg_open(central_store *s, const char *target, agenda_detail *why)
@@ -129,7 +134,7 @@ static agenda_err pg_commit(central_store *s, agenda_detail *why)
 
 	/* COMMIT of a transaction that had failed answers "ROLLBACK" with a success status. */
 	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK || strcmp(PQcmdStatus(r), "COMMIT") != 0)
-		return fail(s, r, why);
+		return central_pg_fail(s, r, why);
 	PQclear(r);
 	return AG_OK;
 }
@@ -147,13 +152,13 @@ static agenda_err pg_create_schema(central_store *s, int *version, agenda_detail
 	agenda_err err = pg_begin(s, why);
 
 	if (err == AG_OK)
-		err = run(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK_KEY ")", 0, NULL,
-		          PGRES_TUPLES_OK, NULL, why);
+		err = central_pg_run(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK_KEY ")", 0,
+		                     NULL, PGRES_TUPLES_OK, NULL, why);
 	if (err == AG_OK)
 		err = command(s, CENTRAL_SCHEMA_TABLE_PG, why);
 	if (err == AG_OK)
-		err = run(s, "SELECT coalesce(max(version), 0) FROM central_schema", 0, NULL,
-		          PGRES_TUPLES_OK, &r, why);
+		err = central_pg_run(s, "SELECT coalesce(max(version), 0) FROM central_schema", 0,
+		                     NULL, PGRES_TUPLES_OK, &r, why);
 	if (err == AG_OK)
 		current = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -172,13 +177,14 @@ static agenda_err pg_create_schema(central_store *s, int *version, agenda_detail
 		snprintf(number, sizeof number, "%d", v + 1);
 		/* PQexec: a migration is several statements, which PQexecParams refuses. */
 		r = PQexec(conn_of(s), CENTRAL_MIGRATIONS[v].postgresql);
-		err = r && PQresultStatus(r) == PGRES_COMMAND_OK ? AG_OK : fail(s, r, why);
+		err = r && PQresultStatus(r) == PGRES_COMMAND_OK ? AG_OK
+		                                                 : central_pg_fail(s, r, why);
 		if (err == AG_OK) {
 			const char *params[] = {number};
 
 			PQclear(r);
-			err = run(s, "INSERT INTO central_schema(version) VALUES($1)", 1, params,
-			          PGRES_COMMAND_OK, NULL, why);
+			err = central_pg_run(s, "INSERT INTO central_schema(version) VALUES($1)", 1,
+			                     params, PGRES_COMMAND_OK, NULL, why);
 		}
 		if (err == AG_OK)
 			current = v + 1;
@@ -197,8 +203,8 @@ static agenda_err pg_add_questura(central_store *s, const char *code, const char
                                   agenda_detail *why)
 {
 	const char *params[] = {code, name};
-	agenda_err err = run(s, "INSERT INTO questura(code, name) VALUES($1, $2)", 2, params,
-	                     PGRES_COMMAND_OK, NULL, why);
+	agenda_err err = central_pg_run(s, "INSERT INTO questura(code, name) VALUES($1, $2)", 2,
+	                                params, PGRES_COMMAND_OK, NULL, why);
 
 	if (err == AG_ERR_EXISTS)
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_EXISTS, code);
@@ -209,8 +215,8 @@ static agenda_err questura_known(central_store *s, const char *code, agenda_deta
 {
 	const char *params[] = {code};
 	PGresult *r;
-	agenda_err err = run(s, "SELECT 1 FROM questura WHERE code = $1", 1, params,
-	                     PGRES_TUPLES_OK, &r, why);
+	agenda_err err = central_pg_run(s, "SELECT 1 FROM questura WHERE code = $1", 1, params,
+	                                PGRES_TUPLES_OK, &r, why);
 
 	if (err == AG_OK && PQntuples(r) == 0) {
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_UNKNOWN, code);
@@ -254,10 +260,10 @@ static agenda_err pg_add_slots(central_store *s, const char *questura, agenda_da
 	{
 		const char *params[] = {questura, day_text, list};
 
-		err = run(s,
-		          "INSERT INTO slot(questura, day, minute)"
-		          " SELECT $1, $2, unnest($3::integer[]) ON CONFLICT DO NOTHING",
-		          3, params, PGRES_COMMAND_OK, &r, why);
+		err = central_pg_run(s,
+		                     "INSERT INTO slot(questura, day, minute)"
+		                     " SELECT $1, $2, unnest($3::integer[]) ON CONFLICT DO NOTHING",
+		                     3, params, PGRES_COMMAND_OK, &r, why);
 	}
 	if (err == AG_OK)
 		*added = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
@@ -281,12 +287,13 @@ static agenda_err pg_allocate(central_store *s, const char *questura, agenda_day
 		PGresult *r;
 
 		snprintf(limit, sizeof limit, "%zu", max - *got);
-		err = run(s,
-		          "UPDATE slot SET holder = $1 WHERE id IN (SELECT id FROM slot"
-		          " WHERE questura = $2 AND day BETWEEN $3 AND $4 AND holder IS NULL"
-		          " ORDER BY day, minute LIMIT $5 FOR UPDATE SKIP LOCKED)"
-		          " RETURNING id, day, minute",
-		          5, params, PGRES_TUPLES_OK, &r, why);
+		err = central_pg_run(
+		        s,
+		        "UPDATE slot SET holder = $1 WHERE id IN (SELECT id FROM slot"
+		        " WHERE questura = $2 AND day BETWEEN $3 AND $4 AND holder IS NULL"
+		        " ORDER BY day, minute LIMIT $5 FOR UPDATE SKIP LOCKED)"
+		        " RETURNING id, day, minute",
+		        5, params, PGRES_TUPLES_OK, &r, why);
 		if (err != AG_OK)
 			break;
 		rows = PQntuples(r);
@@ -315,10 +322,10 @@ static agenda_err pg_release(central_store *s, const char *holder, const int64_t
 	{
 		const char *params[] = {holder, list};
 
-		err = run(s,
-		          "UPDATE slot SET holder = NULL"
-		          " WHERE holder = $1 AND id = ANY($2::bigint[])",
-		          2, params, PGRES_COMMAND_OK, &r, why);
+		err = central_pg_run(s,
+		                     "UPDATE slot SET holder = NULL"
+		                     " WHERE holder = $1 AND id = ANY($2::bigint[])",
+		                     2, params, PGRES_COMMAND_OK, &r, why);
 	}
 	if (err == AG_OK)
 		*released = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
@@ -331,10 +338,11 @@ static agenda_err pg_count(central_store *s, const char *holder, int64_t *count,
 {
 	const char *params[] = {holder};
 	PGresult *r;
-	agenda_err err = holder ? run(s, "SELECT count(*) FROM slot WHERE holder = $1", 1, params,
-	                              PGRES_TUPLES_OK, &r, why)
-	                        : run(s, "SELECT count(*) FROM slot WHERE holder IS NULL", 0, NULL,
-	                              PGRES_TUPLES_OK, &r, why);
+	agenda_err err =
+	        holder ? central_pg_run(s, "SELECT count(*) FROM slot WHERE holder = $1", 1, params,
+	                                PGRES_TUPLES_OK, &r, why)
+	               : central_pg_run(s, "SELECT count(*) FROM slot WHERE holder IS NULL", 0,
+	                                NULL, PGRES_TUPLES_OK, &r, why);
 
 	if (err == AG_OK)
 		*count = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -355,4 +363,8 @@ const central_store_ops central_store_pg_ops = {
         .allocate = pg_allocate,
         .release = pg_release,
         .count = pg_count,
+        .add_site = central_pg_add_site,
+        .get_site = central_pg_get_site,
+        .list_sites = central_pg_list_sites,
+        .enrol = &central_pg_enrol_ops, /* store_pg_enrol.c (i11-enrol) */
 };

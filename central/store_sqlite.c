@@ -22,6 +22,8 @@
 #include "core/messages.h"
 #include "platform/private_file.h"
 #include "schema.h"
+#include "store_sqlite_internal.h"
+#include "store_enrol.h"
 
 /* Long enough for 50 clients queueing on the write lock, short enough to answer a person. */
 #define BUSY_TIMEOUT_MS 20000
@@ -31,12 +33,17 @@ struct sqlite_impl {
 	char path[4096];
 };
 
-static sqlite3 *db_of(central_store *s)
+sqlite3 *central_sqlite_db(central_store *s)
 {
 	return ((struct sqlite_impl *)s->impl)->db;
 }
 
-static agenda_err fail(central_store *s, int rc, agenda_detail *why)
+static sqlite3 *db_of(central_store *s)
+{
+	return central_sqlite_db(s);
+}
+
+agenda_err central_sqlite_fail(central_store *s, int rc, agenda_detail *why)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -80,12 +87,17 @@ static agenda_err sqlite_open(central_store *s, const char *target, agenda_detai
 		agenda_detail_set(why, MSG_STORE_EXPOSED, target, (unsigned)mode, target);
 		goto refused;
 	}
-	fd = private_file_open(target, O_RDWR);
-	if (fd < 0) {
-		agenda_detail_set(why, MSG_STORE_CANTOPEN, target, strerror(errno));
-		goto refused;
+	/* Only a missing file is created here. close() drops every POSIX lock this process holds
+	 * on the file, those of its other connections included (the server's threads): another
+	 * process could then checkpoint and delete the WAL under them ("disk I/O error"). */
+	if (access(target, F_OK) != 0) {
+		fd = private_file_open(target, O_RDWR);
+		if (fd < 0) {
+			agenda_detail_set(why, MSG_STORE_CANTOPEN, target, strerror(errno));
+			goto refused;
+		}
+		close(fd);
 	}
-	close(fd);
 	rc = sqlite3_open_v2(target, &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(impl->db, BUSY_TIMEOUT_MS);
@@ -118,7 +130,7 @@ static void sqlite_close(central_store *s)
 
 static agenda_err exec(central_store *s, const char *sql, agenda_detail *why)
 {
-	return fail(s, sqlite3_exec(db_of(s), sql, NULL, NULL, NULL), why);
+	return central_sqlite_fail(s, sqlite3_exec(db_of(s), sql, NULL, NULL, NULL), why);
 }
 
 static agenda_err sqlite_begin(central_store *s, agenda_detail *why)
@@ -139,9 +151,17 @@ static agenda_err sqlite_rollback(central_store *s)
 	return AG_OK;
 }
 
-static agenda_err prepare(central_store *s, const char *sql, sqlite3_stmt **st, agenda_detail *why)
+agenda_err central_sqlite_prepare(central_store *s, const char *sql, sqlite3_stmt **st,
+                                  agenda_detail *why)
 {
-	return fail(s, sqlite3_prepare_v2(db_of(s), sql, -1, st, NULL), why);
+	return central_sqlite_fail(s, sqlite3_prepare_v2(db_of(s), sql, -1, st, NULL), why);
+}
+
+const char *central_sqlite_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *text = sqlite3_column_text(st, i);
+
+	return text ? (const char *)text : "";
 }
 
 static agenda_err sqlite_create_schema(central_store *s, int *version, agenda_detail *why)
@@ -153,7 +173,8 @@ static agenda_err sqlite_create_schema(central_store *s, int *version, agenda_de
 	if (err == AG_OK)
 		err = exec(s, CENTRAL_SCHEMA_TABLE_SQLITE, why);
 	if (err == AG_OK)
-		err = prepare(s, "SELECT coalesce(max(version), 0) FROM central_schema", &st, why);
+		err = central_sqlite_prepare(
+		        s, "SELECT coalesce(max(version), 0) FROM central_schema", &st, why);
 	if (err == AG_OK && sqlite3_step(st) == SQLITE_ROW)
 		current = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -191,7 +212,8 @@ static agenda_err sqlite_add_questura(central_store *s, const char *code, const 
                                       agenda_detail *why)
 {
 	sqlite3_stmt *st;
-	agenda_err err = prepare(s, "INSERT INTO questura(code, name) VALUES(?1, ?2)", &st, why);
+	agenda_err err = central_sqlite_prepare(
+	        s, "INSERT INTO questura(code, name) VALUES(?1, ?2)", &st, why);
 	int rc;
 
 	if (err != AG_OK)
@@ -204,13 +226,14 @@ static agenda_err sqlite_add_questura(central_store *s, const char *code, const 
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_EXISTS, code);
 		return AG_ERR_EXISTS;
 	}
-	return fail(s, rc, why);
+	return central_sqlite_fail(s, rc, why);
 }
 
 static agenda_err questura_known(central_store *s, const char *code, agenda_detail *why)
 {
 	sqlite3_stmt *st;
-	agenda_err err = prepare(s, "SELECT 1 FROM questura WHERE code = ?1", &st, why);
+	agenda_err err =
+	        central_sqlite_prepare(s, "SELECT 1 FROM questura WHERE code = ?1", &st, why);
 	int rc;
 
 	if (err != AG_OK)
@@ -222,7 +245,7 @@ static agenda_err questura_known(central_store *s, const char *code, agenda_deta
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_UNKNOWN, code);
 		return AG_ERR_NOT_FOUND;
 	}
-	return fail(s, rc, why);
+	return central_sqlite_fail(s, rc, why);
 }
 
 static agenda_err sqlite_add_slots(central_store *s, const char *questura, agenda_day day,
@@ -233,17 +256,18 @@ static agenda_err sqlite_add_slots(central_store *s, const char *questura, agend
 	agenda_err err = questura_known(s, questura, why);
 
 	if (err == AG_OK)
-		err = prepare(s,
-		              "INSERT INTO slot(questura, day, minute) VALUES(?1, ?2, ?3)"
-		              " ON CONFLICT DO NOTHING",
-		              &st, why);
+		err = central_sqlite_prepare(
+		        s,
+		        "INSERT INTO slot(questura, day, minute) VALUES(?1, ?2, ?3)"
+		        " ON CONFLICT DO NOTHING",
+		        &st, why);
 	if (err != AG_OK)
 		return err;
 	sqlite3_bind_text(st, 1, questura, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, day);
 	for (size_t i = 0; i < count && err == AG_OK; i++) {
 		sqlite3_bind_int(st, 3, minutes[i]);
-		err = fail(s, sqlite3_step(st), why);
+		err = central_sqlite_fail(s, sqlite3_step(st), why);
 		*added += (size_t)sqlite3_changes(db_of(s));
 		sqlite3_reset(st);
 	}
@@ -260,12 +284,13 @@ static agenda_err sqlite_allocate(central_store *s, const char *questura, agenda
 	int rc = SQLITE_DONE;
 
 	/* Inside BEGIN IMMEDIATE: nobody else writes between the SELECT and the UPDATE. */
-	err = prepare(s,
-	              "UPDATE slot SET holder = ?1 WHERE id IN (SELECT id FROM slot"
-	              " WHERE questura = ?2 AND day BETWEEN ?3 AND ?4 AND holder IS NULL"
-	              " ORDER BY day, minute LIMIT ?5)"
-	              " RETURNING id, day, minute",
-	              &st, why);
+	err = central_sqlite_prepare(
+	        s,
+	        "UPDATE slot SET holder = ?1 WHERE id IN (SELECT id FROM slot"
+	        " WHERE questura = ?2 AND day BETWEEN ?3 AND ?4 AND holder IS NULL"
+	        " ORDER BY day, minute LIMIT ?5)"
+	        " RETURNING id, day, minute",
+	        &st, why);
 	if (err != AG_OK)
 		return err;
 	sqlite3_bind_text(st, 1, holder, -1, SQLITE_STATIC);
@@ -280,22 +305,22 @@ static agenda_err sqlite_allocate(central_store *s, const char *questura, agenda
 		(*got)++;
 	}
 	sqlite3_finalize(st);
-	return fail(s, rc, why);
+	return central_sqlite_fail(s, rc, why);
 }
 
 static agenda_err sqlite_release(central_store *s, const char *holder, const int64_t *ids,
                                  size_t count, size_t *released, agenda_detail *why)
 {
 	sqlite3_stmt *st;
-	agenda_err err =
-	        prepare(s, "UPDATE slot SET holder = NULL WHERE id = ?1 AND holder = ?2", &st, why);
+	agenda_err err = central_sqlite_prepare(
+	        s, "UPDATE slot SET holder = NULL WHERE id = ?1 AND holder = ?2", &st, why);
 
 	if (err != AG_OK)
 		return err;
 	sqlite3_bind_text(st, 2, holder, -1, SQLITE_STATIC);
 	for (size_t i = 0; i < count && err == AG_OK; i++) {
 		sqlite3_bind_int64(st, 1, ids[i]);
-		err = fail(s, sqlite3_step(st), why);
+		err = central_sqlite_fail(s, sqlite3_step(st), why);
 		*released += (size_t)sqlite3_changes(db_of(s));
 		sqlite3_reset(st);
 	}
@@ -307,10 +332,11 @@ static agenda_err sqlite_count(central_store *s, const char *holder, int64_t *co
                                agenda_detail *why)
 {
 	sqlite3_stmt *st;
-	agenda_err err = prepare(s,
-	                         holder ? "SELECT count(*) FROM slot WHERE holder = ?1"
-	                                : "SELECT count(*) FROM slot WHERE holder IS NULL",
-	                         &st, why);
+	agenda_err err =
+	        central_sqlite_prepare(s,
+	                               holder ? "SELECT count(*) FROM slot WHERE holder = ?1"
+	                                      : "SELECT count(*) FROM slot WHERE holder IS NULL",
+	                               &st, why);
 	int rc;
 
 	if (err != AG_OK)
@@ -321,7 +347,7 @@ static agenda_err sqlite_count(central_store *s, const char *holder, int64_t *co
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? AG_OK : fail(s, rc, why);
+	return rc == SQLITE_ROW ? AG_OK : central_sqlite_fail(s, rc, why);
 }
 
 const central_store_ops central_store_sqlite_ops = {
@@ -337,4 +363,8 @@ const central_store_ops central_store_sqlite_ops = {
         .allocate = sqlite_allocate,
         .release = sqlite_release,
         .count = sqlite_count,
+        .add_site = central_sqlite_add_site,
+        .get_site = central_sqlite_get_site,
+        .list_sites = central_sqlite_list_sites,
+        .enrol = &central_sqlite_enrol_ops, /* store_sqlite_enrol.c (i11-enrol) */
 };
