@@ -25,8 +25,8 @@
 #include "bench_util.h"
 
 #define RUNS       5
-#define KEPT_ALIVE 2000 /* requests per run over one connection */
-#define HANDSHAKES 300  /* requests per run, a new connection each */
+#define KEPT_ALIVE 500  /* requests per run over one connection */
+#define HANDSHAKES 200  /* requests per run, a new connection each */
 #define DEVICE_ID  "dev-test-0001"
 
 extern char **environ;
