@@ -1,7 +1,8 @@
 /*
  * central_tls_bench.c — authenticated requests per second against a real `agenda-central serve`
- * on loopback: `GET /v1/device/whoami` with a device certificate (tests/central/device_cert_tool
- * makes it on the CA `init` made), (a) over one kept-alive connection, (b) with a new full TLS
+ * on loopback: `GET /v1/device/whoami` with a device certificate got the way a device gets it
+ * (`init`, `site add`, `enrol-code`, a P-256 key and request from agenda_pki, POST /v1/enrol:
+ * whoami checks the device in the store), (a) over one kept-alive connection, (b) a new full TLS
  * handshake per request (CURLOPT_FRESH_CONNECT + FORBID_REUSE, session cache off), for TLS 1.3
  * and for TLS 1.2 (what the devices' mbedTLS speaks). Prints the median of RUNS runs of each and
  * the ratio; every answer is checked (200 and the device id) and connections are counted, so a
@@ -9,7 +10,7 @@
  * The client is the system libcurl (OpenSSL), one request at a time: the figures are latency
  * bound, not the server's capacity under many devices. Never fails on a target.
  * When AGENDA_CENTRAL_PG names a server (tests/bench/run.sh), the same again with the store
- * there. Usage: central_tls_bench [AGENDA_CENTRAL DEVICE_CERT_TOOL]
+ * there. Usage: central_tls_bench [AGENDA_CENTRAL]
  */
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -22,12 +23,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "bench_util.h"
+#include "pki/pki_csr.h"
+#include "pki/pki_key.h"
 
 #define RUNS       5
-#define KEPT_ALIVE 500  /* requests per run over one connection */
-#define HANDSHAKES 200  /* requests per run, a new connection each */
-#define DEVICE_ID  "dev-test-0001"
+#define KEPT_ALIVE 300 /* requests per run over one connection */
+#define HANDSHAKES 100 /* requests per run, a new connection each */
 
 extern char **environ;
 
@@ -91,8 +95,14 @@ static void stop_server(const struct server *s)
 }
 
 struct answer {
-	char body[256];
+	char body[16384];
 	size_t length;
+};
+
+/* Where the bench's central and its one enrolled device live. */
+struct bench_device {
+	char dir[4200], certs[4200], id[64];
+	int port;
 };
 
 static size_t collect(char *data, size_t size, size_t n, void *user)
@@ -106,28 +116,117 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
 	return size * n;
 }
 
-/* A handle set up for whoami with the device certificate; fresh: a new handshake each time. */
-static CURL *whoami_handle(const char *dir, const char *certs, int port, long tls, int fresh,
-                           struct answer *a, struct curl_slist **resolve)
+/* Runs argv, its stdout into out (NUL-terminated); 0 when it exits 0. */
+static int run_capture(char *const argv[], char *out, size_t size)
 {
-	char url[128], path[3][4096], pin[64];
+	posix_spawn_file_actions_t actions;
+	size_t used = 0;
+	ssize_t got;
+	int pipe_fds[2], status, rc;
+	pid_t pid;
+
+	if (pipe(pipe_fds) != 0)
+		return -1;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+	rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	close(pipe_fds[1]);
+	while (rc == 0 && used + 1 < size &&
+	       (got = read(pipe_fds[0], out + used, size - 1 - used)) > 0)
+		used += (size_t)got;
+	out[used] = '\0';
+	close(pipe_fds[0]);
+	if (rc != 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* A handle for https://localhost:PORT/PATH that trusts the bench's CA only. */
+static CURL *handle_for(const struct bench_device *b, const char *path, struct answer *a,
+                        struct curl_slist **resolve)
+{
+	char url[256], pin[64], ca[4300];
 	CURL *h = curl_easy_init();
 
-	snprintf(url, sizeof url, "https://localhost:%d/v1/device/whoami", port);
-	snprintf(pin, sizeof pin, "localhost:%d:127.0.0.1", port);
-	snprintf(path[0], sizeof path[0], "%s/ca.pem", dir);
-	snprintf(path[1], sizeof path[1], "%s/device.pem", certs);
-	snprintf(path[2], sizeof path[2], "%s/device.key", certs);
+	snprintf(url, sizeof url, "https://localhost:%d%s", b->port, path);
+	snprintf(pin, sizeof pin, "localhost:%d:127.0.0.1", b->port);
+	snprintf(ca, sizeof ca, "%s/ca.pem", b->dir);
 	*resolve = curl_slist_append(NULL, pin); /* serve listens on IPv4 only: skip ::1 */
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_RESOLVE, *resolve);
-	curl_easy_setopt(h, CURLOPT_CAINFO, path[0]);
-	curl_easy_setopt(h, CURLOPT_SSLCERT, path[1]);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, path[2]);
-	curl_easy_setopt(h, CURLOPT_SSLVERSION, tls);
+	curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+	return h;
+}
+
+/* POST /v1/enrol with the code and a request of a new key: b->certs/device.{key,pem}, b->id. */
+static int enrol(struct bench_device *b, const char *code)
+{
+	char key_path[4300], cert_path[4300];
+	struct answer a = {.length = 0};
+	struct curl_slist *resolve = NULL, *headers = NULL;
+	mbedtls_pk_context key;
+	struct rng_state *rs = NULL;
+	agenda_rng rng;
+	agenda_detail why;
+	char *csr = NULL, *body = NULL;
+	json_t *request = NULL, *reply = NULL;
+	const char *certificate = NULL, *id = NULL;
+	long status = 0;
+	FILE *f;
+	CURL *h;
+
+	snprintf(key_path, sizeof key_path, "%s/device.key", b->certs);
+	snprintf(cert_path, sizeof cert_path, "%s/device.pem", b->certs);
+	mbedtls_pk_init(&key);
+	if (rng_open_system(&rng, &rs) != AG_OK || pki_key_generate(&rng, &key) != AG_OK ||
+	    pki_key_write_file(&key, key_path, &why) != AG_OK ||
+	    pki_csr_create(&rng, &key, "bench", &csr, &why) != AG_OK)
+		goto done;
+	request = json_pack("{s:s, s:s}", "code", code, "csr", csr);
+	body = json_dumps(request, JSON_COMPACT);
+	h = handle_for(b, "/v1/enrol", &a, &resolve);
+	headers = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	reply = status == 200 ? json_loads(a.body, 0, NULL) : NULL;
+	if (json_unpack(reply, "{s:s, s:s}", "certificate", &certificate, "device_id", &id) == 0 &&
+	    (f = fopen(cert_path, "w")) != NULL) {
+		fputs(certificate, f);
+		fclose(f);
+		snprintf(b->id, sizeof b->id, "%s", id);
+	}
+done:
+	json_decref(request);
+	json_decref(reply);
+	free(body);
+	free(csr);
+	curl_slist_free_all(headers);
+	curl_slist_free_all(resolve);
+	mbedtls_pk_free(&key);
+	rng_close(rs);
+	return b->id[0] ? 0 : -1;
+}
+
+/* whoami with the device certificate; fresh: a new full handshake each time. */
+static CURL *whoami_handle(const struct bench_device *b, long tls, int fresh, struct answer *a,
+                           struct curl_slist **resolve)
+{
+	char cert[4300], key[4300];
+	CURL *h = handle_for(b, "/v1/device/whoami", a, resolve);
+
+	snprintf(cert, sizeof cert, "%s/device.pem", b->certs);
+	snprintf(key, sizeof key, "%s/device.key", b->certs);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, key);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, tls);
 	if (fresh) {
 		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
@@ -137,10 +236,13 @@ static CURL *whoami_handle(const char *dir, const char *certs, int port, long tl
 }
 
 /* Requests per second over n requests; *failed and *connections are added to. */
-static double one_run(CURL *h, struct answer *a, int n, int *failed, long *connections)
+static double one_run(const struct bench_device *b, CURL *h, struct answer *a, int n, int *failed,
+                      long *connections)
 {
+	char expected[128];
 	int64_t start = bench_ns();
 
+	snprintf(expected, sizeof expected, "\"device_id\":\"%s\"", b->id);
 	for (int i = 0; i < n; i++) {
 		long status = 0, opened = 0;
 
@@ -151,15 +253,15 @@ static double one_run(CURL *h, struct answer *a, int n, int *failed, long *conne
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened);
 		*connections += opened;
-		if (status != 200 || !strstr(a->body, "\"device_id\":\"" DEVICE_ID "\""))
+		if (status != 200 || !strstr(a->body, expected))
 			(*failed)++;
 	}
 	return (double)n * 1e9 / (double)(bench_ns() - start);
 }
 
 /* Median requests per second of RUNS runs of one mode. */
-static double measure(const char *dir, const char *certs, int port, long tls, int fresh,
-                      int *failed, long *connections)
+static double measure(const struct bench_device *b, long tls, int fresh, int *failed,
+                      long *connections)
 {
 	int n = fresh ? HANDSHAKES : KEPT_ALIVE;
 	int64_t rates[RUNS];
@@ -167,19 +269,61 @@ static double measure(const char *dir, const char *certs, int port, long tls, in
 	struct curl_slist *resolve = NULL;
 
 	for (int r = 0; r < RUNS; r++) {
-		CURL *h = whoami_handle(dir, certs, port, tls, fresh, &a, &resolve);
+		CURL *h = whoami_handle(b, tls, fresh, &a, &resolve);
 
-		rates[r] = (int64_t)one_run(h, &a, n, failed, connections);
+		rates[r] = (int64_t)one_run(b, h, &a, n, failed, connections);
 		curl_easy_cleanup(h);
 		curl_slist_free_all(resolve);
 	}
 	return (double)bench_quantile(rates, RUNS, 0.5);
 }
 
-static void bench_store(const char *binary, const char *tool, const char *label, const char *store)
+/* init (on store when given), site add, enrol-code, serve, one enrolment; 0 when all went. */
+static int set_up(const char *binary, const char *base, const char *store, struct bench_device *b,
+                  struct server *s)
 {
-	char base[4096], dir[4200], certs[4200];
-	struct server s;
+	char out[1024];
+	const char *code = NULL;
+	json_t *answer;
+	int rc;
+	char *init[] = {
+	        (char *)binary,           "init",        "--dir", b->dir, "--host", "localhost",
+	        store ? "--store" : NULL, (char *)store, NULL};
+	char *site[] = {(char *)binary,
+	                "site",
+	                "add",
+	                "--dir",
+	                b->dir,
+	                "--code",
+	                "BENCH",
+	                "--city",
+	                "Roma",
+	                "--province",
+	                "RM",
+	                "--dirigente",
+	                "dirigente@interno.it",
+	                NULL};
+	char *code_verb[] = {(char *)binary, "--json", "enrol-code", "--dir", b->dir,
+	                     "--site",       "BENCH",  "--expires",  "1h",    NULL};
+
+	snprintf(b->dir, sizeof b->dir, "%s/central", base);
+	snprintf(b->certs, sizeof b->certs, "%s/certs", base);
+	b->id[0] = '\0';
+	if (mkdir(b->certs, 0700) != 0 || run_program(init) != 0 || run_program(site) != 0 ||
+	    run_capture(code_verb, out, sizeof out) != 0 || start_server(binary, b->dir, s) != 0)
+		return -1;
+	b->port = s->port;
+	answer = json_loads(out, 0, NULL);
+	rc = json_unpack(answer, "{s:s}", "code", &code) == 0 ? enrol(b, code) : -1;
+	json_decref(answer);
+	return rc;
+}
+
+static void bench_store(const char *binary, const char *label, const char *store)
+{
+	char base[4096];
+	struct bench_device b;
+	struct server s = {.pid = 0};
 	static const struct {
 		const char *name;
 		long option;
@@ -187,27 +331,19 @@ static void bench_store(const char *binary, const char *tool, const char *label,
 	                {"TLS 1.2", CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2}};
 
 	bench_tempdir(base, sizeof base);
-	snprintf(dir, sizeof dir, "%s/central", base);
-	snprintf(certs, sizeof certs, "%s/certs", base);
-	char *init[] = {
-	        (char *)binary,           "init",        "--dir", dir, "--host", "localhost",
-	        store ? "--store" : NULL, (char *)store, NULL};
-	char *cert_tool[] = {(char *)tool, dir, certs, NULL};
 	char *remove[] = {"/bin/rm", "-rf", base, NULL};
 
-	if (mkdir(certs, 0700) != 0 || run_program(init) != 0 || run_program(cert_tool) != 0 ||
-	    start_server(binary, dir, &s) != 0) {
-		printf("%s: could not set up init/serve in %s\n", label, base);
-		run_program(remove);
-		return;
+	if (set_up(binary, base, store, &b, &s) != 0) {
+		printf("%s: could not set up init/site/enrol-code/serve/enrolment in %s\n", label,
+		       base);
+		goto done;
 	}
+	printf("%s: enrolled as %s\n", label, b.id);
 	for (size_t v = 0; v < sizeof VERSIONS / sizeof VERSIONS[0]; v++) {
 		int failed = 0;
 		long kept_connections = 0, fresh_connections = 0;
-		double kept = measure(dir, certs, s.port, VERSIONS[v].option, 0, &failed,
-		                      &kept_connections);
-		double fresh = measure(dir, certs, s.port, VERSIONS[v].option, 1, &failed,
-		                       &fresh_connections);
+		double kept = measure(&b, VERSIONS[v].option, 0, &failed, &kept_connections);
+		double fresh = measure(&b, VERSIONS[v].option, 1, &failed, &fresh_connections);
 
 		printf("%-10s %-7s kept-alive %7.0f req/s (%ld connections for %d requests)\n",
 		       label, VERSIONS[v].name, kept, kept_connections, RUNS * KEPT_ALIVE);
@@ -221,7 +357,9 @@ static void bench_store(const char *binary, const char *tool, const char *label,
 			       "(Connection: close), so (a) paid a handshake per request too\n",
 			       label, VERSIONS[v].name);
 	}
-	stop_server(&s);
+done:
+	if (s.pid > 0)
+		stop_server(&s);
 	run_program(remove);
 }
 
@@ -241,20 +379,20 @@ static void print_load(void)
 
 int main(int argc, char **argv)
 {
-	const char *binary = argc > 2 ? argv[1] : AGENDA_CENTRAL_BIN;
-	const char *tool = argc > 2 ? argv[2] : DEVICE_CERT_TOOL_BIN;
+	const char *binary = argc > 1 ? argv[1] : AGENDA_CENTRAL_BIN;
 	const char *pg = getenv("AGENDA_CENTRAL_PG");
 	char store[1024];
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they come, also into a file */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	print_load();
 	printf("GET /v1/device/whoami with a device certificate, loopback, median of %d runs "
 	       "(%d kept-alive / %d fresh requests per run)\n",
 	       RUNS, KEPT_ALIVE, HANDSHAKES);
-	bench_store(binary, tool, "sqlite", NULL);
+	bench_store(binary, "sqlite", NULL);
 	if (pg && *pg) {
 		snprintf(store, sizeof store, "pg:%s dbname=postgres", pg);
-		bench_store(binary, tool, "postgresql", store);
+		bench_store(binary, "postgresql", store);
 	}
 	curl_global_cleanup();
 	return 0;
