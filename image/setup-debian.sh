@@ -10,9 +10,12 @@ for pkg in $(grep -v '^#' "$here/packages-build.txt"); do
 		missing="$missing $pkg"
 	fi
 done
-[ -z "$missing" ] && exit 0
-echo "setup: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# libcurl on mbedTLS for the device's sync/ (built once per machine, quiet afterwards).
+sh "$here/build-curl-mbedtls.sh"

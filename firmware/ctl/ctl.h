@@ -39,7 +39,8 @@ enum ctl_exit {
 	EXIT_PARTIAL = 12,
 	EXIT_PRINTER = 13, /* the printer failed; any booking stays confirmed */
 	EXIT_BUSY = 14,    /* the database stayed busy (an import, another counter): retry */
-	EXIT_CHANGED = 15  /* the proposed slot is gone: nothing booked, a new proposal returned */
+	EXIT_CHANGED = 15, /* the proposed slot is gone: nothing booked, a new proposal returned */
+	EXIT_NETWORK = 16  /* central could not be reached or did not answer: nothing changed */
 };
 
 #define CTL_DEFAULT_DB "/var/lib/agenda/agenda.db"
@@ -170,6 +171,32 @@ int ctl_printer_test(struct ctl *c, int argc, char **argv);
 int ctl_printer_print(struct ctl *c, int argc, char **argv);
 int ctl_printer_queue(struct ctl *c, int argc, char **argv);
 int ctl_printer_set(struct ctl *c, int argc, char **argv);
+
+/* What ctl_test_slip did: printed, or the printer's fault (name and words). */
+struct ctl_test_slip_outcome {
+	char uri[256];
+	const char *profile_id;
+	long bytes;
+	bool printed;
+	int fault; /* printer_fault */
+	const char *fault_name;
+	agenda_detail fault_words;
+};
+
+/*
+ * Prints the test slip (fictional data) on the printer chosen as `printer test` chooses it
+ * (uri and profile: the options, NULL when not given). EXIT_OK when it was tried (out says
+ * how it went), else the status of a failure already reported (a malformed printer URI).
+ */
+int ctl_test_slip(struct ctl *c, const char *uri, const char *profile,
+                  struct ctl_test_slip_outcome *out);
+
+/* ---- enrolment with central (ctl_provision.c) ---- */
+
+int ctl_provision(struct ctl *c, int argc, char **argv);
+int ctl_renew(struct ctl *c, int argc, char **argv);
+int ctl_factory_reset(struct ctl *c, int argc, char **argv);
+int ctl_device_show(struct ctl *c, int argc, char **argv);
 
 int ctl_operator_add(struct ctl *c, int argc, char **argv);
 int ctl_operator_list(struct ctl *c, int argc, char **argv);

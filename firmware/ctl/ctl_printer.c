@@ -161,24 +161,26 @@ int ctl_printer_status(struct ctl *c, int argc, char **argv)
 	return fault == PRINTER_OK ? EXIT_OK : EXIT_PRINTER;
 }
 
-int ctl_printer_test(struct ctl *c, int argc, char **argv)
+int ctl_test_slip(struct ctl *c, const char *uri, const char *profile,
+                  struct ctl_test_slip_outcome *out)
 {
-	struct ctl_opt o[] = {{"--printer", true, NULL}, {"--profile", true, NULL}};
+	struct ctl_opt uri_opt = {"--printer", true, uri},
+	               profile_opt = {"--profile", true, profile};
 	struct printer_choice pc;
 	print_job_info info;
 	agenda_detail why;
 	slip *s;
-	int status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0);
 	printer_fault fault;
 	agenda_day today;
-	int minute;
-
+	int minute, status;
 	agenda_clock clock;
 	int64_t clock_storage;
 
-	if (status != EXIT_OK || (status = open_if_present(c)) ||
-	    (status = choose_printer(c, &o[0], &o[1], &pc)))
+	memset(out, 0, sizeof *out);
+	if ((status = choose_printer(c, &uri_opt, &profile_opt, &pc)))
 		return status;
+	snprintf(out->uri, sizeof out->uri, "%s", pc.uri);
+	out->profile_id = pc.profile->id;
 	if (clock_from_env(&clock, &clock_storage) != AG_OK)
 		return ctl_fail_msg(c, AG_ERR_INVALID, MSG_CTL_BAD_NOW, CLOCK_ENV);
 	if (!(s = malloc(sizeof *s)))
@@ -208,13 +210,30 @@ int ctl_printer_test(struct ctl *c, int argc, char **argv)
 	}
 	fault = print_and_wait(&pc, s, &info);
 	free(s);
-	if (fault != PRINTER_OK)
-		return printer_failed(c, fault, NULL);
+	out->bytes = (long)info.bytes;
+	out->printed = fault == PRINTER_OK;
+	out->fault_name = printer_fault_name(fault);
+	printer_fault_detail(fault, &out->fault_words);
+	out->fault = (int)fault;
+	return EXIT_OK;
+}
+
+int ctl_printer_test(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt o[] = {{"--printer", true, NULL}, {"--profile", true, NULL}};
+	struct ctl_test_slip_outcome outcome;
+	int status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0);
+
+	if (status != EXIT_OK || (status = open_if_present(c)) ||
+	    (status = ctl_test_slip(c, o[0].value, o[1].value, &outcome)))
+		return status;
+	if (!outcome.printed)
+		return printer_failed(c, (printer_fault)outcome.fault, NULL);
 	if (c->json)
-		ctl_emit(json_pack("{s:s, s:s, s:I}", "uri", pc.uri, "profile", pc.profile->id,
-		                   "bytes", (json_int_t)info.bytes));
+		ctl_emit(json_pack("{s:s, s:s, s:I}", "uri", outcome.uri, "profile",
+		                   outcome.profile_id, "bytes", (json_int_t)outcome.bytes));
 	else
-		ctl_say(c, MSG_CTL_TEST_PRINTED, pc.uri, (int)info.bytes);
+		ctl_say(c, MSG_CTL_TEST_PRINTED, outcome.uri, (int)outcome.bytes);
 	return EXIT_OK;
 }
 

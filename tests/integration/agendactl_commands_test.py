@@ -27,7 +27,7 @@ COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity 
             "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
             "demo-seed", "help", "printer list", "printer status", "printer test",
             "printer print", "printer reprint", "printer queue", "printer set", "outbox list", "outbox show",
-            "outbox retry"]
+            "outbox retry", "device show", "provision", "renew", "factory-reset"]
 
 
 class Commands(h.AgendaTest):
@@ -38,7 +38,7 @@ class Commands(h.AgendaTest):
         self.assertRegex(r.out, r"^agendactl \d+\.\d+\.\d+ \(schema \d+\)")
         self.assertEqual(ag.ok("--version", db=False).json["program"], "agendactl")
         overview = ag.ok("help", json_mode=False, db=False).out
-        for code in [c for c in range(0, 16) if c != 8]:  # 8 is retired (see docs/CLI.md)
+        for code in [c for c in range(0, 17) if c != 8]:  # 8 is retired (see docs/CLI.md)
             self.assertRegex(overview, r"\b%d\b" % code)
         for var in ("AGENDA_DB", "AGENDA_NOW", "AGENDA_USER"):
             self.assertIn(var, overview)
