@@ -13,18 +13,15 @@
  * there. Usage: central_tls_bench [AGENDA_CENTRAL]
  */
 #include <curl/curl.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "bench_process.h"
 #include "bench_util.h"
 #include "pki/pki_csr.h"
 #include "pki/pki_key.h"
@@ -32,67 +29,6 @@
 #define RUNS       5
 #define KEPT_ALIVE 300 /* requests per run over one connection */
 #define HANDSHAKES 100 /* requests per run, a new connection each */
-
-extern char **environ;
-
-struct server {
-	pid_t pid;
-	int port;
-};
-
-/* Runs argv to completion, its stdout to /dev/null; 0 when it exits 0. */
-static int run_program(char *const argv[])
-{
-	posix_spawn_file_actions_t actions;
-	pid_t pid;
-	int status, rc;
-
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (rc != 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
-/* Starts `serve --dir DIR --listen 127.0.0.1:0` and reads the port from its first line. */
-static int start_server(const char *binary, const char *dir, struct server *s)
-{
-	char *argv[] = {(char *)binary, "serve",       "--dir", (char *)dir,
-	                "--listen",     "127.0.0.1:0", NULL};
-	posix_spawn_file_actions_t actions;
-	int out[2];
-	FILE *f;
-	int rc;
-
-	if (pipe(out) != 0)
-		return -1;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&actions, out[0]);
-	rc = posix_spawn(&s->pid, binary, &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	close(out[1]);
-	if (rc != 0) {
-		close(out[0]);
-		return -1;
-	}
-	/* the rest of stdout is never read: serve writes one line, then only on stderr */
-	f = fdopen(out[0], "r");
-	rc = f && fscanf(f, "%d", &s->port) == 1 && s->port > 0 ? 0 : -1;
-	if (f)
-		fclose(f);
-	return rc;
-}
-
-static void stop_server(const struct server *s)
-{
-	int status;
-
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, &status, 0);
-}
 
 struct answer {
 	char body[16384];
@@ -114,33 +50,6 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
 	a->length += take;
 	a->body[a->length] = '\0';
 	return size * n;
-}
-
-/* Runs argv, its stdout into out (NUL-terminated); 0 when it exits 0. */
-static int run_capture(char *const argv[], char *out, size_t size)
-{
-	posix_spawn_file_actions_t actions;
-	size_t used = 0;
-	ssize_t got;
-	int pipe_fds[2], status, rc;
-	pid_t pid;
-
-	if (pipe(pipe_fds) != 0)
-		return -1;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-	rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	close(pipe_fds[1]);
-	while (rc == 0 && used + 1 < size &&
-	       (got = read(pipe_fds[0], out + used, size - 1 - used)) > 0)
-		used += (size_t)got;
-	out[used] = '\0';
-	close(pipe_fds[0]);
-	if (rc != 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 /* A handle for https://localhost:PORT/PATH that trusts the bench's CA only. */
@@ -280,7 +189,7 @@ static double measure(const struct bench_device *b, long tls, int fresh, int *fa
 
 /* init (on store when given), site add, enrol-code, serve, one enrolment; 0 when all went. */
 static int set_up(const char *binary, const char *base, const char *store, struct bench_device *b,
-                  struct server *s)
+                  struct bench_server *s)
 {
 	char out[1024];
 	const char *code = NULL;
@@ -309,8 +218,9 @@ static int set_up(const char *binary, const char *base, const char *store, struc
 	snprintf(b->dir, sizeof b->dir, "%s/central", base);
 	snprintf(b->certs, sizeof b->certs, "%s/certs", base);
 	b->id[0] = '\0';
-	if (mkdir(b->certs, 0700) != 0 || run_program(init) != 0 || run_program(site) != 0 ||
-	    run_capture(code_verb, out, sizeof out) != 0 || start_server(binary, b->dir, s) != 0)
+	if (mkdir(b->certs, 0700) != 0 || bench_run(init) != 0 || bench_run(site) != 0 ||
+	    bench_run_capture(code_verb, out, sizeof out) != 0 ||
+	    bench_serve_start(binary, b->dir, s) != 0)
 		return -1;
 	b->port = s->port;
 	answer = json_loads(out, 0, NULL);
@@ -323,7 +233,7 @@ static void bench_store(const char *binary, const char *label, const char *store
 {
 	char base[4096];
 	struct bench_device b;
-	struct server s = {.pid = 0};
+	struct bench_server s = {.pid = 0};
 	static const struct {
 		const char *name;
 		long option;
@@ -359,22 +269,8 @@ static void bench_store(const char *binary, const char *label, const char *store
 	}
 done:
 	if (s.pid > 0)
-		stop_server(&s);
-	run_program(remove);
-}
-
-/* The machine's load when the run starts: these figures move with it. */
-static void print_load(void)
-{
-	char line[128] = "?";
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof line, f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	printf("cores online %ld, load average %s", sysconf(_SC_NPROCESSORS_ONLN), line);
+		bench_serve_stop(&s);
+	bench_run(remove);
 }
 
 int main(int argc, char **argv)
@@ -385,7 +281,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they come, also into a file */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	print_load();
+	bench_print_load();
 	printf("GET /v1/device/whoami with a device certificate, loopback, median of %d runs "
 	       "(%d kept-alive / %d fresh requests per run)\n",
 	       RUNS, KEPT_ALIVE, HANDSHAKES);
