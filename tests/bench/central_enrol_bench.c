@@ -78,11 +78,11 @@ static int devices_listed(const struct central *c)
 	static char out[65536];
 	char *argv[] = {(char *)c->binary, "--json",       "device", "list",
 	                "--dir",           (char *)c->dir, NULL};
-	json_t *answer;
 	int n = -1;
 
 	if (bench_run_capture(argv, out, sizeof out) == 0) {
-		answer = json_loads(out, 0, NULL);
+		json_t *answer = json_loads(out, 0, NULL);
+
 		n = (int)json_array_size(json_object_get(answer, "devices"));
 		json_decref(answer);
 	}
@@ -145,7 +145,6 @@ int main(int argc, char **argv)
 	struct central c = {.binary = argc > 2 ? argv[1] : AGENDA_CENTRAL_BIN,
 	                    .agendactl = argc > 2 ? argv[2] : AGENDACTL_BIN};
 	const char *pg = getenv("AGENDA_CENTRAL_PG");
-	char store[1024];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bench_print_load();
@@ -153,6 +152,8 @@ int main(int argc, char **argv)
 	       "(key, CA fetch and fingerprint, enrol, files, test slip on the virtual printer)\n");
 	bench_store(&c, "sqlite", NULL);
 	if (pg && *pg) {
+		char store[1024];
+
 		snprintf(store, sizeof store, "pg:%s dbname=postgres", pg);
 		bench_store(&c, "postgresql", store);
 	}

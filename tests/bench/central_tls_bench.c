@@ -277,7 +277,6 @@ int main(int argc, char **argv)
 {
 	const char *binary = argc > 1 ? argv[1] : AGENDA_CENTRAL_BIN;
 	const char *pg = getenv("AGENDA_CENTRAL_PG");
-	char store[1024];
 
 	setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they come, also into a file */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -287,6 +286,8 @@ int main(int argc, char **argv)
 	       RUNS, KEPT_ALIVE, HANDSHAKES);
 	bench_store(binary, "sqlite", NULL);
 	if (pg && *pg) {
+		char store[1024];
+
 		snprintf(store, sizeof store, "pg:%s dbname=postgres", pg);
 		bench_store(binary, "postgresql", store);
 	}
