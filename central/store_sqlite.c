@@ -22,6 +22,7 @@
 #include "core/messages.h"
 #include "platform/private_file.h"
 #include "schema.h"
+#include "store_admin.h"
 #include "store_sqlite_internal.h"
 #include "store_enrol.h"
 
@@ -366,5 +367,6 @@ const central_store_ops central_store_sqlite_ops = {
         .add_site = central_sqlite_add_site,
         .get_site = central_sqlite_get_site,
         .list_sites = central_sqlite_list_sites,
+        .admin = &central_sqlite_admin_ops,
         .enrol = &central_sqlite_enrol_ops, /* store_sqlite_enrol.c (i11-enrol) */
 };
