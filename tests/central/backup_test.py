@@ -22,7 +22,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import ssl
 import stat
 import subprocess
 import sys

@@ -25,7 +25,6 @@ import os
 import random
 import signal
 import sqlite3
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -146,7 +145,6 @@ def test_enrol(binary, tmp):
     used_before = check_store(store, codes)
     server = Server(central)
     try:
-        enrolled = 0
         for c, code in enumerate(codes):
             pair = (2 * c, 2 * c + 1)
             # the key that was told it won goes first; else either
@@ -169,7 +167,6 @@ def test_enrol(binary, tmp):
                                              cert=(devices[w].cert, devices[w].key))
             check(status == 200 and results[w][2]["device_id"] in text,
                   "code %d: its certificate logs in as %s" % (c, results[w][2]["device_id"]))
-            enrolled += 1
         check(check_store(store, codes) == N_CODES,
               "after the retries every code is used once (%d were before them)" % used_before)
     finally:
