@@ -172,13 +172,14 @@ static enum MHD_Result first_call(struct central_server *srv, struct MHD_Connect
 	if (is_post_route(route) != post || (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0))
 		return central_reply_error(conn, route, MHD_HTTP_METHOD_NOT_ALLOWED,
 		                           "method_not_allowed", MSG_CENTRAL_NOT_FOUND);
-	if (!post)
-		return answer_get(srv, conn, route, device_id);
-	peer_address(conn, address);
-	if (route == ROUTE_ENROL && central_enrol_blocked(srv, conn, address, &result))
-		return result;
-	if (declared_too_large(conn))
-		return too_large(conn, route);
+	address[0] = '\0';
+	if (post) {
+		peer_address(conn, address);
+		if (route == ROUTE_ENROL && central_enrol_blocked(srv, conn, address, &result))
+			return result;
+		if (declared_too_large(conn))
+			return too_large(conn, route);
+	}
 	req = malloc(sizeof *req);
 	if (!req)
 		return MHD_NO;
@@ -217,6 +218,10 @@ enum MHD_Result central_handler_answer(void *cls, struct MHD_Connection *conn, c
 	req->body[req->length] = '\0';
 	if (req->too_large)
 		return too_large(conn, req->route);
+	/* GETs too are answered once the request is complete: libmicrohttpd 0.9.75 closes the
+	 * connection after an answer queued on the first callback (no keep-alive) */
+	if (!is_post_route(req->route))
+		return answer_get(srv, conn, req->route, req->device_id);
 	if (req->route == ROUTE_ENROL)
 		return central_enrol_answer(srv, conn, req->address, req->body, req->length);
 	return central_renew_answer(srv, conn, req->device_id, req->body, req->length);
