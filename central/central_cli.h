@@ -24,7 +24,8 @@ enum central_exit {
 	CENTRAL_EXIT_NOT_FOUND = 3, /* no such site, device, operator... */
 	CENTRAL_EXIT_REFUSED = 4,   /* already there (a CA, a site), or not allowed now */
 	CENTRAL_EXIT_STORE = 6,     /* the store, a file or the listening socket failed */
-	CENTRAL_EXIT_INVALID = 9
+	CENTRAL_EXIT_INVALID = 9,
+	CENTRAL_EXIT_PARTIAL = 12 /* practice import: some rows rejected (listed), as agendactl */
 };
 
 /* One run of agenda-central. */
@@ -55,5 +56,23 @@ int central_serve(const struct central_cli *c, int argc, char **argv);
 /* central_site.c */
 int central_site_add(const struct central_cli *c, int argc, char **argv);
 int central_site_list(const struct central_cli *c, int argc, char **argv);
+/* enrolment and devices (central_enrol_code.c, central_device.c; i11-enrol) */
+int central_enrol_code(const struct central_cli *c, int argc, char **argv);
+int central_device_list(const struct central_cli *c, int argc, char **argv);
+int central_device_revoke(const struct central_cli *c, int argc, char **argv);
+
+/* The admin verbs (central_questura.c, central_calendar.c, central_practice.c,
+ * central_operator.c): Questure, capacity, closures, practices, operators, outbox. */
+int central_questura_add(const struct central_cli *c, int argc, char **argv);
+int central_questura_list(const struct central_cli *c, int argc, char **argv);
+int central_capacity_set(const struct central_cli *c, int argc, char **argv);
+int central_closure_add(const struct central_cli *c, int argc, char **argv);
+int central_closure_open(const struct central_cli *c, int argc, char **argv);
+int central_practice_import(const struct central_cli *c, int argc, char **argv);
+int central_operator_add(const struct central_cli *c, int argc, char **argv);
+int central_operator_list(const struct central_cli *c, int argc, char **argv);
+int central_operator_unlock(const struct central_cli *c, int argc, char **argv);
+int central_operator_reset_password(const struct central_cli *c, int argc, char **argv);
+int central_outbox_list(const struct central_cli *c, int argc, char **argv);
 
 #endif

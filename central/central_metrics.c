@@ -8,12 +8,17 @@
 
 #include "central_metrics.h"
 
-static const char *const ROUTE_LABEL[ROUTE_COUNT] = {"/v1/health", "/metrics", "/v1/device/whoami",
+static const char *const ROUTE_LABEL[ROUTE_COUNT] = {"/v1/health", "/metrics",  "/v1/device/whoami",
+                                                     "/v1/ca",     "/v1/enrol", "/v1/device/renew",
                                                      "other"};
-static const char *const REFUSAL_LABEL[REFUSED_COUNT] = {"no_certificate", "untrusted"};
+static const char *const REFUSAL_LABEL[REFUSED_COUNT] = {"no_certificate", "untrusted", "revoked"};
+static const char *const ENROL_LABEL[ENROL_METRIC_COUNT] = {
+        "issued",    "repeated",     "bad_request", "code_malformed", "code_unknown",
+        "code_used", "code_expired", "throttled",   "too_large",      "unavailable"};
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned long long requests[ROUTE_COUNT], errors[ROUTE_COUNT], refused[REFUSED_COUNT];
+static unsigned long long requests[ROUTE_COUNT], errors[ROUTE_COUNT], refused[REFUSED_COUNT],
+        enrolments[ENROL_METRIC_COUNT];
 
 enum central_route central_route_of(const char *url)
 {
@@ -39,9 +44,38 @@ void central_metrics_refused(enum central_refusal why)
 	pthread_mutex_unlock(&lock);
 }
 
-char *central_metrics_text(void)
+void central_metrics_enrol(enum central_enrol_metric outcome)
 {
-	size_t cap = 4096, len = 0;
+	pthread_mutex_lock(&lock);
+	enrolments[outcome]++;
+	pthread_mutex_unlock(&lock);
+}
+
+/* The enrolment counters and the device gauge; len grows, within cap. */
+static size_t enrol_text(char *out, size_t cap, size_t len,
+                         const struct central_device_counts *devices)
+{
+	len += (size_t)snprintf(out + len, cap - len,
+	                        "# HELP agenda_central_enrol_total Enrolment answers, by outcome.\n"
+	                        "# TYPE agenda_central_enrol_total counter\n");
+	for (int o = 0; o < ENROL_METRIC_COUNT; o++)
+		len += (size_t)snprintf(out + len, cap - len,
+		                        "agenda_central_enrol_total{outcome=\"%s\"} %llu\n",
+		                        ENROL_LABEL[o], enrolments[o]);
+	if (devices && devices->known)
+		len += (size_t)snprintf(
+		        out + len, cap - len,
+		        "# HELP agenda_central_devices Enrolled devices, by state.\n"
+		        "# TYPE agenda_central_devices gauge\n"
+		        "agenda_central_devices{state=\"active\"} %lld\n"
+		        "agenda_central_devices{state=\"revoked\"} %lld\n",
+		        devices->active, devices->revoked);
+	return len;
+}
+
+char *central_metrics_text(const struct central_device_counts *devices)
+{
+	size_t cap = 8192, len = 0;
 	char *out = malloc(cap);
 
 	if (!out)
@@ -71,6 +105,8 @@ char *central_metrics_text(void)
 		len += (size_t)snprintf(out + len, cap - len,
 		                        "agenda_central_device_refused_total{reason=\"%s\"} %llu\n",
 		                        REFUSAL_LABEL[w], refused[w]);
+	len = enrol_text(out, cap, len, devices);
 	pthread_mutex_unlock(&lock);
+	(void)len;
 	return out;
 }

@@ -1,10 +1,11 @@
 /*
  * central_metrics.h — agenda-central's counters for GET /metrics (Prometheus text format).
  *
- * Requests and errors (answers with status >= 400) by route, and device requests refused by
- * reason. Routes are the fixed names below, never the path a client sent, and nothing about a
- * person or a device is counted: the labels cannot carry personal data. Thread-safe (the server
- * answers on several threads).
+ * Requests and errors (answers with status >= 400) by route, device requests refused by
+ * reason, enrolment answers by outcome and the number of enrolled devices (from the store). Routes
+ * are the fixed names below, never the path a client sent, and nothing about a person or a device
+ * is counted: the labels cannot carry personal data. Thread-safe (the server answers on several
+ * threads).
  */
 #ifndef AGENDA_CENTRAL_METRICS_H
 #define AGENDA_CENTRAL_METRICS_H
@@ -15,6 +16,9 @@ enum central_route {
 	ROUTE_HEALTH,
 	ROUTE_METRICS,
 	ROUTE_DEVICE_WHOAMI,
+	ROUTE_CA,
+	ROUTE_ENROL,
+	ROUTE_DEVICE_RENEW,
 	ROUTE_OTHER, /* anything else: 404 */
 	ROUTE_COUNT
 };
@@ -22,7 +26,23 @@ enum central_route {
 enum central_refusal {
 	REFUSED_NO_CERT,   /* no client certificate was presented */
 	REFUSED_UNTRUSTED, /* another CA, expired, not yet valid, or without clientAuth */
+	REFUSED_REVOKED,   /* a good certificate of a device revoked or unknown to the store */
 	REFUSED_COUNT
+};
+
+/* How POST /v1/enrol ended: the contract's answer tokens plus the two successes. */
+enum central_enrol_metric {
+	ENROL_METRIC_ISSUED,
+	ENROL_METRIC_REPEATED, /* the same key and code again: the stored certificate */
+	ENROL_METRIC_BAD_REQUEST,
+	ENROL_METRIC_CODE_MALFORMED,
+	ENROL_METRIC_CODE_UNKNOWN,
+	ENROL_METRIC_CODE_USED,
+	ENROL_METRIC_CODE_EXPIRED,
+	ENROL_METRIC_THROTTLED,
+	ENROL_METRIC_TOO_LARGE,
+	ENROL_METRIC_UNAVAILABLE,
+	ENROL_METRIC_COUNT
 };
 
 /* The route of a request path. */
@@ -30,8 +50,15 @@ enum central_route central_route_of(const char *url);
 
 void central_metrics_count(enum central_route route, unsigned status);
 void central_metrics_refused(enum central_refusal why);
+void central_metrics_enrol(enum central_enrol_metric outcome);
+
+/* Devices in the store, for the gauge; known false: the store did not answer (left out). */
+struct central_device_counts {
+	int known;
+	long long active, revoked;
+};
 
 /* The Prometheus text of every counter, malloc'd (caller frees); NULL when out of memory. */
-char *central_metrics_text(void);
+char *central_metrics_text(const struct central_device_counts *devices);
 
 #endif

@@ -24,6 +24,23 @@ static const struct central_verb VERBS[] = {
         {"serve", NULL, central_serve, MSG_CENTRAL_SUM_SERVE},
         {"site", "add", central_site_add, MSG_CENTRAL_SUM_SITE_ADD},
         {"site", "list", central_site_list, MSG_CENTRAL_SUM_SITE_LIST},
+        /* the admin verbs */
+        {"questura", "add", central_questura_add, MSG_CENTRAL_SUM_QUESTURA_ADD},
+        {"questura", "list", central_questura_list, MSG_CENTRAL_SUM_QUESTURA_LIST},
+        {"capacity", "set", central_capacity_set, MSG_CENTRAL_SUM_CAPACITY_SET},
+        {"closure", "add", central_closure_add, MSG_CENTRAL_SUM_CLOSURE_ADD},
+        {"closure", "open", central_closure_open, MSG_CENTRAL_SUM_CLOSURE_OPEN},
+        {"practice", "import", central_practice_import, MSG_CENTRAL_SUM_PRACTICE_IMPORT},
+        {"operator", "add", central_operator_add, MSG_CENTRAL_SUM_OPERATOR_ADD},
+        {"operator", "list", central_operator_list, MSG_CENTRAL_SUM_OPERATOR_LIST},
+        {"operator", "unlock", central_operator_unlock, MSG_CENTRAL_SUM_OPERATOR_UNLOCK},
+        {"operator", "reset-password", central_operator_reset_password,
+         MSG_CENTRAL_SUM_OPERATOR_RESET},
+        {"outbox", "list", central_outbox_list, MSG_CENTRAL_SUM_OUTBOX_LIST},
+        /* enrolment and devices (i11-enrol) */
+        {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
+        {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},
+        {"device", "revoke", central_device_revoke, MSG_CENTRAL_SUM_DEVICE_REVOKE},
 };
 #define VERB_COUNT (sizeof VERBS / sizeof VERBS[0])
 

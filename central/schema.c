@@ -11,6 +11,87 @@
  */
 #include "schema.h"
 
+/*
+ * Migration 3: the admin verbs' tables (store_admin.h). The practice table and the outbox have
+ * the device's columns and rules (firmware/store/schema.c): a practice by its numero_pratica, a
+ * visa number on one practice at most; one waiting message per topic ("password:USER"), and a
+ * password message loses its body the moment it is marked sent (a trigger, so no sender can
+ * forget). Operators carry their site and, unlike the device, their own failure count: central
+ * has no log-in of its own yet, the count is what devices will report. A closure row with
+ * open = 0 closes a day, open = 1 opens a normally closed one (as the device's
+ * calendar_exception); the Questura's patron saint decides its calendar with the national one.
+ */
+#define MIGRATION_3_COMMON(INT, BIGINT, IDENTITY, STRICT)                                          \
+	"ALTER TABLE questura ADD COLUMN patron_month " INT " NOT NULL DEFAULT 0\n"                \
+	"  CHECK(patron_month BETWEEN 0 AND 12);\n"                                                \
+	"ALTER TABLE questura ADD COLUMN patron_day " INT " NOT NULL DEFAULT 0\n"                  \
+	"  CHECK(patron_day BETWEEN 0 AND 31);\n"                                                  \
+	"CREATE TABLE closure(\n"                                                                  \
+	"  questura TEXT NOT NULL REFERENCES questura(code),\n"                                    \
+	"  day " INT " NOT NULL,\n"                                                                \
+	"  open " INT " NOT NULL CHECK(open IN (0, 1)),\n"                                         \
+	"  note TEXT NOT NULL DEFAULT '',\n"                                                       \
+	"  PRIMARY KEY(questura, day))" STRICT ";\n"                                               \
+	"CREATE TABLE operator(\n"                                                                 \
+	"  username TEXT PRIMARY KEY CHECK(length(username) BETWEEN 3 AND 32),\n"                  \
+	"  role TEXT NOT NULL CHECK(role IN ('operatore', 'dirigente', 'tecnico')),\n"             \
+	"  site TEXT NOT NULL REFERENCES site(code),\n"                                            \
+	"  password_hash TEXT NOT NULL,\n"                                                         \
+	"  failures " INT " NOT NULL DEFAULT 0,\n"                                                 \
+	"  locked_until " BIGINT " NOT NULL DEFAULT 0,\n"                                          \
+	"  created_at " BIGINT " NOT NULL,\n"                                                      \
+	"  updated_at " BIGINT " NOT NULL)" STRICT ";\n"                                           \
+	"CREATE INDEX operator_site ON operator(site);\n"                                          \
+	"CREATE TABLE outbox(\n"                                                                   \
+	"  id " IDENTITY ",\n"                                                                     \
+	"  message_id TEXT NOT NULL UNIQUE,\n"                                                     \
+	"  kind TEXT NOT NULL,\n"                                                                  \
+	"  topic TEXT,\n"                                                                          \
+	"  recipient TEXT NOT NULL,\n"                                                             \
+	"  subject TEXT NOT NULL,\n"                                                               \
+	"  body TEXT NOT NULL,\n"                                                                  \
+	"  attachment_name TEXT,\n"                                                                \
+	"  attachment TEXT,\n"                                                                     \
+	"  created_at " BIGINT " NOT NULL,\n"                                                      \
+	"  attempts " INT " NOT NULL DEFAULT 0,\n"                                                 \
+	"  next_try " BIGINT " NOT NULL DEFAULT 0,\n"                                              \
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK(state IN ('queued', 'sent', 'failed')),\n"   \
+	"  last_error TEXT,\n"                                                                     \
+	"  reply TEXT,\n"                                                                          \
+	"  sent_at " BIGINT ")" STRICT ";\n"                                                       \
+	"CREATE UNIQUE INDEX outbox_waiting_topic ON outbox(topic) WHERE state <> 'sent';\n"       \
+	"CREATE INDEX outbox_due ON outbox(next_try) WHERE state = 'queued';\n"                    \
+	"CREATE TABLE practice(\n"                                                                 \
+	"  id " IDENTITY ",\n"                                                                     \
+	"  numero_pratica TEXT NOT NULL UNIQUE,\n"                                                 \
+	"  numero_visto TEXT UNIQUE,\n"                                                            \
+	"  cognome TEXT NOT NULL,\n"                                                               \
+	"  nome TEXT NOT NULL,\n"                                                                  \
+	"  data_nascita " INT " NOT NULL,\n"                                                       \
+	"  nazionalita TEXT NOT NULL,\n"                                                           \
+	"  tipo TEXT NOT NULL,\n"                                                                  \
+	"  questura TEXT NOT NULL REFERENCES questura(code),\n"                                    \
+	"  status TEXT NOT NULL DEFAULT 'nulla_osta_rilasciato',\n"                                \
+	"  demo " INT " NOT NULL DEFAULT 0,\n"                                                     \
+	"  updated_at " BIGINT " NOT NULL)" STRICT ";\n"                                           \
+	"CREATE INDEX practice_questura ON practice(questura);\n"
+
+static const char MIGRATION_3_SQLITE[] = MIGRATION_3_COMMON(
+        "INTEGER", "INTEGER", "INTEGER PRIMARY KEY",
+        " STRICT") "CREATE TRIGGER outbox_sent_password_wiped AFTER UPDATE OF state ON outbox\n"
+                   "  WHEN NEW.state = 'sent' AND NEW.kind = 'password'\n"
+                   "  BEGIN UPDATE outbox SET body = '' WHERE id = NEW.id; END;\n";
+
+static const char MIGRATION_3_PG[] = MIGRATION_3_COMMON(
+        "integer", "bigint", "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        "") "CREATE FUNCTION outbox_wipe_sent_password() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            "BEGIN\n"
+            "  IF NEW.state = 'sent' AND NEW.kind = 'password' THEN NEW.body := ''; END IF;\n"
+            "  RETURN NEW;\n"
+            "END $$;\n"
+            "CREATE TRIGGER outbox_sent_password_wiped BEFORE UPDATE OF state ON outbox\n"
+            "  FOR EACH ROW EXECUTE FUNCTION outbox_wipe_sent_password();\n";
+
 const central_migration CENTRAL_MIGRATIONS[CENTRAL_SCHEMA_VERSION] = {
         {
                 .sqlite = "CREATE TABLE questura(\n"
@@ -114,4 +195,5 @@ const central_migration CENTRAL_MIGRATIONS[CENTRAL_SCHEMA_VERSION] = {
                         "  failures integer NOT NULL,\n"
                         "  blocked_until bigint);\n",
         },
+        {.sqlite = MIGRATION_3_SQLITE, .postgresql = MIGRATION_3_PG},
 };

@@ -23,7 +23,7 @@
 #include "core/error.h"
 
 /* The newest schema version this build knows (schema.c); a store at a newer one is refused. */
-#define CENTRAL_SCHEMA_VERSION 2
+#define CENTRAL_SCHEMA_VERSION 3
 
 #define CENTRAL_QUESTURA_CODE_MAX 16 /* "RM", "MI": province codes and a little room */
 #define CENTRAL_HOLDER_MAX        64 /* a device id */
@@ -51,6 +51,7 @@ typedef struct central_slot {
 } central_slot;
 
 typedef struct central_store central_store;
+struct central_admin_ops;
 
 /*
  * What a backend implements. The caller (store.c) has checked arguments and opened a
@@ -94,6 +95,11 @@ typedef struct central_store_ops {
 	/* Every site by code into a malloc'd array (*out NULL when there are none). */
 	agenda_err (*list_sites)(central_store *s, central_site **out, size_t *count,
 	                         agenda_detail *why);
+
+	/* the admin verbs' tables: Questure, closures, practices, operators, outbox */
+	const struct central_admin_ops *admin; /* store_admin.h */
+	/* enrolment, devices, throttling (store_enrol.h, i11-enrol) */
+	const struct central_enrol_ops *enrol;
 } central_store_ops;
 
 struct central_store {

@@ -25,7 +25,9 @@
 
 #include "core/messages.h"
 #include "schema.h"
+#include "store_admin.h"
 #include "store_pg_internal.h"
+#include "store_enrol.h"
 
 /* Any fixed number: the advisory lock that serialises schema changes (ASCII "AGCENTRL"). */
 #define SCHEMA_LOCK_KEY "4702554503784280"
@@ -365,4 +367,6 @@ const central_store_ops central_store_pg_ops = {
         .add_site = central_pg_add_site,
         .get_site = central_pg_get_site,
         .list_sites = central_pg_list_sites,
+        .admin = &central_pg_admin_ops,
+        .enrol = &central_pg_enrol_ops, /* store_pg_enrol.c (i11-enrol) */
 };

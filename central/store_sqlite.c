@@ -22,7 +22,9 @@
 #include "core/messages.h"
 #include "platform/private_file.h"
 #include "schema.h"
+#include "store_admin.h"
 #include "store_sqlite_internal.h"
+#include "store_enrol.h"
 
 /* Long enough for 50 clients queueing on the write lock, short enough to answer a person. */
 #define BUSY_TIMEOUT_MS 20000
@@ -86,12 +88,17 @@ static agenda_err sqlite_open(central_store *s, const char *target, agenda_detai
 		agenda_detail_set(why, MSG_STORE_EXPOSED, target, (unsigned)mode, target);
 		goto refused;
 	}
-	fd = private_file_open(target, O_RDWR);
-	if (fd < 0) {
-		agenda_detail_set(why, MSG_STORE_CANTOPEN, target, strerror(errno));
-		goto refused;
+	/* Only a missing file is created here. close() drops every POSIX lock this process holds
+	 * on the file, those of its other connections included (the server's threads): another
+	 * process could then checkpoint and delete the WAL under them ("disk I/O error"). */
+	if (access(target, F_OK) != 0) {
+		fd = private_file_open(target, O_RDWR);
+		if (fd < 0) {
+			agenda_detail_set(why, MSG_STORE_CANTOPEN, target, strerror(errno));
+			goto refused;
+		}
+		close(fd);
 	}
-	close(fd);
 	rc = sqlite3_open_v2(target, &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(impl->db, BUSY_TIMEOUT_MS);
@@ -360,4 +367,6 @@ const central_store_ops central_store_sqlite_ops = {
         .add_site = central_sqlite_add_site,
         .get_site = central_sqlite_get_site,
         .list_sites = central_sqlite_list_sites,
+        .admin = &central_sqlite_admin_ops,
+        .enrol = &central_sqlite_enrol_ops, /* store_sqlite_enrol.c (i11-enrol) */
 };

@@ -12,18 +12,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "account/account.h"
 #include "services/context.h"
 
-#define USERNAME_MAX       33
-#define PASSWORD_LENGTH    12
-#define PASSWORD_MAX       64
+/* User names, roles, password generation and hashing: account/account.h (shared with central). */
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_LOCK_SECONDS (15 * 60)
 /* A name nobody has typed for this long loses its count of failures. */
 #define LOGIN_GUARD_FORGET_SECONDS (24 * 60 * 60)
-
-/* Zero is no role: a zeroed or wiped session must never pass as someone. */
-enum operator_role { ROLE_NONE = 0, ROLE_OPERATORE, ROLE_DIRIGENTE, ROLE_TECNICO };
 
 struct operator_info {
 	int64_t id;
@@ -40,12 +36,6 @@ struct session {
 	enum operator_role role;
 	int64_t started_at;
 };
-
-const char *operator_role_name(enum operator_role role);
-bool operator_role_parse(const char *text, enum operator_role *out);
-
-/* Checks an SPI-style user name: 3..32 of [a-z0-9._-], starting with a letter. */
-agenda_err operator_username_check(const char *username, agenda_detail *why);
 
 /*
  * Creates an account with a generated password, written to password_out (PASSWORD_MAX bytes).
@@ -79,10 +69,5 @@ agenda_err session_login(agenda_ctx *ctx, const char *username, const char *pass
  * AG_ERR_AUTH for no session at all (zeroed, wiped at log-out: no id or no role).
  */
 agenda_err session_require_personal_data(const struct session *s, agenda_detail *why);
-
-/* Argon2id parameters (OWASP: 19 MiB, 2 passes, 1 lane). */
-#define PASSWORD_HASH_MEMORY_KIB  19456
-#define PASSWORD_HASH_PASSES      2
-#define PASSWORD_HASH_ENCODED_MAX 128 /* "$argon2id$v=19$m=...$salt$hash" and its NUL */
 
 #endif

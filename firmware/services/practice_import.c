@@ -2,9 +2,9 @@
  * practice_import.c — importing nulla-osta records from the CSV the SPI system exports.
  *
  * The file is streamed (core/csv.h: bounded memory whatever its size), the header checked, then
- * every record parsed and validated on its own: a bad one is reported with the line it starts
- * on and skipped. Nothing is ever cut to fit: a field that is too long, not UTF-8 or holds
- * control characters (NUL included) refuses its row.
+ * every record parsed and validated on its own, by the rules central shares (core/practice_row.h):
+ * a bad one is reported with the line it starts on and skipped. Nothing is ever cut to fit: a
+ * field that is too long, not UTF-8 or holds control characters (NUL included) refuses its row.
  *
  * Batches, so that bookings at the other counters go on during a long import: good rows are
  * parsed into a batch before any lock is taken, then written in short transactions with the
@@ -16,16 +16,14 @@
  * "practice_import_begin" in the first transaction of an import that takes more than one, and
  * the summary "practice_import" in the last one, which clears the progress.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "core/csv.h"
+#include "core/practice_row.h"
 #include "core/messages.h"
-#include "core/text.h"
 #include "services/audit.h"
 #include "services/practices.h"
 
@@ -44,22 +42,6 @@
 #define IMPORT_GAP_NS     (5 * 1000000L)
 #define PROGRESS_KEY      "practice_import"
 
-enum column {
-	COL_PRATICA,
-	COL_VISTO,
-	COL_COGNOME,
-	COL_NOME,
-	COL_NASCITA,
-	COL_NAZIONALITA,
-	COL_TIPO,
-	COL_QUESTURA,
-	COLUMN_COUNT
-};
-
-static const char *const HEADER[COLUMN_COUNT] = {"numero_pratica", "numero_visto", "cognome",
-                                                 "nome",           "data_nascita", "nazionalita",
-                                                 "tipo",           "questura"};
-
 /* Everything one import holds, whatever the size of the file: allocated once. */
 struct import {
 	agenda_ctx *ctx;
@@ -76,43 +58,6 @@ struct import {
 	struct csv_record rec;
 	struct csv_reader reader;
 };
-
-static bool header_matches(const struct csv_record *rec)
-{
-	if (rec->count != COLUMN_COUNT)
-		return false;
-	for (int i = 0; i < COLUMN_COUNT; i++) {
-		char name[CSV_FIELD_MAX];
-
-		if (!text_trim_copy(rec->field[i], name, sizeof name) ||
-		    strcasecmp(name, HEADER[i]) != 0)
-			return false;
-	}
-	return true;
-}
-
-/* A free-text field: trimmed, non-empty, valid UTF-8, no control characters, fits. */
-static agenda_err text_field(const char *in, const char *column, char *out, size_t size,
-                             agenda_detail *why)
-{
-	if (!text_is_utf8(in, strlen(in))) {
-		agenda_detail_set(why, MSG_IMPORT_NOT_UTF8, column);
-		return AG_ERR_INVALID;
-	}
-	if (text_has_control(in)) {
-		agenda_detail_set(why, MSG_IMPORT_CONTROL, column);
-		return AG_ERR_INVALID;
-	}
-	if (!text_trim_copy(in, out, size)) {
-		agenda_detail_set(why, MSG_IMPORT_TOO_LONG, column, (int)size - 1);
-		return AG_ERR_INVALID;
-	}
-	if (!out[0]) {
-		agenda_detail_set(why, MSG_IMPORT_EMPTY, column);
-		return AG_ERR_INVALID;
-	}
-	return AG_OK;
-}
 
 static bool questura_exists(struct import *im, const char *code)
 {
@@ -132,67 +77,29 @@ static bool questura_exists(struct import *im, const char *code)
 	return found;
 }
 
+/* The shared checks (core/practice_row.h), then this device's Questure. */
 static agenda_err parse_row(struct import *im, const struct csv_record *rec, struct practice *p,
                             agenda_detail *why)
 {
-	char tmp[CSV_FIELD_MAX];
-	enum number_part part;
-	agenda_err err;
+	struct practice_row row;
+	agenda_err err = practice_row_parse(rec, im->today, &row, why);
 
 	memset(p, 0, sizeof *p);
-	if (rec->count != COLUMN_COUNT) {
-		agenda_detail_set(why, MSG_IMPORT_COLUMNS, rec->count, COLUMN_COUNT);
-		return AG_ERR_INVALID;
-	}
-	/* A NUL would end the C string early: the field would be read cut, so it is refused. */
-	for (int i = 0; i < COLUMN_COUNT; i++) {
-		if (memchr(rec->field[i], '\0', (size_t)rec->len[i])) {
-			agenda_detail_set(why, MSG_IMPORT_CONTROL, HEADER[i]);
-			return AG_ERR_INVALID;
-		}
-	}
-	if ((err = numero_pratica_normalise(rec->field[COL_PRATICA], p->numero_pratica, &part,
-	                                    why)))
+	if (err != AG_OK)
 		return err;
-	if (text_trim_copy(rec->field[COL_VISTO], tmp, sizeof tmp) && tmp[0] &&
-	    (err = numero_visto_normalise(tmp, p->numero_visto, &part, why)))
-		return err;
-	if ((err = text_field(rec->field[COL_COGNOME], "cognome", p->cognome, sizeof p->cognome,
-	                      why)) ||
-	    (err = text_field(rec->field[COL_NOME], "nome", p->nome, sizeof p->nome, why)) ||
-	    (err = text_field(rec->field[COL_NASCITA], "data_nascita", tmp, sizeof tmp, why)) ||
-	    (err = text_field(rec->field[COL_NAZIONALITA], "nazionalita", p->nazionalita,
-	                      sizeof p->nazionalita, why)) ||
-	    (err = text_field(rec->field[COL_TIPO], "tipo", p->tipo, sizeof p->tipo, why)))
-		return err;
-	if (!date_parse(tmp, &p->data_nascita) || p->data_nascita > im->today) {
-		agenda_detail_set(why, MSG_IMPORT_BAD_DATE, tmp);
-		return AG_ERR_INVALID;
-	}
-	if ((err = text_field(rec->field[COL_QUESTURA], "questura", p->questura, sizeof p->questura,
-	                      why)))
-		return err;
-	for (char *c = p->questura; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
-	if (!questura_exists(im, p->questura)) {
-		agenda_detail_set(why, MSG_IMPORT_UNKNOWN_QUESTURA, p->questura);
+	if (!questura_exists(im, row.questura)) {
+		agenda_detail_set(why, MSG_IMPORT_UNKNOWN_QUESTURA, row.questura);
 		return AG_ERR_NOT_FOUND;
 	}
+	memcpy(p->numero_pratica, row.numero_pratica, sizeof p->numero_pratica);
+	memcpy(p->numero_visto, row.numero_visto, sizeof p->numero_visto);
+	memcpy(p->cognome, row.cognome, sizeof p->cognome);
+	memcpy(p->nome, row.nome, sizeof p->nome);
+	p->data_nascita = row.data_nascita;
+	memcpy(p->nazionalita, row.nazionalita, sizeof p->nazionalita);
+	memcpy(p->tipo, row.tipo, sizeof p->tipo);
+	memcpy(p->questura, row.questura, sizeof p->questura);
 	return AG_OK;
-}
-
-/* The reason a record the CSV reader could not read is refused. */
-static void csv_problem(enum csv_status cs, const struct csv_record *rec, agenda_detail *why)
-{
-	if (cs == CSV_UNCLOSED_QUOTE)
-		agenda_detail_set(why, MSG_IMPORT_UNCLOSED_QUOTE, rec->quote_line);
-	else if (cs == CSV_TEXT_AFTER_QUOTE)
-		agenda_detail_set(why, MSG_IMPORT_TEXT_AFTER_QUOTE);
-	else if (cs == CSV_TOO_MANY || rec->count != COLUMN_COUNT)
-		agenda_detail_set(why, MSG_IMPORT_COLUMNS, rec->count, COLUMN_COUNT);
-	else
-		agenda_detail_set(why, MSG_IMPORT_TOO_LONG, HEADER[rec->bad_field],
-		                  CSV_FIELD_MAX - 1);
 }
 
 static void reject(struct import *im, int line, const agenda_detail *d)
@@ -252,7 +159,7 @@ static agenda_err parse_batch(struct import *im, bool *more, agenda_detail *why)
 		im->last_line = im->rec.first_line;
 		agenda_detail_clear(&row_why);
 		if (cs != CSV_RECORD) {
-			csv_problem(cs, &im->rec, &row_why);
+			practice_csv_problem(cs, &im->rec, &row_why);
 			err = AG_ERR_INVALID;
 		} else {
 			err = parse_row(im, &im->rec, p, &row_why);
@@ -393,7 +300,7 @@ agenda_err practice_import_csv(agenda_ctx *ctx, const char *actor, FILE *in,
 	if (cs == CSV_READ_ERROR) {
 		agenda_detail_set(why, MSG_IMPORT_READ_FAILED);
 		err = AG_ERR_IO;
-	} else if (cs != CSV_RECORD || !header_matches(&im->rec)) {
+	} else if (cs != CSV_RECORD || !practice_csv_header_ok(&im->rec)) {
 		agenda_detail_set(why, MSG_IMPORT_BAD_HEADER);
 		err = AG_ERR_INVALID;
 	}

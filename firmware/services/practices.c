@@ -5,41 +5,12 @@
 #include "services/practices.h"
 
 #include <string.h>
-#include <strings.h>
 
 #include "core/messages.h"
 
 #define SELECT_COLUMNS                                                                             \
 	"SELECT id, numero_pratica, coalesce(numero_visto, ''), cognome, nome, data_nascita,"      \
 	" nazionalita, tipo, questura, status, demo FROM practice "
-
-enum practice_kind practice_kind_of(const char *tipo)
-{
-	static const char *const LAVORO[] = {"lavoro", "lavoro subordinato", "lavoro_subordinato"};
-	static const char *const FAMIGLIA[] = {"ricongiungimento familiare",
-	                                       "ricongiungimento_familiare", "ricongiungimento",
-	                                       "famiglia"};
-
-	for (size_t i = 0; i < sizeof LAVORO / sizeof *LAVORO; i++)
-		if (strcasecmp(tipo, LAVORO[i]) == 0)
-			return KIND_LAVORO;
-	for (size_t i = 0; i < sizeof FAMIGLIA / sizeof *FAMIGLIA; i++)
-		if (strcasecmp(tipo, FAMIGLIA[i]) == 0)
-			return KIND_RICONGIUNGIMENTO;
-	return KIND_OTHER;
-}
-
-const char *practice_kind_name(enum practice_kind kind)
-{
-	switch (kind) {
-	case KIND_LAVORO:
-		return "lavoro";
-	case KIND_RICONGIUNGIMENTO:
-		return "ricongiungimento familiare";
-	default:
-		return "altro";
-	}
-}
 
 static void read_practice(sqlite3_stmt *st, void *out)
 {
@@ -162,11 +133,7 @@ agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_det
 	sqlite3_bind_int(st, 5, p->data_nascita);
 	sqlite3_bind_text(st, 6, p->nazionalita, -1, SQLITE_STATIC);
 	/* A recognised kind is stored in its one spelling, whoever wrote the record. */
-	sqlite3_bind_text(st, 7,
-	                  practice_kind_of(p->tipo) == KIND_OTHER
-	                          ? p->tipo
-	                          : practice_kind_name(practice_kind_of(p->tipo)),
-	                  -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, practice_tipo_stored(p->tipo), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, p->questura, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, p->status[0] ? p->status : "nulla_osta_rilasciato", -1,
 	                  SQLITE_STATIC);

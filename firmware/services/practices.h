@@ -14,14 +14,9 @@
 #include <stdio.h>
 
 #include "core/numbers.h"
+#include "core/practice_row.h"
 #include "services/context.h"
 #include "services/operators.h"
-
-#define PERSON_NAME_MAX   128
-#define FIELD_MAX         64
-#define QUESTURA_CODE_MAX 8
-
-enum practice_kind { KIND_LAVORO = 0, KIND_RICONGIUNGIMENTO, KIND_OTHER };
 
 struct practice {
 	int64_t id;
@@ -37,11 +32,7 @@ struct practice {
 	bool demo;
 };
 
-/* "lavoro", "lavoro subordinato" -> LAVORO; "ricongiungimento familiare" -> RICONGIUNGIMENTO. */
-enum practice_kind practice_kind_of(const char *tipo);
-
-/* Canonical stored spelling of a recognised kind ("lavoro", "ricongiungimento familiare"). */
-const char *practice_kind_name(enum practice_kind kind);
+/* practice_kind_of and practice_kind_name: core/practice_row.h (shared with central). */
 
 /*
  * Looks a practice up by either or both numbers (NULL or "" = not given). AG_ERR_INVALID for a

@@ -5,8 +5,8 @@ Runs `agenda-central init` into a temporary folder, checks the files and the fin
 starts `agenda-central serve --listen 127.0.0.1:0` (the port is read from its first line, so no
 test ever races for one) and talks to it with Python's ssl module (OpenSSL, an implementation
 that shares no code with the server's GnuTLS):
-  health without a certificate; whoami with a device certificate from the CA returns its CN;
-  no certificate, a foreign CA's device, an expired certificate and a server certificate
+  health without a certificate; whoami with a device certificate from the CA but unknown to
+  the store is 403 "revoked" (enrol_test.py logs in with an enrolled one); no certificate, a foreign CA's device, an expired certificate and a server certificate
   offered as a client one are refused; TLS 1.1 and a non-AEAD suite fail the handshake;
   /metrics counts the refusals; SIGTERM stops the server with exit 0.
 Under tests/central/with_postgres.sh (AGENDA_CENTRAL_PG set) init gets --store on that server.
@@ -143,8 +143,10 @@ def test_serve(binary, folder, certs):
         check(status == 200 and '"status":"ok"' in body, "health answers without a certificate")
         device = context(ca, os.path.join(certs, "device.pem"), os.path.join(certs, "device.key"))
         status, body = get(port, device, "/v1/device/whoami")
-        check(status == 200 and '"device_id":"dev-test-0001"' in body,
-              "whoami returns the device certificate's CN")
+        # a good certificate is not enough: the device must be in the store (enrol_test.py
+        # enrols one and logs in with it)
+        check(status == 403 and '"error":"revoked"' in body,
+              "whoami with a good certificate of a device unknown to the store: 403 revoked")
         status, body = get(port, context(ca), "/v1/device/whoami")
         check(status == 403 and "Accesso negato" in body, "no client certificate: 403")
         refusals = 0
@@ -183,9 +185,11 @@ def test_serve(binary, folder, certs):
               "metrics count the refusal without a certificate")
         check(metric(text, "agenda_central_device_refused_total", 'reason="untrusted"') ==
               refusals, "metrics count the %d untrusted certificates" % refusals)
+        check(metric(text, "agenda_central_device_refused_total", 'reason="revoked"') == 1,
+              "metrics count the device unknown to the store")
         check(metric(text, "agenda_central_requests_total", 'route="/v1/device/whoami"') ==
               2 + refusals and metric(text, "agenda_central_errors_total",
-                                      'route="/v1/device/whoami"') == 1 + refusals,
+                                      'route="/v1/device/whoami"') == 2 + refusals,
               "requests and errors by route")
         check("dev-test-0001" not in text, "metrics name no device")
     finally:

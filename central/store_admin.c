@@ -1,0 +1,265 @@
+/*
+ * store_admin.c — the admin verbs' tables, backend-independent half (store_admin.h): what valid
+ * arguments are, checked once here for both backends, then the backend's call in the caller's
+ * transaction or its own. Details name the problem in the catalogue's words.
+ */
+#include "store_admin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/messages.h"
+#include "core/numbers.h"
+#include "core/text.h"
+#include "store_internal.h"
+
+static const central_admin_ops *admin(central_store *s)
+{
+	return s->ops->admin;
+}
+
+/* Runs one backend call in the caller's transaction or its own. */
+#define IN_TRANSACTION(s, why, call)                                                               \
+	do {                                                                                       \
+		bool own_;                                                                         \
+		agenda_err err_ = central_store_enter((s), &own_, (why));                          \
+		if (err_ != AG_OK)                                                                 \
+			return err_;                                                               \
+		return central_store_leave((s), own_, (call), (why));                              \
+	} while (0)
+
+/* UTF-8 without control characters, at most max bytes (empty allowed when may_be_empty). */
+static bool text_ok(const char *text, size_t max, bool may_be_empty)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	return text && (n > 0 || may_be_empty) && n <= max && text_is_utf8(text, n) &&
+	       !text_has_control(text);
+}
+
+agenda_err central_store_add_questura_full(central_store *s, const central_questura *q,
+                                           agenda_detail *why)
+{
+	bool own;
+	agenda_err err;
+
+	if (!provincia_is_known(q->code)) {
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_NOT_PROVINCE, q->code);
+		return AG_ERR_INVALID;
+	}
+	if (!text_ok(q->name, CENTRAL_QUESTURA_NAME_MAX, false)) {
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_BAD_NAME, CENTRAL_QUESTURA_NAME_MAX);
+		return AG_ERR_INVALID;
+	}
+	if (q->patron_month != 0 && !date_ymd_valid(2024, q->patron_month, q->patron_day)) {
+		agenda_detail_set(why, MSG_QUESTURA_BAD_PATRON, q->patron_month, q->patron_day);
+		return AG_ERR_INVALID;
+	}
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = s->ops->add_questura(s, q->code, q->name, why);
+	if (err == AG_ERR_EXISTS)
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_EXISTS, q->code);
+	if (err == AG_OK)
+		err = admin(s)->set_patron(s, q->code, q->patron_month, q->patron_day, why);
+	return central_store_leave(s, own, err, why);
+}
+
+agenda_err central_store_list_questure(central_store *s, central_questura **out, size_t *count,
+                                       agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	*out = NULL;
+	*count = 0;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = central_store_leave(s, own, admin(s)->list_questure(s, out, count, why), why);
+	if (err != AG_OK) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return err;
+}
+
+agenda_err central_store_calendar(central_store *s, const char *code, agenda_day from,
+                                  agenda_day to, struct cal_rules *rules, agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	memset(rules, 0, sizeof *rules);
+	if (!code || !*code || strlen(code) > CENTRAL_QUESTURA_CODE_MAX || from > to)
+		return AG_ERR_USAGE;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = admin(s)->calendar(s, code, from, to, rules, why);
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_UNKNOWN, code);
+	err = central_store_leave(s, own, err, why);
+	if (err != AG_OK)
+		central_calendar_free(rules);
+	return err;
+}
+
+void central_calendar_free(struct cal_rules *rules)
+{
+	free((void *)rules->exceptions);
+	rules->exceptions = NULL;
+	rules->exception_count = 0;
+}
+
+agenda_err central_store_put_closure(central_store *s, const char *code, agenda_day day, bool open,
+                                     const char *note, size_t *removed, size_t *held,
+                                     agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	*removed = *held = 0;
+	if (!code || !*code || strlen(code) > CENTRAL_QUESTURA_CODE_MAX)
+		return AG_ERR_USAGE;
+	if (note && !text_ok(note, CENTRAL_NOTE_MAX, true)) {
+		agenda_detail_set(why, MSG_NOTE_BAD, CENTRAL_NOTE_MAX);
+		return AG_ERR_INVALID;
+	}
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = admin(s)->put_closure(s, code, day, open, note ? note : "", removed, held, why);
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_UNKNOWN, code);
+	err = central_store_leave(s, own, err, why);
+	if (err != AG_OK)
+		*removed = *held = 0;
+	return err;
+}
+
+agenda_err central_store_upsert_practices(central_store *s, const struct practice_row *rows,
+                                          size_t n, int64_t now, bool *taken, size_t *written,
+                                          agenda_detail *why)
+{
+	*written = 0;
+	if (n > 0 && (!rows || !taken))
+		return AG_ERR_USAGE;
+	memset(taken, 0, n * sizeof *taken);
+	if (n == 0)
+		return AG_OK;
+	IN_TRANSACTION(s, why, admin(s)->upsert_practices(s, rows, n, now, taken, written, why));
+}
+
+agenda_err central_store_add_operator(central_store *s, const central_operator *op,
+                                      const char *hash, agenda_detail *why)
+{
+	agenda_err err = operator_username_check(op->username, why);
+	bool own;
+
+	if (err != AG_OK)
+		return err;
+	if (op->role == ROLE_NONE || !hash || !*hash) {
+		agenda_detail_set(why, MSG_CENTRAL_BAD_ROLE, operator_role_name(op->role));
+		return AG_ERR_INVALID;
+	}
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = admin(s)->add_operator(s, op, hash, why);
+	if (err == AG_ERR_EXISTS)
+		agenda_detail_set(why, MSG_OPERATOR_EXISTS, op->username);
+	else if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_CENTRAL_SITE_UNKNOWN, op->site);
+	return central_store_leave(s, own, err, why);
+}
+
+/* A user name that cannot exist is reported as not found, not as a malformed argument. */
+static bool username_plausible(const char *username, agenda_detail *why)
+{
+	if (username && *username && strlen(username) < USERNAME_MAX)
+		return true;
+	agenda_detail_set(why, MSG_OPERATOR_NOT_FOUND, username ? username : "");
+	return false;
+}
+
+agenda_err central_store_get_operator(central_store *s, const char *username, central_operator *out,
+                                      agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	memset(out, 0, sizeof *out);
+	if (!username_plausible(username, why))
+		return AG_ERR_NOT_FOUND;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = admin(s)->get_operator(s, username, out, why);
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_OPERATOR_NOT_FOUND, username);
+	return central_store_leave(s, own, err, why);
+}
+
+agenda_err central_store_reset_operator(central_store *s, const char *username, const char *hash,
+                                        int64_t now, agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	if (!username_plausible(username, why))
+		return AG_ERR_NOT_FOUND;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = admin(s)->reset_operator(s, username, hash, now, why);
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_OPERATOR_NOT_FOUND, username);
+	return central_store_leave(s, own, err, why);
+}
+
+agenda_err central_store_list_operators(central_store *s, const char *site, central_operator **out,
+                                        size_t *count, agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	*out = NULL;
+	*count = 0;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = central_store_leave(s, own, admin(s)->list_operators(s, site, out, count, why), why);
+	if (err != AG_OK) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return err;
+}
+
+agenda_err central_store_queue_mail(central_store *s, const central_mail *m, agenda_detail *why)
+{
+	if (!m->kind || !m->message_id || !m->recipient || !m->subject || !m->body)
+		return AG_ERR_USAGE;
+	IN_TRANSACTION(s, why, admin(s)->queue_mail(s, m, why));
+}
+
+agenda_err central_store_list_outbox(central_store *s, central_outbox_item **out, size_t *count,
+                                     agenda_detail *why)
+{
+	agenda_err err;
+	bool own;
+
+	*out = NULL;
+	*count = 0;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = central_store_leave(s, own, admin(s)->list_outbox(s, out, count, why), why);
+	if (err != AG_OK) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return err;
+}
+
+void central_store_forget_deleted(central_store *s)
+{
+	if (s->depth == 0)
+		admin(s)->forget_deleted(s);
+}
