@@ -14,19 +14,6 @@
 
 #define ROUTE ROUTE_ENROL
 
-struct sign_request {
-	struct central_issuer *issuer;
-	const char *csr;
-};
-
-static agenda_err sign(void *ctx, const char *device_id, char **cert_pem, int64_t *not_after,
-                       agenda_detail *why)
-{
-	const struct sign_request *r = ctx;
-
-	return central_issuer_sign(r->issuer, r->csr, device_id, cert_pem, not_after, why);
-}
-
 static enum MHD_Result unavailable(struct central_server *srv, struct MHD_Connection *conn,
                                    agenda_err err, const agenda_detail *why)
 {
@@ -100,7 +87,7 @@ static enum MHD_Result consume(struct central_server *srv, struct MHD_Connection
                                const char *address, const char *code, const char *csr,
                                const char *key)
 {
-	struct sign_request request = {&srv->issuer, csr};
+	struct central_sign_request request = {&srv->issuer, csr};
 	char code_sha256[CENTRAL_SHA256_HEX_SIZE];
 	enum central_enrol_outcome outcome;
 	central_device device;
@@ -112,8 +99,8 @@ static enum MHD_Result consume(struct central_server *srv, struct MHD_Connection
 	if (!s)
 		return unavailable(srv, conn, AG_ERR_IO, &why);
 	central_sha256_hex(code, strlen(code), code_sha256);
-	err = central_store_enrol(s, code_sha256, key, central_issuer_now(&srv->issuer), sign,
-	                          &request, &outcome, &device, &why);
+	err = central_store_enrol(s, code_sha256, key, central_issuer_now(&srv->issuer),
+	                          central_issuer_sign_request, &request, &outcome, &device, &why);
 	if (err == AG_ERR_INVALID)
 		return bad_request(conn, &why); /* the signer refused the request */
 	if (err != AG_OK)

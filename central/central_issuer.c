@@ -108,3 +108,11 @@ agenda_err central_issuer_sign(struct central_issuer *is, const char *csr_pem,
 	}
 	return err;
 }
+
+agenda_err central_issuer_sign_request(void *ctx, const char *device_id, char **cert_pem,
+                                       int64_t *not_after, agenda_detail *why)
+{
+	const struct central_sign_request *r = ctx;
+
+	return central_issuer_sign(r->issuer, r->csr, device_id, cert_pem, not_after, why);
+}

@@ -51,6 +51,20 @@ agenda_err central_issuer_sign(struct central_issuer *is, const char *csr_pem,
                                const char *device_id, char **cert_pem, int64_t *not_after,
                                agenda_detail *why);
 
+/* What central_issuer_sign_request needs: the signer and the device's request (PEM). */
+struct central_sign_request {
+	struct central_issuer *issuer;
+	const char *csr;
+};
+
+/*
+ * central_issuer_sign with ctx a struct central_sign_request: the shape of the store's
+ * central_sign_fn (store_enrol.h), so the store can have the certificate signed inside its
+ * transaction.
+ */
+agenda_err central_issuer_sign_request(void *ctx, const char *device_id, char **cert_pem,
+                                       int64_t *not_after, agenda_detail *why);
+
 /* Lower-case hex SHA-256 of len bytes. */
 void central_sha256_hex(const void *data, size_t len, char out[CENTRAL_SHA256_HEX_SIZE]);
 

@@ -11,30 +11,17 @@
 
 #define ROUTE ROUTE_DEVICE_RENEW
 
-struct sign_request {
-	struct central_issuer *issuer;
-	const char *csr;
-};
-
-static agenda_err sign(void *ctx, const char *device_id, char **cert_pem, int64_t *not_after,
-                       agenda_detail *why)
-{
-	const struct sign_request *r = ctx;
-
-	return central_issuer_sign(r->issuer, r->csr, device_id, cert_pem, not_after, why);
-}
-
 static enum MHD_Result renew(struct central_server *srv, struct MHD_Connection *conn,
                              const char *device_id, const char *csr, const char *key)
 {
-	struct sign_request request = {&srv->issuer, csr};
+	struct central_sign_request request = {&srv->issuer, csr};
 	char not_after[CENTRAL_TIME_SIZE];
 	central_device device;
 	agenda_detail why;
 	central_store *s = central_server_store(srv, &why);
 	agenda_err err =
 	        s ? central_store_renew_device(s, device_id, key, central_issuer_now(&srv->issuer),
-	                                       sign, &request, &device, &why)
+	                                       central_issuer_sign_request, &request, &device, &why)
 	          : AG_ERR_IO;
 	enum MHD_Result result;
 

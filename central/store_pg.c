@@ -332,6 +332,13 @@ static agenda_err pg_release(central_store *s, const char *holder, const int64_t
 		*released = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
 	free(list);
+	/* a slot handed back on a day closed meanwhile leaves the pool (closure add took the rest)
+	 */
+	if (err == AG_OK && *released > 0)
+		err = command(s,
+		              "DELETE FROM slot WHERE holder IS NULL AND (questura, day) IN"
+		              " (SELECT questura, day FROM closure WHERE open = 0)",
+		              why);
 	return err;
 }
 

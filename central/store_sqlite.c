@@ -26,6 +26,11 @@
 #include "store_sqlite_internal.h"
 #include "store_enrol.h"
 
+/* Pool slots on closed days (the partial index slot_free, one probe per closure). */
+#define RELEASE_CLOSED_SQL                                                                         \
+	"DELETE FROM slot WHERE holder IS NULL AND (questura, day) IN"                             \
+	" (SELECT questura, day FROM closure WHERE open = 0)"
+
 /* Long enough for 50 clients queueing on the write lock, short enough to answer a person. */
 #define BUSY_TIMEOUT_MS 20000
 
@@ -326,6 +331,10 @@ static agenda_err sqlite_release(central_store *s, const char *holder, const int
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
+	/* a slot handed back on a day closed meanwhile leaves the pool (closure add took the rest)
+	 */
+	if (err == AG_OK && *released > 0)
+		err = exec(s, RELEASE_CLOSED_SQL, why);
 	return err;
 }
 

@@ -21,6 +21,8 @@
 #define DEVICE_CA_FILE   "ca.pem"
 /* The settings key (store settings table) naming the central the device is enrolled with. */
 #define DEVICE_CENTRAL_URL_SETTING "central_url"
+/* The settings key naming central's site code (provision.c's SITE_SETTING). */
+#define DEVICE_CENTRAL_SITE_SETTING "central_site"
 
 struct device_files {
 	char dir[PATH_MAX];

@@ -104,6 +104,7 @@ struct ui_app {
 	struct ui_proposal_state *proposal_state;
 	struct ui_print_state *print_state;
 	struct ui_day_state *day_state;
+	struct ui_tech_state *tech_state;
 
 	/* status bar and Tecnico */
 	struct device_status status;

@@ -1,9 +1,9 @@
 /*
  * keyboard.c — layouts and editing of the on-screen keyboards (keyboard.h).
  *
- * Four rows of twelve columns (text) or eleven (numbers); the wide keys take two or three. Every
- * key is one touch unit high and at least (772 px - gaps) / 12 = 57 px wide on the smallest
- * panel (800x480), above UI_TOUCH_MIN; check_layout verifies it at every size.
+ * Four rows of twelve columns (text, enrolment) or eleven (numbers); the wide keys take two or
+ * three. Every key is one touch unit high and at least (772 px - gaps) / 12 = 57 px wide on the
+ * smallest panel (800x480), above UI_TOUCH_MIN; check_layout verifies it at every size.
  */
 #include "keyboard.h"
 
@@ -84,6 +84,18 @@ static const struct key NUMBER_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
 	{K("A"), K("S"), K("D"), K("F"), K("G"), K("H"), K("J"), K("K"), K("L"), ENTER},
 	{K("Z"), K("X"), K("C"), K("V"), K("B"), K("N"), K("M"), CLEAR, NEXT},
 };
+
+/*
+ * Twelve columns for activating the device: an address "https://agenda.interno.it:8443"
+ * (lower case, ":" "/" "." "-"), a code "K7QM-4XRT-9HCW-B3NE" and 64 hex digits. Lower case is
+ * enough for all three (the code and the fingerprint ignore case); shift gives capitals.
+ */
+static const struct key ENROL_ROWS[UI_KEYBOARD_ROWS][COLUMNS] = {
+	{K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0"), K("colon"), BKSP},
+	{K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p"), K("/"), K("-")},
+	{K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("."), ENTER},
+	{SHIFT, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"), CLEAR, NEXT},
+};
 /* clang-format on */
 
 int ui_keyboard_height(const struct ui_layout *l)
@@ -94,7 +106,9 @@ int ui_keyboard_height(const struct ui_layout *l)
 void ui_keyboard_draw(const struct ui_draw *d, SDL_Rect r, enum ui_keys keys, bool shift,
                       bool accent, const char *enter_label, const char *next_label)
 {
-	const struct key(*rows)[COLUMNS] = keys == UI_KEYS_NUMBER ? NUMBER_ROWS : TEXT_ROWS;
+	const struct key(*rows)[COLUMNS] = keys == UI_KEYS_NUMBER  ? NUMBER_ROWS
+	                                   : keys == UI_KEYS_ENROL ? ENROL_ROWS
+	                                                           : TEXT_ROWS;
 	int columns = keys == UI_KEYS_NUMBER ? 11 : COLUMNS;
 	int gap = d->layout->gap, unit = d->layout->unit;
 	int key_w = (r.w - (columns - 1) * gap) / columns;

@@ -1,11 +1,13 @@
 /*
  * keyboard.h — the on-screen keyboards.
  *
- * Two layouts: UI_KEYS_TEXT for user names, passwords and reasons (lower case, a shift key for
+ * Three layouts: UI_KEYS_TEXT for user names, passwords and reasons (lower case, a shift key for
  * upper case, digits, . - _ ' , and an accent key "key:accent" for à è é ì ò ù, whose keys
  * are named "key:agrave", "key:egrave", "key:eacute", "key:igrave", "key:ograve",
  * "key:ugrave"), and UI_KEYS_NUMBER for practice and visa numbers (upper-case
- * letters, digits and "/" only: what those formats are made of). Keys are widgets with ids
+ * letters, digits and "/" only: what those formats are made of), and UI_KEYS_ENROL for activating
+ * the device (central's https:// address, the help desk's code and the CA fingerprint: lower case
+ * with shift, digits, ":" "/" "." "-"). Keys are widgets with ids
  * "key:<char>" and "key:shift", "key:space", "key:bksp", "key:clear", "key:enter", "key:next".
  * The keyboard only draws and names keys; the screen decides what a key does.
  */
@@ -16,7 +18,7 @@
 
 #include "widget.h"
 
-enum ui_keys { UI_KEYS_TEXT = 0, UI_KEYS_NUMBER };
+enum ui_keys { UI_KEYS_TEXT = 0, UI_KEYS_NUMBER, UI_KEYS_ENROL };
 
 /* Rows a keyboard takes (its height is rows * unit + gaps). */
 #define UI_KEYBOARD_ROWS 4

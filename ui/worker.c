@@ -15,7 +15,9 @@
 #include <SDL.h>
 
 #include "services/context.h"
+#include "services/operators.h"
 #include "services/site.h"
+#include "sync/device_files.h"
 #include "preview.h"
 
 #define DEMO_SITE  "Roma"
@@ -55,22 +57,37 @@ void ui_result_free(struct ui_result *r)
 	free(r);
 }
 
-/* Opens the store; a --demo run on a missing file creates it, names the site, seeds it. */
+static void count_operator(void *arg, const struct operator_info *op)
+{
+	(void)op;
+	(*(int *)arg)++;
+}
+
+/*
+ * Opens the store; a --demo run on a missing file creates it, names the site, seeds it. So does
+ * a --demo run on a database that has no account yet (image/demo.sh initialises and activates
+ * it with agendactl first): a database anyone can log in to is never seeded.
+ */
 static void run_open(struct ui_worker *w, struct ui_result *res)
 {
 	struct stat st;
-	bool fresh = w->config.create_demo && stat(w->db_path, &st) != 0;
+	bool create = w->config.create_demo && stat(w->db_path, &st) != 0;
+	bool fresh = create;
 	agenda_clock clock;
+	int operators = 0;
 
 	res->err = clock_from_env(&clock, &w->clock_storage);
 	if (res->err != AG_OK) {
 		agenda_detail_set(&res->why, MSG_CTL_BAD_NOW, CLOCK_ENV);
 		return;
 	}
-	res->err = agenda_ctx_open(&w->ctx, w->db_path, fresh, clock, &res->why);
+	res->err = agenda_ctx_open(&w->ctx, w->db_path, create, clock, &res->why);
 	if (res->err != AG_OK)
 		return;
 	w->open = true;
+	if (w->config.create_demo && !create &&
+	    operator_list(&w->ctx, count_operator, &operators, NULL) == AG_OK && operators == 0)
+		fresh = true;
 	if (!fresh)
 		return;
 	/* The same first steps as `agendactl init --site Roma` and `agendactl demo-seed`. */
@@ -179,6 +196,34 @@ static void run_print(struct ui_worker *w, const struct ui_request *req, struct 
 	                             &res->why);
 }
 
+/*
+ * Activation with central (sync/provision.h): the technician's three items, the database's
+ * folder for device.key, device.pem and ca.pem, the technician named in the audit. Then, on
+ * success or not, what the device is enrolled as now.
+ */
+static void run_provision(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
+{
+	char dir[4096];
+	struct provision_request pr = {.central_url = req->central_url,
+	                               .code = req->enrol_code,
+	                               .ca_fingerprint = req->ca_fingerprint,
+	                               .data_dir = dir,
+	                               .timeout_ms = UI_PROVISION_TIMEOUT_MS};
+
+	device_files_data_dir(w->db_path, dir, sizeof dir);
+	res->err = provision_run(&w->ctx, req->session.username, &pr, &res->provision, &res->why);
+	enrolment_info_read(&w->ctx, dir, &res->enrolment);
+}
+
+static void run_enrolment(struct ui_worker *w, struct ui_result *res)
+{
+	char dir[4096];
+
+	device_files_data_dir(w->db_path, dir, sizeof dir);
+	enrolment_info_read(&w->ctx, dir, &res->enrolment);
+	res->err = AG_OK;
+}
+
 static void run(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
 	const struct session *who = &req->session;
@@ -227,6 +272,12 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 	case UI_REQ_CLOSE_DAY:
 		res->err = booking_close_day(&w->ctx, who, agenda_today(&w->ctx, NULL), &res->close,
 		                             &res->why);
+		break;
+	case UI_REQ_ENROLMENT:
+		run_enrolment(w, res);
+		break;
+	case UI_REQ_PROVISION:
+		run_provision(w, req, res);
 		break;
 	case UI_REQ_STATUS:
 		res->err = device_status_read(&w->ctx, &res->status, &res->why);

@@ -7,7 +7,8 @@
  * SDL user event (type ui_worker_event_type(), data1 = the result, freed by ui_result_free).
  * Requests run one at a time, in order. Log-in with Argon2id (~50 ms), lookup, propose,
  * confirm, lists and day close all take milliseconds to tens of milliseconds of disk: the screen
- * shows a busy state meanwhile and keeps drawing.
+ * shows a busy state meanwhile and keeps drawing. Activating the device (provision_run) talks to
+ * agenda-central: up to UI_PROVISION_TIMEOUT_MS per HTTPS request, the UI drawing all along.
  */
 #ifndef AGENDA_UI_WORKER_H
 #define AGENDA_UI_WORKER_H
@@ -24,6 +25,8 @@
 #include "services/convocation.h"
 #include "services/demo.h"
 #include "services/status.h"
+#include "sync/enrolment_info.h"
+#include "sync/provision.h"
 
 enum ui_request_kind {
 	UI_REQ_OPEN = 0,   /* opens the store (the first request, posted by ui_worker_start) */
@@ -38,8 +41,12 @@ enum ui_request_kind {
 	UI_REQ_CANCEL,     /* appointment_id, reason */
 	UI_REQ_MOVE,       /* appointment_id, reason -> booking */
 	UI_REQ_CLOSE_DAY,  /* today -> report */
+	UI_REQ_ENROLMENT,  /* whether and with which central the device is enrolled (Tecnico) */
+	UI_REQ_PROVISION,  /* central_url, enrol_code, ca_fingerprint -> enrolled (provision_run) */
 	UI_REQ_STATUS,     /* device status for the status bar and the technician */
 };
+
+#define UI_PROVISION_TIMEOUT_MS 15000 /* per request to central; then "unreachable" */
 
 #define UI_INPUT_MAX 200 /* = UI_FIELD_MAX: what the person typed */
 
@@ -55,6 +62,9 @@ struct ui_request {
 	char appointment_id[APPOINTMENT_ID_MAX];
 	char reason[REASON_MAX];
 	bool modello209;
+	char central_url[UI_INPUT_MAX]; /* UI_REQ_PROVISION: the three items as typed */
+	char enrol_code[UI_INPUT_MAX];
+	char ca_fingerprint[UI_INPUT_MAX];
 	bool busy; /* the person waits for it (copied to the result) */
 	struct ui_request *next;
 };
@@ -79,6 +89,8 @@ struct ui_result {
 	agenda_day today;
 	struct day_close_report close;
 	struct device_status status;
+	struct enrolment_info enrolment;   /* UI_REQ_ENROLMENT, UI_REQ_PROVISION (after it) */
+	struct provision_result provision; /* UI_REQ_PROVISION */
 	SDL_Surface *preview; /* UI_REQ_PRINT_DONE on a virtual printer: the slip's PNG */
 	bool unasked;         /* UI_REQ_PRINT_DONE: no request of the UI's is answered */
 	struct convocation_printed printed; /* UI_REQ_PRINT_DONE: job, who, recorded or why */

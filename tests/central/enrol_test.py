@@ -8,8 +8,8 @@ nothing on the client side shares code with central. Checked, against the contra
 docs/CENTRAL.md ("API"): GET /v1/ca and its fingerprint; POST /v1/enrol gives a certificate
 with CN = the device id central chose, that then logs in to /v1/device/whoami; the same key
 with the same code gets the same certificate; every refusal (bad_request, code_malformed,
-code_unknown, code_used, code_expired, throttled with Retry-After after 5 wrong codes, another
-address not throttled); two clients racing for one code make exactly one device; revoke makes
+code_unknown, code_used, code_expired, throttled with Retry-After after 5 wrong codes, also by
+a second server on the same store, another address not throttled); two clients racing for one code make exactly one device; revoke makes
 whoami and renew answer 403 "revoked" at the next request; renew gives a new certificate (new
 serial, same CN) that works; device list; /metrics counts outcomes and devices, naming none.
 Under tests/central/with_postgres.sh (AGENDA_CENTRAL_PG set) the store is that PostgreSQL.
@@ -32,9 +32,10 @@ import time
 TIMEOUT = 20  # seconds for any one step
 
 
-def check(cond, what):
+def check(cond, what, detail=None):
+    """detail (shown only on failure) says what was seen instead."""
     if not cond:
-        raise AssertionError(what)
+        raise AssertionError(what if detail is None else "%s: %r" % (what, detail))
     print("ok -", what)
 
 
@@ -221,7 +222,7 @@ def test_refusals(central, server, tmp):
     check(status == 200, "the good code enrols another key (%s)" % status)
     status, _, answer = server.enrol(good, dev.csr)
     check(status == 410 and answer["error"] == "code_used",
-          "410 code_used for the same code with a different key (%s %s)" % (status, answer))
+          "410 code_used for the same code with a different key", (status, answer))
     return first["device_id"]
 
 
@@ -243,16 +244,23 @@ def test_throttle(central, server, tmp):
                                 source="127.0.0.3"))
     check([a[0] for a in answers] == [403] * 4 + [400]
           and all(a[2]["error"] == "code_unknown" for a in answers[:4]),
-          "4 unknown codes (403 code_unknown) and a malformed one (400) from 127.0.0.3 (%s)"
-          % [(a[0], a[2]) for a in answers])
+          "4 unknown codes (403 code_unknown) and a malformed one (400) from 127.0.0.3",
+          [(a[0], a[2]) for a in answers])
     status, headers, answer = server.enrol(good, dev.csr, source="127.0.0.3")
     retry = int(headers.get("retry-after", "0"))
     check(status == 429 and answer["error"] == "throttled" and 850 <= retry <= 900,
-          "the 6th attempt, even with a good code, is 429 throttled, Retry-After %d s (%s %s)"
-          % (retry, status, answer))
+          "the 6th attempt, even with a good code, is 429 throttled, Retry-After %d s" % retry,
+          (status, answer))
+    second = Server(central)  # another server on the same store: the block is the store's
+    try:
+        status, headers, _ = second.enrol(good, dev.csr, source="127.0.0.3")
+        check(status == 429 and int(headers.get("retry-after", "0")) > 0,
+              "a second server on the same store refuses the address too (429)")
+    finally:
+        second.stop()
     status, _, answer = server.enrol(good, dev.csr, source="127.0.0.4")
-    check(status == 200, "another address (127.0.0.4) is not throttled and enrols (%s %s)"
-          % (status, answer))
+    check(status == 200, "another address (127.0.0.4) is not throttled and enrols",
+          (status, answer))
     return answer["device_id"]
 
 

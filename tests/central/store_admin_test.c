@@ -201,6 +201,10 @@ static void a_closure_takes_free_pool_slots_and_leaves_held_ones(void **state)
 	assert_int_equal(removed, 2);
 	assert_int_equal(held, 1);
 	assert_int_equal(raw_value("SELECT count(*) FROM slot WHERE holder = 'ROMA-1'"), 1);
+	/* handed back after the closure: it leaves, never to be granted on a closed day */
+	assert_int_equal(central_store_release(s, "ROMA-1", &got[0].id, 1, &n, NULL), AG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(raw_value("SELECT count(*) FROM slot WHERE questura = 'RM'"), 0);
 	assert_int_equal(
 	        central_store_put_closure(s, "RM", day + 3, true, NULL, &removed, &held, NULL),
 	        AG_OK);

@@ -12,8 +12,10 @@ is recorded under the operator who booked though another logged in meanwhile), l
 paper_out, technician,
 reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namespace), busy
 (another program holds the write lock past the busy timeout),
-layout_800x480, layout_1024x600, layout_1280x800, and names, names_800x480 (Arabic and Chinese
-names read back from Scheda by tesseract's ara and chi_sim models, 127-byte surnames wrapped).
+layout_800x480, layout_1024x600, layout_1280x800, names, names_800x480 (Arabic and Chinese
+names read back from Scheda by tesseract's ara and chi_sim models, 127-byte surnames wrapped),
+and enrolment (the Tecnico screen activates the device with a real agenda-central on loopback:
+AGENDA_CENTRAL names its binary).
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing, or disk_full without root).
 KIOSK_E2E_KEEP=DIR copies the work folder (script, screenshots) there on a failure, and also on
 success with KIOSK_E2E_KEEP_ALL=1.
@@ -373,7 +375,10 @@ screenshot no_printer
 
 def scenario_technician(h):
     """The technician sees the device, prints a test slip, no personal data; idle logout."""
+    # A device not activated with central opens on the activation form; "Stato" shows the rest.
     h.run(h.login("demo.tecnico") + """expect_screen tecnico
+screenshot tecnico-form
+tap_button tech_status
 tap_button test_print
 sleep 300
 wait_idle
@@ -381,8 +386,11 @@ screenshot tecnico
 sleep 2500
 expect_screen login
 """, extra=("--idle-logout", "2"))
+    check("Attivazione del dispositivo" in h.ocr("tecnico-form"),
+          "a device not activated: Tecnico opens on the activation form")
     text = h.ocr("tecnico")
     check("Tecnico" in text and "DEMO" not in text, "technician screen, no applicant names")
+    check("Non attivato presso" in text, "the status says the device is not activated")
     check(os.path.exists(os.path.join(h.slips, "slip-1.png")), "the test slip was printed")
     # The English toggle: the same screen in English.
     h.run(h.login("demo.operatore") + "tap_button lang\nscreenshot english\n")
@@ -394,11 +402,12 @@ expect_screen login
         db.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('printer_uri', ?)",
                    ("virtual:" + os.path.join(h.slips, "setting"),))
     db.close()
-    h.run(h.login("demo.tecnico") + "tap_button test_print\nwait_idle\n", printer="")
+    h.run(h.login("demo.tecnico") + "tap_button tech_status\ntap_button test_print\nwait_idle\n",
+          printer="")
     check(os.path.exists(os.path.join(h.slips, "setting-1.png")),
           "no --printer: the test slip went to the printer_uri setting")
-    h.run(h.login("demo.tecnico") + "tap_button test_print\nwait_idle\n", printer="",
-          env=dict(h.env, AGENDA_PRINTER="virtual:" + os.path.join(h.slips, "env")))
+    h.run(h.login("demo.tecnico") + "tap_button tech_status\ntap_button test_print\nwait_idle\n",
+          printer="", env=dict(h.env, AGENDA_PRINTER="virtual:" + os.path.join(h.slips, "env")))
     check(os.path.exists(os.path.join(h.slips, "env-1.png")),
           "$AGENDA_PRINTER comes before the setting")
     # A mistyped printer is refused at start, naming the option, before any window opens.
@@ -734,6 +743,11 @@ tap_button move
 tap_button back
 tap_button logout
 """ + h.login("demo.tecnico") + """expect_screen tecnico
+""" + both + """screenshot activation
+tap_button field:fingerprint
+type ab12 cd34
+""" + both + """tap_button tech_status
+expect_screen tecnico
 """ + both + """screenshot tecnico
 """
     h.run(script, size=size)
@@ -921,6 +935,180 @@ screenshot printed
     check(ctl_queue(h, h.env) == [], "the reprint queue is empty")
 
 
+# ---- activation with agenda-central (issue 11) ---------------------------------------------
+class Central:
+    """A real agenda-central on loopback: its own CA, one site, one code; serve on a free port."""
+
+    def __init__(self, binary, folder, env):
+        self.binary, self.folder, self.env, self.proc = binary, folder, env, None
+
+    def json(self, *args):
+        p = subprocess.run([self.binary, "--json", *args], capture_output=True, text=True,
+                           timeout=60, env=self.env)
+        check(p.returncode == 0, f"agenda-central {args[0]} {args[1] if len(args) > 1 else ''}"
+              f" ({p.stderr.strip()[:200]})")
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
+    def start(self):
+        import select
+        self.fingerprint = self.json("init", "--dir", self.folder, "--host", "localhost")[
+            "ca_fingerprint"]
+        self.json("site", "add", "--dir", self.folder, "--code", "ROMA", "--city", "Roma",
+                  "--province", "RM", "--dirigente", "dirigente.roma@example.invalid")
+        self.code = self.json("enrol-code", "--dir", self.folder, "--site", "ROMA",
+                              "--expires", "24h")["code"]
+        self.proc = subprocess.Popen([self.binary, "serve", "--dir", self.folder, "--listen",
+                                      "127.0.0.1:0"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, env=self.env)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
+        check(bool(ready), "agenda-central serve printed its port")
+        self.url = "https://localhost:%d" % int(self.proc.stdout.readline())
+
+    def devices(self):
+        return self.json("device", "list", "--dir", self.folder)["devices"]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def identity(h):
+    """The device id and whether it came from central, as the store has them."""
+    rows = dict(h.sql("SELECT key, value FROM setting WHERE key IN"
+                      " ('device_id', 'device_id_origin', 'central_url')"))
+    return rows.get("device_id"), rows.get("device_id_origin"), rows.get("central_url")
+
+
+def scenario_enrolment(h):
+    """The Tecnico screen activates a fresh device with a real agenda-central: a wrong CA
+    fingerprint is refused with nothing sent and nothing changed, the fields are kept, the
+    corrected one activates the device with the id central chose, the test slip prints, and the
+    next log-in shows the device's identity instead of the form."""
+    binary = os.environ.get("AGENDA_CENTRAL")
+    if not binary or not os.access(binary, os.X_OK):
+        raise Failure("AGENDA_CENTRAL must name the agenda-central binary")
+    central = Central(binary, os.path.join(h.work, "central"), h.env)
+    try:
+        central.start()
+        enrolment_run(h, central)
+    finally:
+        central.stop()
+
+
+def enrolment_run(h, central):
+    before = identity(h)
+    check(before[1] != "provisioned" and before[2] is None, f"a fresh device: {before}")
+    # As central prints it ("AB:CD:..." or grouped): the 64 hex digits the help desk reads out.
+    right = re.sub(r"[^0-9A-Fa-f]", "", central.fingerprint).upper()
+    check(len(right) == 64, f"central's CA fingerprint has 64 hex digits: {central.fingerprint}")
+    # One digit changed: what a misheard fingerprint looks like.
+    wrong = right[:10] + ("0" if right[10] != "0" else "1") + right[11:]
+    grouped = " ".join(right[i:i + 4] for i in range(0, 64, 4))
+    # Caught before anything is sent: a code with a wrong check character (its last one
+    # changed); then central unreachable (nothing listens on port 1): the words, the fields kept.
+    code = central.code
+    typo = code[:-1] + ("2" if code[-1] != "2" else "3")
+    h.run(h.login("demo.tecnico") + f"""expect_screen tecnico
+type {central.url}
+key Tab
+type {typo}
+key Tab
+type {right}
+key Return
+screenshot mistyped
+tap_button field:central
+tap_button key:clear
+type https://localhost:1
+tap_button field:code
+tap_button key:clear
+type {code}
+key Return
+screenshot unreachable
+""")
+    text = h.ocr("mistyped")
+    check("scritto male" in text, f"a mistyped code is caught on the device: {text[-300:]!r}")
+    text = h.ocr("unreachable")
+    # (That the fields are kept is proven below: only the fingerprint is retyped there.)
+    check("Impossibile collegarsi alla centrale https://localhost:1" in text,
+          f"central unreachable, said so: {text!r}")
+    check(identity(h) == before and central.devices() == [],
+          "nothing changed on the device or at central")
+    checked = os.path.join(h.work, "refusal-checked")
+    # The code is tapped on the on-screen keyboard, key by key; the address and the
+    # fingerprints come from the physical keyboard (SDL text input).
+    code_taps = "".join(f"tap_button key:{c.lower()}\n" for c in central.code)
+    script = h.login("demo.tecnico") + f"""expect_screen tecnico
+screenshot form
+check_layout
+tap_button field:central
+type {central.url}
+tap_button key:next
+{code_taps}tap_button field:fingerprint
+type {wrong}
+tap_button key:enter
+expect_screen tecnico
+screenshot refused
+wait_for_file {checked}
+tap_button field:fingerprint
+tap_button key:clear
+type {grouped}
+screenshot corrected
+tap_button key:enter
+expect_screen tecnico
+screenshot activated
+"""
+    proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        check(wait_for_png(os.path.join(h.shots, "refused.png"), proc, timeout=90),
+              "the kiosk answered the wrong fingerprint")
+        text = h.ocr("refused")
+        check("diversa da quella dettata" in text and "non è stato inviato" in text,
+              f"the refusal on screen: {text[:300]!r}")
+        check(identity(h) == before, f"nothing changed in the store: {identity(h)}")
+        check(not any(os.path.exists(os.path.join(h.work, f))
+                      for f in ("device.key", "device.pem", "ca.pem")),
+              "no key, certificate or CA written")
+        check(central.devices() == [], "central enrolled nobody (the code was not sent)")
+        touch(checked)
+        _, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if proc.returncode != 0:
+        sys.stderr.write(err)
+    check(proc.returncode == 0, f"the kiosk script ran to its end (exit {proc.returncode})")
+    devices = central.devices()
+    check(len(devices) == 1 and devices[0]["site"] == "ROMA", f"central enrolled one device:"
+          f" {devices}")
+    device_id = devices[0]["device_id"]
+    check(re.fullmatch(r"ROMA-\d{4}", device_id) is not None, f"central chose {device_id}")
+    text = h.ocr("activated")
+    check(f"Dispositivo attivato: {device_id}, sede ROMA" in text,
+          f"the screen says the device is activated as {device_id}: {text[:300]!r}")
+    check(identity(h) == (device_id, "provisioned", central.url),
+          f"the store's device id is central's: {identity(h)}")
+    key = os.path.join(h.work, "device.key")
+    check(os.stat(key).st_mode & 0o777 == 0o600, "device.key is 0600")
+    check(os.stat(os.path.join(h.work, "device.pem")).st_mode & 0o777 == 0o600,
+          "device.pem is 0600")
+    check(os.path.exists(os.path.join(h.slips, "slip-1.png")), "the test slip was printed")
+    with open(os.path.join(h.slips, "slip-1.txt"), encoding="utf-8") as f:
+        check(device_id in f.read(), "the test slip names the new device id")
+    # A new session: Tecnico shows the identity, not the form.
+    h.run(h.login("demo.tecnico") + "expect_screen tecnico\nscreenshot enrolled\ncheck_layout\n")
+    text = h.ocr("enrolled")
+    check(f"Dispositivo {device_id}" in text and central.url.split("//")[1] in text and
+          "Certificato valido fino" in text and "Attivazione del dispositivo" not in text,
+          f"Tecnico shows device id, site, central and expiry: {text[:300]!r}")
+
+
 SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logout_while_printing, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
@@ -930,7 +1118,8 @@ SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logo
              "names_800x480": lambda h: scenario_names(h, "800x480"),
              "layout_800x480": lambda h: scenario_layout(h, "800x480"),
              "layout_1024x600": lambda h: scenario_layout(h, "1024x600"),
-             "layout_1280x800": lambda h: scenario_layout(h, "1280x800")}
+             "layout_1280x800": lambda h: scenario_layout(h, "1280x800"),
+             "enrolment": scenario_enrolment}
 INNER = "KIOSK_E2E_IN_NAMESPACE"
 
 

@@ -181,6 +181,39 @@ static void logout_wipes_the_session_and_keeps_the_demo_accounts(void **state)
 	assert_true(ui_idle(app));
 }
 
+/*
+ * Tecnico on a device with no identity (issue 11): the enrolment answer opens the activation
+ * form, typing goes into its focused field, a throttled refusal is told in minutes with the
+ * fields kept, and log-out wipes the typed code. (Entered by hand: its enter hook posts.)
+ */
+static void tecnico_form_keeps_fields_and_says_minutes(void **state)
+{
+	struct ui_app *app = *state;
+	struct ui_result *r = result_of(UI_REQ_ENROLMENT);
+
+	app->screen = UI_SCREEN_TECH;
+	deliver(app, r); /* not provisioned */
+	ui_app_tap(app, "field:code");
+	ui_app_text(app, "k7qm-4xrt");
+	r = result_of(UI_REQ_PROVISION);
+	r->err = AG_ERR_REFUSED;
+	snprintf(r->provision.server_error, sizeof r->provision.server_error, "throttled");
+	r->provision.retry_after = 840;
+	deliver(app, r);
+	assert_true(app->note.shown && app->note.error);
+	assert_non_null(strstr(app->note.text.it, "tra 14 minuti"));
+	assert_non_null(strstr(app->note.text.en, "in 14 minutes"));
+	ui_app_text(app, "-9hcw");
+	assert_false(app->note.shown); /* typing again: the check replaces the answer */
+	assert_string_equal(app->screens[UI_SCREEN_TECH]->typing(app), "k7qm-4xrt-9hcw");
+	ui_logout(app);
+	app->screen = UI_SCREEN_TECH;
+	assert_null(app->screens[UI_SCREEN_TECH]->typing(app)); /* no form until central says */
+	r = result_of(UI_REQ_ENROLMENT);
+	deliver(app, r);
+	assert_string_equal(app->screens[UI_SCREEN_TECH]->typing(app), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +226,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(
 	                logout_wipes_the_session_and_keeps_the_demo_accounts, app_setup,
 	                app_teardown),
+	        cmocka_unit_test_setup_teardown(tecnico_form_keeps_fields_and_says_minutes,
+	                                        app_setup, app_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
