@@ -30,8 +30,14 @@ for f in /etc/apt/sources.list.d/*.sources; do
 	[ -f "$f" ] || continue
 	sed 's/^Types: deb$/Types: deb deb-src/' "$f" >"$work/parts/$(basename "$f")"
 done
+# An older machine lists its archives one per line in sources.list: each "deb" gets its "deb-src".
+: >"$work/sources.list"
+if [ -f /etc/apt/sources.list ]; then
+	sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >>"$work/sources.list"
+	grep '^deb ' /etc/apt/sources.list >>"$work/sources.list" || true
+fi
 apt_private() {
-	apt-get -qq -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$work/parts" \
+	apt-get -qq -o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts="$work/parts" \
 		-o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" \
 		-o APT::Sandbox::User=root "$@"
 }
@@ -63,7 +69,7 @@ rm -rf "$dest.new"
 mkdir -p "$dest.new/lib" "$dest.new/include/curl"
 cp lib/.libs/libcurl.a "$dest.new/lib/"
 cp include/curl/*.h "$dest.new/include/curl/"
-ls "$work"/src/curl_*.dsc | sed 's|.*/||' >"$dest.new/SOURCE"
+for dsc in "$work"/src/curl_*.dsc; do basename "$dsc"; done >"$dest.new/SOURCE"
 echo "$stamp" >"$dest.new/STAMP"
 rm -rf "$dest"
 mkdir -p "$(dirname "$dest")"

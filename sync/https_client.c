@@ -170,7 +170,10 @@ agenda_err https_request(const struct https_request *req, struct https_response 
 	post = req->method && strcmp(req->method, "POST") == 0;
 	if (!req->url || (!req->insecure && !req->ca_pem) || (post && !req->json_body) ||
 	    (!post && (!req->method || strcmp(req->method, "GET") != 0)) ||
-	    (!req->client_cert_file != !req->client_key_file)) {
+	    (!req->client_cert_file != !req->client_key_file) ||
+	    (req->insecure && (post || req->client_cert_file))) {
+		/* Unchecked TLS may fetch the CA (a GET, no identity): it never carries a secret.
+		 */
 		out->failure = HTTPS_OTHER;
 		agenda_detail_set(why, MSG_HTTPS_FAILED, req->url ? req->url : "?", "bad request");
 		return AG_ERR_USAGE;

@@ -56,7 +56,8 @@ struct https_response {
  * Sends the request. AG_OK whenever the server answered (any status: look at out->status);
  * otherwise out->failure says why and the detail names the server: AG_ERR_IO for cannot
  * connect, time-out or an oversized answer, AG_ERR_REFUSED for a TLS failure (the server is not
- * the one the CA vouches for), AG_ERR_USAGE for a request that makes no sense.
+ * the one the CA vouches for), AG_ERR_USAGE for a request that makes no sense — among them an
+ * insecure request that would send a body or the device's identity.
  */
 agenda_err https_request(const struct https_request *req, struct https_response *out,
                          agenda_detail *why);

@@ -11,12 +11,13 @@ line); then agendactl (libcurl on mbedTLS) on device databases in a temporary fo
   refused before the code is spent — the same code then works; a mistyped code is caught with
   nothing sent; unknown, reused and expired codes are refused with central's token; a run cut
   after central answered (device.pem cannot be written) is finished by running it again with
-  the same code and the same key; renew (and --if-due), then revoke makes renew refused;
+  the same code and the same key, and gets the certificate issued the first time; renew (and --if-due), then revoke makes renew refused;
   a printer fault does not undo the enrolment; central unreachable is exit 16; factory-reset
   wants the exact device id and then removes every file; 5 wrong codes throttle the address.
 Under tests/central/with_postgres.sh (AGENDA_CENTRAL_PG set) central's store is that PostgreSQL.
 Usage: provision_test.py AGENDACTL AGENDA_CENTRAL
 """
+import calendar
 import hashlib
 import http.server
 import json
@@ -66,6 +67,18 @@ def cert_serial(pem_path):
     r = subprocess.run(["openssl", "x509", "-in", pem_path, "-noout", "-serial"],
                        capture_output=True, text=True, timeout=TIMEOUT)
     return r.stdout.strip()
+
+
+def cert_not_after(pem_path):
+    """notAfter as epoch seconds."""
+    r = subprocess.run(["openssl", "x509", "-in", pem_path, "-noout", "-enddate"],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    return int(ssl.cert_time_to_seconds(r.stdout.strip().split("=", 1)[1]))
+
+
+def iso_seconds(text):
+    """'2028-01-02T09:00:00Z' as epoch seconds."""
+    return int(calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")))
 
 
 def sha256_file(path):
@@ -348,10 +361,15 @@ def test_cut_run_is_finished_by_running_again(central, dev):
     added = set(central.devices()) - before
     check(len(added) == 1, "central consumed the code and recorded the device")
     key_hash = sha256_file(dev.path("device.key"))
+    device_id = added.pop()
+    issued_until = iso_seconds(central.devices()[device_id]["not_after"])
     os.rmdir(dev.path("device.pem"))
+    time.sleep(1.1)  # a certificate issued now would end at least a second later
     r = dev.provision(central.url, code, central.fingerprint)
-    check(r.returncode == 0 and r.json["device_id"] == added.pop(),
+    check(r.returncode == 0 and r.json["device_id"] == device_id,
           "the same command again (same code, same key) finishes the enrolment, same device id")
+    check(cert_not_after(dev.path("device.pem")) == issued_until,
+          "and the certificate is the one central issued on the cut run (same notAfter)")
     check(sha256_file(dev.path("device.key")) == key_hash, "the key was reused, not remade")
     check(set(central.devices()) - before == {r.json["device_id"]},
           "still exactly one device for that code")
@@ -427,11 +445,6 @@ def test_throttling(central, root, agendactl):
 
 def main():
     agendactl, binary = sys.argv[1], sys.argv[2]
-    # Until the enrolment routes are merged, a central without `enrol-code` is skipped, loudly.
-    probe = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=TIMEOUT)
-    if "enrol-code" not in probe.stdout + probe.stderr:
-        print("SKIP: this agenda-central has no enrol-code verb (server side not merged yet)")
-        sys.exit(77)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="agenda-provision-") as root:
         central = Central(binary, os.path.join(root, "central"))

@@ -2,7 +2,8 @@
  * https_client_test.c — the device's HTTPS transport without a server of ours: it really is
  * libcurl on mbedTLS, and each way of getting no answer is told apart within its time bound —
  * nothing listening (cannot connect), a peer that never speaks (time-out), a peer that is not
- * TLS (TLS failure) — and a request that makes no sense (no CA pinned) is refused unsent.
+ * TLS (TLS failure) — and a request that makes no sense (no CA pinned; unchecked TLS with a body
+ * or the device's identity) is refused unsent.
  * Real sockets on loopback; the end-to-end runs against agenda-central are in
  * tests/integration/provision_test.py.
  */
@@ -137,10 +138,22 @@ static void senseless_requests_are_refused_unsent(void **state)
 	                                      .client_cert_file = "device.pem"};
 	struct https_request post_without_body = {
 	        .method = "POST", .url = "https://localhost:1/v1/enrol", .insecure = true};
+	struct https_request insecure_post = {.method = "POST",
+	                                      .url = "https://localhost:1/v1/enrol",
+	                                      .json_body = "{\"code\":\"secret\"}",
+	                                      .insecure = true};
+	struct https_request insecure_identity = {.method = "GET",
+	                                          .url = "https://localhost:1/v1/device/whoami",
+	                                          .insecure = true,
+	                                          .client_cert_file = "device.pem",
+	                                          .client_key_file = "device.key"};
 	struct https_response r;
 
 	(void)state;
 	assert_int_equal(https_request(&no_ca, &r, NULL), AG_ERR_USAGE);
+	/* unchecked TLS never carries a body (the code) or the device's identity */
+	assert_int_equal(https_request(&insecure_post, &r, NULL), AG_ERR_USAGE);
+	assert_int_equal(https_request(&insecure_identity, &r, NULL), AG_ERR_USAGE);
 	assert_int_equal(https_request(&half_identity, &r, NULL), AG_ERR_USAGE);
 	assert_int_equal(https_request(&post_without_body, &r, NULL), AG_ERR_USAGE);
 }
