@@ -22,6 +22,7 @@
 
 /* A request with a body, between libmicrohttpd's callbacks. */
 struct request {
+	double started; /* central_metrics_clock() at the first callback */
 	enum central_route route;
 	char device_id[CENTRAL_DEVICE_ID_SIZE];
 	char address[INET6_ADDRSTRLEN];
@@ -183,6 +184,7 @@ static enum MHD_Result first_call(struct central_server *srv, struct MHD_Connect
 	req = malloc(sizeof *req);
 	if (!req)
 		return MHD_NO;
+	req->started = central_metrics_clock();
 	req->route = route;
 	req->length = 0;
 	req->too_large = false;
@@ -202,8 +204,11 @@ enum MHD_Result central_handler_answer(void *cls, struct MHD_Connection *conn, c
 	struct request *req = *con_cls;
 
 	(void)version;
-	if (!req)
+	if (!req) {
+		central_metrics_started(central_metrics_clock());
 		return first_call(srv, conn, url, method, con_cls);
+	}
+	central_metrics_started(req->started);
 	if (*upload_data_size > 0) {
 		/* past the limit the rest is read and dropped: the answer waits for the end */
 		if (!req->too_large && *upload_data_size <= BODY_MAX - req->length) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "central_metrics.h"
 
@@ -16,7 +17,16 @@ static const char *const ENROL_LABEL[ENROL_METRIC_COUNT] = {
         "issued",    "repeated",     "bad_request", "code_malformed", "code_unknown",
         "code_used", "code_expired", "throttled",   "too_large",      "unavailable"};
 
+/* Upper bounds of the answer-time buckets, seconds (+Inf is implied). */
+static const double BUCKETS[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                 0.1,   0.25,   0.5,   1,    2.5,   5};
+#define BUCKET_COUNT (sizeof BUCKETS / sizeof BUCKETS[0])
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Per thread: a callback runs start to end on one thread, so this is the current request's. */
+static _Thread_local double current_start;
+static unsigned long long duration_bucket[ROUTE_COUNT][BUCKET_COUNT];
+static double duration_sum[ROUTE_COUNT];
 static unsigned long long requests[ROUTE_COUNT], errors[ROUTE_COUNT], refused[REFUSED_COUNT],
         enrolments[ENROL_METRIC_COUNT];
 
@@ -28,9 +38,30 @@ enum central_route central_route_of(const char *url)
 	return ROUTE_OTHER;
 }
 
+double central_metrics_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void central_metrics_started(double seconds)
+{
+	current_start = seconds;
+}
+
 void central_metrics_count(enum central_route route, unsigned status)
 {
+	double took = current_start > 0 ? central_metrics_clock() - current_start : 0;
+
+	if (took < 0)
+		took = 0;
 	pthread_mutex_lock(&lock);
+	for (size_t b = 0; b < BUCKET_COUNT; b++)
+		if (took <= BUCKETS[b])
+			duration_bucket[route][b]++; /* cumulative, as Prometheus buckets are */
+	duration_sum[route] += took;
 	requests[route]++;
 	if (status >= 400)
 		errors[route]++;
@@ -49,6 +80,32 @@ void central_metrics_enrol(enum central_enrol_metric outcome)
 	pthread_mutex_lock(&lock);
 	enrolments[outcome]++;
 	pthread_mutex_unlock(&lock);
+}
+
+/* The answer-time histogram of every route; len grows, within cap. */
+static size_t duration_text(char *out, size_t cap, size_t len)
+{
+	len += (size_t)snprintf(
+	        out + len, cap - len,
+	        "# HELP agenda_central_request_duration_seconds Time to answer, by "
+	        "route.\n# TYPE agenda_central_request_duration_seconds histogram\n");
+	for (int r = 0; r < ROUTE_COUNT; r++) {
+		for (size_t b = 0; b < BUCKET_COUNT; b++)
+			len += (size_t)snprintf(out + len, cap - len,
+			                        "agenda_central_request_duration_seconds_bucket{"
+			                        "route=\"%s\",le=\"%g\"} "
+			                        "%llu\n",
+			                        ROUTE_LABEL[r], BUCKETS[b], duration_bucket[r][b]);
+		len += (size_t)snprintf(
+		        out + len, cap - len,
+		        "agenda_central_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
+		        "%llu\n"
+		        "agenda_central_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+		        "agenda_central_request_duration_seconds_count{route=\"%s\"} %llu\n",
+		        ROUTE_LABEL[r], requests[r], ROUTE_LABEL[r], duration_sum[r],
+		        ROUTE_LABEL[r], requests[r]);
+	}
+	return len;
 }
 
 /* The enrolment counters and the device gauge; len grows, within cap. */
@@ -75,7 +132,7 @@ static size_t enrol_text(char *out, size_t cap, size_t len,
 
 char *central_metrics_text(const struct central_device_counts *devices)
 {
-	size_t cap = 8192, len = 0;
+	size_t cap = 32768, len = 0; /* ~13 KiB today: room for more routes */
 	char *out = malloc(cap);
 
 	if (!out)
@@ -105,6 +162,7 @@ char *central_metrics_text(const struct central_device_counts *devices)
 		len += (size_t)snprintf(out + len, cap - len,
 		                        "agenda_central_device_refused_total{reason=\"%s\"} %llu\n",
 		                        REFUSAL_LABEL[w], refused[w]);
+	len = duration_text(out, cap, len);
 	len = enrol_text(out, cap, len, devices);
 	pthread_mutex_unlock(&lock);
 	(void)len;

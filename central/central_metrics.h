@@ -1,7 +1,9 @@
 /*
  * central_metrics.h — agenda-central's counters for GET /metrics (Prometheus text format).
  *
- * Requests and errors (answers with status >= 400) by route, device requests refused by
+ * Requests, errors (answers with status >= 400) and a histogram of answer times by route (from
+ * the request's first callback to the answer being queued, monotonic clock), device requests
+ * refused by
  * reason, enrolment answers by outcome and the number of enrolled devices (from the store). Routes
  * are the fixed names below, never the path a client sent, and nothing about a person or a device
  * is counted: the labels cannot carry personal data. Thread-safe (the server answers on several
@@ -47,6 +49,16 @@ enum central_enrol_metric {
 
 /* The route of a request path. */
 enum central_route central_route_of(const char *url);
+
+/*
+ * Marks when the callback now running on this thread began serving its request (monotonic
+ * seconds): the handler calls it on every callback, with the time of the request's first one,
+ * so central_metrics_count, called from within that callback, knows how long the answer took.
+ */
+void central_metrics_started(double seconds);
+
+/* Seconds on the monotonic clock. */
+double central_metrics_clock(void);
 
 void central_metrics_count(enum central_route route, unsigned status);
 void central_metrics_refused(enum central_refusal why);

@@ -91,8 +91,8 @@ def refused(port, ctx, path):
 
 
 def metric(text, name, label):
-    m = re.search(r'^%s\{%s\} (\d+)$' % (re.escape(name), re.escape(label)), text, re.M)
-    return int(m.group(1)) if m else None
+    m = re.search(r'^%s\{%s\} ([0-9.]+)$' % (re.escape(name), re.escape(label)), text, re.M)
+    return (float(m.group(1)) if "." in m.group(1) else int(m.group(1))) if m else None
 
 
 def schema_version():
@@ -191,6 +191,14 @@ def test_serve(binary, folder, certs):
               2 + refusals and metric(text, "agenda_central_errors_total",
                                       'route="/v1/device/whoami"') == 2 + refusals,
               "requests and errors by route")
+        whoami = 'route="/v1/device/whoami"'
+        count = metric(text, "agenda_central_request_duration_seconds_count", whoami)
+        buckets = [metric(text, "agenda_central_request_duration_seconds_bucket",
+                          '%s,le="%s"' % (whoami, le)) for le in ("0.001", "0.1", "5", "+Inf")]
+        check(count == 2 + refusals and buckets[-1] == count
+              and buckets == sorted(buckets) and buckets[2] == count
+              and metric(text, "agenda_central_request_duration_seconds_sum", whoami) < 5 * count,
+              "answer times: a cumulative histogram by route, every answer counted once")
         check("dev-test-0001" not in text, "metrics name no device")
     finally:
         proc.send_signal(signal.SIGTERM)
