@@ -15,7 +15,7 @@
 
 void enrolment_info_read(agenda_ctx *ctx, const char *data_dir, struct enrolment_info *out)
 {
-	struct device_files files;
+	struct device_files files = {0};
 	pki_cert_info info;
 	char *cert = NULL;
 
