@@ -33,3 +33,13 @@ const char *central_opt(const struct central_opt *o)
 {
 	return o->count > 0 ? o->values[o->count - 1] : NULL;
 }
+
+int central_args_open_dir(const struct central_cli *c, int argc, char **argv,
+                          struct central_store **s)
+{
+	struct central_opt o[] = {{"--dir", true, 1, {0}, 0}};
+	int status = central_args_parse(c, argc, argv, o, 1);
+
+	*s = NULL;
+	return status == CENTRAL_EXIT_OK ? central_open_store(c, central_opt(&o[0]), s) : status;
+}

@@ -26,6 +26,13 @@ struct central_opt {
 int central_args_parse(const struct central_cli *c, int argc, char **argv, struct central_opt *opts,
                        int n);
 
+/*
+ * For the verbs whose one option is --dir (the lists): parses it and opens the store of that
+ * folder into *s; CENTRAL_EXIT_OK, or the exit code after printing why.
+ */
+int central_args_open_dir(const struct central_cli *c, int argc, char **argv,
+                          struct central_store **s);
+
 /* The (last) value of an option, or NULL when it was not given. */
 const char *central_opt(const struct central_opt *o);
 

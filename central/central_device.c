@@ -66,15 +66,12 @@ static agenda_err print_device(void *ctx, const central_device *d)
 
 int central_device_list(const struct central_cli *c, int argc, char **argv)
 {
-	struct central_opt o[] = {{"--dir", true, 1, {0}, 0}};
 	struct list_output out = {c, NULL, 0};
 	central_store *s = NULL;
 	agenda_detail why;
 	agenda_err err;
-	int status = central_args_parse(c, argc, argv, o, 1);
+	int status = central_args_open_dir(c, argc, argv, &s);
 
-	if (status == CENTRAL_EXIT_OK)
-		status = central_open_store(c, central_opt(&o[0]), &s);
 	if (status != CENTRAL_EXIT_OK)
 		return status;
 	out.devices = json_array();

@@ -255,16 +255,13 @@ int central_operator_list(const struct central_cli *c, int argc, char **argv)
 
 int central_outbox_list(const struct central_cli *c, int argc, char **argv)
 {
-	struct central_opt o[] = {{"--dir", true, 1, {0}, 0}};
 	central_outbox_item *list = NULL;
 	central_store *s = NULL;
 	size_t count = 0;
 	agenda_detail why;
 	agenda_err err;
-	int status = central_args_parse(c, argc, argv, o, 1);
+	int status = central_args_open_dir(c, argc, argv, &s);
 
-	if (status == CENTRAL_EXIT_OK)
-		status = central_open_store(c, central_opt(&o[0]), &s);
 	if (status != CENTRAL_EXIT_OK)
 		return status;
 	err = central_store_list_outbox(s, &list, &count, &why);
