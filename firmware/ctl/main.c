@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ctl/ctl.h"
+#include "sync/https_client.h"
 #include "platform/clock.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -154,14 +155,17 @@ static bool is_group(const char *word)
 	return false;
 }
 
+/* The version, the schema and the TLS library the link to central runs on (libcurl's). */
 static void print_version(struct ctl *c)
 {
 	if (c->json) {
-		ctl_emit(json_pack("{s:s, s:s, s:i}", "program", "agendactl", "version",
-		                   AGENDA_VERSION, "schema", SCHEMA_VERSION));
+		ctl_emit(json_pack("{s:s, s:s, s:i, s:s}", "program", "agendactl", "version",
+		                   AGENDA_VERSION, "schema", SCHEMA_VERSION, "tls",
+		                   https_tls_library()));
 		return;
 	}
-	printf("agendactl %s (schema %d)\n", AGENDA_VERSION, SCHEMA_VERSION);
+	printf("agendactl %s (schema %d, TLS %s)\n", AGENDA_VERSION, SCHEMA_VERSION,
+	       https_tls_library());
 }
 
 int main(int argc, char **argv)
