@@ -23,55 +23,21 @@
 
 #include "core/date.h"
 #include "store.h"
+#include "store_fixture.h"
 #include "store_admin.h"
 
-static const char *backend; /* "sqlite" or "postgresql" */
-static char target[1024];   /* this test's store */
-static char folder[256];    /* sqlite: the test's temporary folder */
-static int databases_made;  /* postgresql: names the next test's database */
+static struct store_fixture fx = {.prefix = "admin"};
 
 static int fresh_store(void **state)
 {
-	const char *server = getenv("AGENDA_CENTRAL_PG");
-	char admin[768], sql[128], name[64];
-	PGconn *conn;
-	PGresult *r;
-	int ok;
-
 	(void)state;
-	if (strcmp(backend, "sqlite") == 0) {
-		snprintf(folder, sizeof folder, "/tmp/central-admin-test-XXXXXX");
-		if (!mkdtemp(folder))
-			return -1;
-		snprintf(target, sizeof target, "sqlite:%s/central.db", folder);
-		return 0;
-	}
-	snprintf(name, sizeof name, "admin_%d_%d", (int)getpid(), databases_made++);
-	snprintf(admin, sizeof admin, "%s dbname=postgres", server);
-	conn = PQconnectdb(admin);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-	r = PQexec(conn, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	PQclear(r);
-	PQfinish(conn);
-	snprintf(target, sizeof target, "pg:%s dbname=%s", server, name);
-	return ok ? 0 : -1;
+	return store_fixture_fresh(&fx);
 }
 
 static int drop_store(void **state)
 {
 	(void)state;
-	if (strcmp(backend, "sqlite") == 0) {
-		const char *suffix[] = {"", "-wal", "-shm"};
-		char path[512];
-
-		for (size_t i = 0; i < 3; i++) {
-			snprintf(path, sizeof path, "%s/central.db%s", folder, suffix[i]);
-			unlink(path);
-		}
-		rmdir(folder);
-	}
-	return 0;
+	return store_fixture_drop(&fx);
 }
 
 /* A store with its schema, Questure RM and PD, and site ROMA. */
@@ -89,8 +55,8 @@ static central_store *open_store(void)
 	agenda_detail why;
 
 	agenda_detail_clear(&why);
-	if (central_store_open(target, &s, &why) != AG_OK)
-		fail_msg("open %s: %s", target, why.en);
+	if (central_store_open(fx.target, &s, &why) != AG_OK)
+		fail_msg("open %s: %s", fx.target, why.en);
 	assert_int_equal(central_store_create_schema(s, NULL, NULL), AG_OK);
 	assert_int_equal(central_store_add_questura_full(s, &rm, NULL), AG_OK);
 	assert_int_equal(central_store_add_questura_full(s, &pd, NULL), AG_OK);
@@ -103,18 +69,18 @@ static long long raw_value(const char *sql)
 {
 	long long value = -1;
 
-	if (strcmp(backend, "sqlite") == 0) {
+	if (strcmp(fx.backend, "sqlite") == 0) {
 		sqlite3 *db = NULL;
 		sqlite3_stmt *st = NULL;
 
-		assert_int_equal(sqlite3_open(target + strlen("sqlite:"), &db), SQLITE_OK);
+		assert_int_equal(sqlite3_open(fx.target + strlen("sqlite:"), &db), SQLITE_OK);
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			value = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		sqlite3_close(db);
 	} else {
-		PGconn *conn = PQconnectdb(target + strlen("pg:"));
+		PGconn *conn = PQconnectdb(fx.target + strlen("pg:"));
 		PGresult *r = PQexec(conn, sql);
 
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
@@ -314,11 +280,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s sqlite|postgresql\n", argv[0]);
 		return 2;
 	}
-	backend = argv[1];
-	if (strcmp(backend, "postgresql") == 0 && !getenv("AGENDA_CENTRAL_PG")) {
+	fx.backend = argv[1];
+	if (strcmp(fx.backend, "postgresql") == 0 && !getenv("AGENDA_CENTRAL_PG")) {
 		fprintf(stderr, "%s postgresql: run it under tests/central/with_postgres.sh\n",
 		        argv[0]);
 		return 2;
 	}
-	return cmocka_run_group_tests_name(backend, tests, NULL, NULL);
+	return cmocka_run_group_tests_name(fx.backend, tests, NULL, NULL);
 }

@@ -23,57 +23,24 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_fixture.h"
 #include "store_enrol.h"
 
 #define RACERS 8
 #define T0     1796112000 /* 2026-12-01 08:00 UTC */
 
-static const char *backend;
-static char target[1024], folder[256];
-static int databases_made;
+static struct store_fixture fx = {.prefix = "enrol"};
 
 static int fresh_store(void **state)
 {
 	(void)state;
-	if (strcmp(backend, "sqlite") == 0) {
-		snprintf(folder, sizeof folder, "/tmp/central-enrol-test-XXXXXX");
-		if (!mkdtemp(folder))
-			return -1;
-		snprintf(target, sizeof target, "sqlite:%s/central.db", folder);
-		return 0;
-	}
-	const char *server = getenv("AGENDA_CENTRAL_PG");
-	char admin[768], sql[128], name[64];
-	PGconn *conn;
-	PGresult *r;
-	int ok;
-
-	snprintf(name, sizeof name, "enrol_%d_%d", (int)getpid(), databases_made++);
-	snprintf(admin, sizeof admin, "%s dbname=postgres", server);
-	conn = PQconnectdb(admin);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-	r = PQexec(conn, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	PQclear(r);
-	PQfinish(conn);
-	snprintf(target, sizeof target, "pg:%s dbname=%s", server, name);
-	return ok ? 0 : -1;
+	return store_fixture_fresh(&fx);
 }
 
 static int drop_store(void **state)
 {
 	(void)state;
-	if (strcmp(backend, "sqlite") == 0) {
-		const char *suffix[] = {"", "-wal", "-shm"};
-		char path[512];
-
-		for (size_t i = 0; i < 3; i++) {
-			snprintf(path, sizeof path, "%s/central.db%s", folder, suffix[i]);
-			unlink(path);
-		}
-		rmdir(folder);
-	}
-	return 0;
+	return store_fixture_drop(&fx);
 }
 
 static central_store *open_store(void)
@@ -81,7 +48,7 @@ static central_store *open_store(void)
 	central_store *s = NULL;
 	agenda_detail why;
 
-	assert_int_equal(central_store_open(target, &s, &why), AG_OK);
+	assert_int_equal(central_store_open(fx.target, &s, &why), AG_OK);
 	assert_int_equal(central_store_create_schema(s, NULL, &why), AG_OK);
 	return s;
 }
@@ -241,7 +208,7 @@ static void *race(void *arg)
 
 	hash_of('a', code);
 	hash_of(r->key, key);
-	r->err = central_store_open(target, &s, &why);
+	r->err = central_store_open(fx.target, &s, &why);
 	pthread_barrier_wait(r->start);
 	if (r->err == AG_OK)
 		r->err = central_store_enrol(s, code, key, T0, sign, NULL, &r->outcome, &d, &why);
@@ -383,11 +350,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s sqlite|postgresql\n", argv[0]);
 		return 2;
 	}
-	backend = argv[1];
-	if (strcmp(backend, "postgresql") == 0 && !getenv("AGENDA_CENTRAL_PG")) {
+	fx.backend = argv[1];
+	if (strcmp(fx.backend, "postgresql") == 0 && !getenv("AGENDA_CENTRAL_PG")) {
 		fprintf(stderr, "%s postgresql: run it under tests/central/with_postgres.sh\n",
 		        argv[0]);
 		return 2;
 	}
-	return cmocka_run_group_tests_name(backend, tests, NULL, NULL);
+	return cmocka_run_group_tests_name(fx.backend, tests, NULL, NULL);
 }

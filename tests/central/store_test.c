@@ -29,67 +29,29 @@
 #include "alloc_race.h"
 #include "core/date.h"
 #include "store.h"
+#include "store_fixture.h"
 
 #define RACE_CLIENTS 50
 #define RACE_DAYS    100
 #define RACE_PER_DAY 100 /* 100 days x 100 slots = 10,000 */
 
-static const char *backend; /* "sqlite" or "postgresql" */
-static char target[1024];   /* this test's store */
-static char folder[256];    /* sqlite: the test's temporary folder */
-static int databases_made;  /* postgresql: names the next test's database */
+static struct store_fixture fx = {.prefix = "central"};
 
 static agenda_day day0(void)
 {
 	return date_from_ymd(2026, 6, 1);
 }
 
-/* A fresh, empty store for each test. */
 static int fresh_store(void **state)
 {
 	(void)state;
-	if (strcmp(backend, "sqlite") == 0) {
-		snprintf(folder, sizeof folder, "/tmp/central-store-test-XXXXXX");
-		if (!mkdtemp(folder))
-			return -1;
-		snprintf(target, sizeof target, "sqlite:%s/central.db", folder);
-		return 0;
-	}
-	const char *server = getenv("AGENDA_CENTRAL_PG");
-	char admin[768], sql[128], name[64];
-	PGconn *conn;
-	PGresult *r;
-	int ok;
-
-	snprintf(name, sizeof name, "central_%d_%d", (int)getpid(), databases_made++);
-	snprintf(admin, sizeof admin, "%s dbname=postgres", server);
-	conn = PQconnectdb(admin);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-	r = PQexec(conn, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		fprintf(stderr, "CREATE DATABASE: %s", PQerrorMessage(conn));
-	PQclear(r);
-	PQfinish(conn);
-	snprintf(target, sizeof target, "pg:%s dbname=%s", server, name);
-	return ok ? 0 : -1;
+	return store_fixture_fresh(&fx);
 }
 
 static int drop_store(void **state)
 {
 	(void)state;
-	if (strcmp(backend, "sqlite") == 0) {
-		char path[512];
-		const char *suffix[] = {"", "-wal", "-shm"};
-
-		for (size_t i = 0; i < 3; i++) {
-			snprintf(path, sizeof path, "%s/central.db%s", folder, suffix[i]);
-			unlink(path);
-		}
-		rmdir(folder);
-	}
-	/* PostgreSQL: the whole throw-away server goes at the end of the run. */
-	return 0;
+	return store_fixture_drop(&fx);
 }
 
 static central_store *open_store(void)
@@ -98,9 +60,9 @@ static central_store *open_store(void)
 	agenda_detail why;
 
 	agenda_detail_clear(&why);
-	if (central_store_open(target, &s, &why) != AG_OK)
-		fail_msg("open %s: %s", target, why.en);
-	assert_string_equal(central_store_backend(s), backend);
+	if (central_store_open(fx.target, &s, &why) != AG_OK)
+		fail_msg("open %s: %s", fx.target, why.en);
+	assert_string_equal(central_store_backend(s), fx.backend);
 	return s;
 }
 
@@ -160,14 +122,14 @@ static void schema_creation_is_idempotent(void **state)
 /* SQL behind the interface's back, as another (newer) program would write it. */
 static void raw_exec(const char *sql)
 {
-	if (strcmp(backend, "sqlite") == 0) {
+	if (strcmp(fx.backend, "sqlite") == 0) {
 		sqlite3 *db = NULL;
 
-		assert_int_equal(sqlite3_open(target + strlen("sqlite:"), &db), SQLITE_OK);
+		assert_int_equal(sqlite3_open(fx.target + strlen("sqlite:"), &db), SQLITE_OK);
 		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	} else {
-		PGconn *conn = PQconnectdb(target + strlen("pg:"));
+		PGconn *conn = PQconnectdb(fx.target + strlen("pg:"));
 		PGresult *r = PQexec(conn, sql);
 
 		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
@@ -202,7 +164,7 @@ static void *create_schema_thread(void *arg)
 	agenda_err *result = arg;
 	int version = 0;
 
-	*result = central_store_open(target, &s, NULL);
+	*result = central_store_open(fx.target, &s, NULL);
 	if (*result == AG_OK)
 		*result = central_store_create_schema(s, &version, NULL);
 	if (*result == AG_OK && version != CENTRAL_SCHEMA_VERSION)
@@ -373,7 +335,8 @@ static void fifty_clients_never_get_the_same_slot(void **state)
 	int status;
 
 	(void)state;
-	status = alloc_race_run(target, "RM", day0(), day0() + RACE_DAYS - 1, RACE_CLIENTS, &race);
+	status = alloc_race_run(fx.target, "RM", day0(), day0() + RACE_DAYS - 1, RACE_CLIENTS,
+	                        &race);
 	for (int i = 0; i < race.clients; i++)
 		if (race.client[i].err != AG_OK)
 			fail_msg("client %d: %s", i, agenda_err_name(race.client[i].err));
@@ -396,7 +359,7 @@ static void fifty_clients_never_get_the_same_slot(void **state)
 
 	for (int i = 0; i < race.clients; i++)
 		busy += race.client[i].busy;
-	printf("# %s: %d clients took %d slots in %.2f s (%zu busy answers retried)\n", backend,
+	printf("# %s: %d clients took %d slots in %.2f s (%zu busy answers retried)\n", fx.backend,
 	       RACE_CLIENTS, RACE_DAYS * RACE_PER_DAY, (double)race.elapsed_ns / 1e9, busy);
 	alloc_race_free(&race);
 	central_store_close(s);
@@ -409,7 +372,7 @@ static void victim(int report)
 	central_slot got[10];
 	size_t n = 0;
 
-	if (central_store_open(target, &s, NULL) != AG_OK ||
+	if (central_store_open(fx.target, &s, NULL) != AG_OK ||
 	    central_store_begin(s, NULL) != AG_OK ||
 	    central_store_allocate(s, "RM", day0(), day0(), "victim", 10, got, &n, NULL) != AG_OK)
 		n = 0;
@@ -475,7 +438,7 @@ static void greedy_client(const char *holder, int report)
 	int64_t ids[5];
 	size_t n = 0;
 
-	if (central_store_open(target, &s, NULL) != AG_OK)
+	if (central_store_open(fx.target, &s, NULL) != AG_OK)
 		_exit(2);
 	for (;;) {
 		agenda_err err = central_store_allocate(s, "RM", day0(), day0() + 99, holder, 5,
@@ -553,7 +516,8 @@ static void clients_killed_at_any_moment_are_told_only_what_they_hold(void **sta
 	for (size_t i = 1; i < told_count; i++)
 		assert_true(told[i] != told[i - 1]);
 	assert_int_equal(held_total + count_of(s, NULL), 10000);
-	printf("# %s: %zu slots told to clients killed at random moments\n", backend, told_count);
+	printf("# %s: %zu slots told to clients killed at random moments\n", fx.backend,
+	       told_count);
 	free(told);
 	central_store_close(s);
 }
@@ -589,13 +553,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s sqlite|postgresql\n", argv[0]);
 		return 2;
 	}
-	backend = argv[1];
-	if (strcmp(backend, "postgresql") == 0 && !getenv("AGENDA_CENTRAL_PG")) {
+	fx.backend = argv[1];
+	if (strcmp(fx.backend, "postgresql") == 0 && !getenv("AGENDA_CENTRAL_PG")) {
 		fprintf(stderr, "%s postgresql: run it under tests/central/with_postgres.sh\n",
 		        argv[0]);
 		return 2;
 	}
-	return strcmp(backend, "sqlite") == 0
+	return strcmp(fx.backend, "sqlite") == 0
 	               ? cmocka_run_group_tests_name("central_store sqlite", tests, NULL, NULL)
 	               : cmocka_run_group_tests_name("central_store postgresql", tests, NULL, NULL);
 }
