@@ -19,23 +19,23 @@
 #define SYNC_PROTOCOL_VERSION 1
 
 /* Limits: a message over any of them is refused whole, never truncated. */
-#define SYNC_MAX_BODY_BYTES (8u * 1024u * 1024u) /* either direction */
-#define SYNC_MAX_ENTRIES 500                     /* journal entries per request */
-#define SYNC_MAX_CHANGES 1000                    /* changes per response (then "more") */
-#define SYNC_MAX_RELEASING 1000                  /* slots handed back per request */
-#define SYNC_MAX_DEMAND 64                       /* Questure a device asks slots for */
-#define SYNC_MAX_PAYLOAD_BYTES 4096              /* one journal entry's payload, encoded */
-#define SYNC_MAX_DEMAND_DAYS 366
-#define SYNC_MAX_DEMAND_SLOTS 100000
+#define SYNC_MAX_BODY_BYTES    (8u * 1024u * 1024u) /* either direction */
+#define SYNC_MAX_ENTRIES       500                  /* journal entries per request */
+#define SYNC_MAX_CHANGES       1000                 /* changes per response (then "more") */
+#define SYNC_MAX_RELEASING     1000                 /* slots handed back per request */
+#define SYNC_MAX_DEMAND        64                   /* Questure a device asks slots for */
+#define SYNC_MAX_PAYLOAD_BYTES 4096                 /* one journal entry's payload, encoded */
+#define SYNC_MAX_DEMAND_DAYS   366
+#define SYNC_MAX_DEMAND_SLOTS  100000
 
 /* String sizes, NUL included. */
-#define SYNC_UUID_SIZE 37     /* 8-4-4-4-12 lowercase hex */
-#define SYNC_HEX_SIZE 65      /* SHA-256 as 64 lowercase hex digits */
-#define SYNC_TOKEN_SIZE 32    /* kind, reason, role: [a-z0-9_]+ */
-#define SYNC_NAME_SIZE 64     /* device id, questura code, username, site */
-#define SYNC_DAY_SIZE 11      /* YYYY-MM-DD */
-#define SYNC_TEXT_SIZE 256    /* note, names, address */
-#define SYNC_HASH_SIZE 160    /* argon2 encoded hash */
+#define SYNC_UUID_SIZE  37  /* 8-4-4-4-12 lowercase hex */
+#define SYNC_HEX_SIZE   65  /* SHA-256 as 64 lowercase hex digits */
+#define SYNC_TOKEN_SIZE 32  /* kind, reason, role: [a-z0-9_]+ */
+#define SYNC_NAME_SIZE  64  /* device id, questura code, username, site */
+#define SYNC_DAY_SIZE   11  /* YYYY-MM-DD */
+#define SYNC_TEXT_SIZE  256 /* note, names, address */
+#define SYNC_HASH_SIZE  160 /* argon2 encoded hash */
 
 /* ---- device -> central ---- */
 

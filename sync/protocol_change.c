@@ -62,9 +62,9 @@ json_t *sync_change_json(const struct sync_change *c)
 {
 	json_t *o = body_json(c);
 
-	if (o && (json_object_set_new(o, "seq", json_integer(c->seq)) != 0 ||
-	          json_object_set_new(o, "type", json_string(sync_change_type_name(c->type))) !=
-	                  0)) {
+	if (o &&
+	    (json_object_set_new(o, "seq", json_integer(c->seq)) != 0 ||
+	     json_object_set_new(o, "type", json_string(sync_change_type_name(c->type))) != 0)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -86,8 +86,7 @@ static agenda_err grant_read(json_t *o, const char *w, struct sync_grant *g, age
 	return AG_OK;
 }
 
-static agenda_err revoke_read(json_t *o, const char *w, struct sync_revoke *r,
-                              agenda_detail *why)
+static agenda_err revoke_read(json_t *o, const char *w, struct sync_revoke *r, agenda_detail *why)
 {
 	agenda_err err = pf_int(o, w, "slot_id", 1, INT64_MAX, &r->slot_id, why);
 
@@ -113,12 +112,12 @@ static agenda_err practice_read(json_t *o, const char *w, struct sync_practice *
 
 	if ((err = pf_string(o, w, "numero_pratica", PF_NAME, p->numero_pratica,
 	                     sizeof p->numero_pratica, why)) ||
-	    (err = pf_string(o, w, "numero_visto", PF_TEXT, p->numero_visto,
-	                     sizeof p->numero_visto, why)) ||
+	    (err = pf_string(o, w, "numero_visto", PF_TEXT, p->numero_visto, sizeof p->numero_visto,
+	                     why)) ||
 	    (err = pf_string(o, w, "cognome", PF_NAME, p->cognome, sizeof p->cognome, why)) ||
 	    (err = pf_string(o, w, "nome", PF_NAME, p->nome, sizeof p->nome, why)) ||
-	    (err = pf_string(o, w, "data_nascita", PF_DAY, p->data_nascita,
-	                     sizeof p->data_nascita, why)) ||
+	    (err = pf_string(o, w, "data_nascita", PF_DAY, p->data_nascita, sizeof p->data_nascita,
+	                     why)) ||
 	    (err = pf_string(o, w, "nazionalita", PF_NAME, p->nazionalita, sizeof p->nazionalita,
 	                     why)) ||
 	    (err = pf_string(o, w, "tipo", PF_NAME, p->tipo, sizeof p->tipo, why)) ||

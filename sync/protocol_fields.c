@@ -53,7 +53,8 @@ static bool shaped(const char *s, size_t n, enum pf_shape shape)
 {
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false; /* no control characters anywhere (they reach screens and logs) */
+			return false; /* no control characters anywhere (they reach screens and
+			                 logs) */
 	switch (shape) {
 	case PF_TEXT:
 		return true;
@@ -122,8 +123,7 @@ agenda_err pf_int(json_t *obj, const char *parent, const char *key, int64_t min,
 	return AG_OK;
 }
 
-agenda_err pf_bool(json_t *obj, const char *parent, const char *key, bool *out,
-                   agenda_detail *why)
+agenda_err pf_bool(json_t *obj, const char *parent, const char *key, bool *out, agenda_detail *why)
 {
 	agenda_err err;
 	json_t *v = member(obj, parent, key, JSON_TRUE, &err, why);
@@ -190,8 +190,8 @@ agenda_err pf_message(const void *bytes, size_t length, json_t **out, agenda_det
 		            "version");
 	}
 	if (json_integer_value(version) != SYNC_PROTOCOL_VERSION) {
-		agenda_detail_set(why, MSG_SYNC_PROTO_VERSION, (long long)json_integer_value(version),
-		                  SYNC_PROTOCOL_VERSION);
+		agenda_detail_set(why, MSG_SYNC_PROTO_VERSION,
+		                  (long long)json_integer_value(version), SYNC_PROTOCOL_VERSION);
 		json_decref(root);
 		return AG_ERR_REFUSED;
 	}

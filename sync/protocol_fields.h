@@ -33,8 +33,7 @@ agenda_err pf_string(json_t *obj, const char *parent, const char *key, enum pf_s
                      char *out, size_t size, agenda_detail *why);
 agenda_err pf_int(json_t *obj, const char *parent, const char *key, int64_t min, int64_t max,
                   int64_t *out, agenda_detail *why);
-agenda_err pf_bool(json_t *obj, const char *parent, const char *key, bool *out,
-                   agenda_detail *why);
+agenda_err pf_bool(json_t *obj, const char *parent, const char *key, bool *out, agenda_detail *why);
 /* A required array of at most max items (borrowed reference in *out). */
 agenda_err pf_array(json_t *obj, const char *parent, const char *key, size_t max, json_t **out,
                     agenda_detail *why);

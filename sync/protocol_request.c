@@ -75,8 +75,8 @@ char *sync_request_encode(const struct sync_request *req, agenda_err *err)
 	                         SYNC_PROTOCOL_VERSION, "device_id", req->device_id, "cursor",
 	                         (json_int_t)req->cursor, "entries", entries_json(req), "audit",
 	                         "seq", (json_int_t)req->audit_seq, "hash", req->audit_hash,
-	                         "digest", req->digest, "releasing", releasing_json(req),
-	                         "demand", demand_json(req)),
+	                         "digest", req->digest, "releasing", releasing_json(req), "demand",
+	                         demand_json(req)),
 	               err);
 }
 
@@ -194,16 +194,15 @@ agenda_err sync_request_decode(const void *bytes, size_t length, struct sync_req
 	if ((err = pf_message(bytes, length, &root, why)))
 		return err;
 	out->version = SYNC_PROTOCOL_VERSION;
-	if ((err = pf_string(root, "", "device_id", PF_NAME, out->device_id,
-	                     sizeof out->device_id, why)) ||
+	if ((err = pf_string(root, "", "device_id", PF_NAME, out->device_id, sizeof out->device_id,
+	                     why)) ||
 	    (err = pf_int(root, "", "cursor", 0, INT64_MAX, &out->cursor, why)) ||
 	    (err = entries_read(root, out, why)) ||
 	    (err = pf_object(root, "", "audit", &audit, why)) ||
 	    (err = pf_int(audit, "audit", "seq", 0, INT64_MAX, &out->audit_seq, why)) ||
 	    (err = pf_string(audit, "audit", "hash", PF_HEX64, out->audit_hash,
 	                     sizeof out->audit_hash, why)) ||
-	    (err = pf_string(root, "", "digest", PF_HEX64, out->digest, sizeof out->digest,
-	                     why)) ||
+	    (err = pf_string(root, "", "digest", PF_HEX64, out->digest, sizeof out->digest, why)) ||
 	    (err = releasing_read(root, out, why)) || (err = demand_read(root, out, why)))
 		sync_request_free(out);
 	json_decref(root);

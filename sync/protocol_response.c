@@ -98,7 +98,8 @@ static agenda_err acks_read(json_t *root, struct sync_response *out, agenda_deta
 		json_t *wrap = json_pack("{s:O}", "id", json_array_get(a, i));
 
 		snprintf(where, sizeof where, "acks[%zu]", i);
-		err = wrap ? pf_string(wrap, where, "id", PF_UUID, out->acks[i], SYNC_UUID_SIZE, why)
+		err = wrap ? pf_string(wrap, where, "id", PF_UUID, out->acks[i], SYNC_UUID_SIZE,
+		                       why)
 		           : AG_ERR_NOMEM;
 		json_decref(wrap);
 		if (err)
