@@ -130,7 +130,6 @@ static agenda_err operator_read(json_t *o, const char *w, struct sync_operator *
                                 agenda_detail *why)
 {
 	agenda_err err;
-	char path[PF_PATH_SIZE];
 
 	if ((err = pf_string(o, w, "username", PF_NAME, op->username, sizeof op->username, why)) ||
 	    (err = pf_string(o, w, "role", PF_TOKEN, op->role, sizeof op->role, why)) ||
@@ -141,11 +140,8 @@ static agenda_err operator_read(json_t *o, const char *w, struct sync_operator *
 		return err;
 	/* the device's operator table takes these three roles only (store CHECK) */
 	if (strcmp(op->role, "operatore") != 0 && strcmp(op->role, "dirigente") != 0 &&
-	    strcmp(op->role, "tecnico") != 0) {
-		pf_path(path, w, "role");
-		agenda_detail_set(why, MSG_SYNC_PROTO_BAD_VALUE, path);
-		return AG_ERR_INVALID;
-	}
+	    strcmp(op->role, "tecnico") != 0)
+		return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, w, "role");
 	return AG_OK;
 }
 
@@ -171,7 +167,7 @@ static agenda_err questura_read(json_t *o, const char *w, struct sync_questura *
 agenda_err sync_change_read(json_t *item, const char *where, struct sync_change *out,
                             agenda_detail *why)
 {
-	char type[SYNC_TOKEN_SIZE], path[PF_PATH_SIZE];
+	char type[SYNC_TOKEN_SIZE];
 	agenda_err err;
 	size_t t = 0;
 
@@ -201,7 +197,5 @@ agenda_err sync_change_read(json_t *item, const char *where, struct sync_change 
 		return questura_read(item, where, &out->u.questura, why);
 	}
 	/* an unknown type is refused, not skipped: skipping would move the cursor past it */
-	pf_path(path, where, "type");
-	agenda_detail_set(why, MSG_SYNC_PROTO_BAD_VALUE, path);
-	return AG_ERR_INVALID;
+	return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, where, "type");
 }

@@ -15,7 +15,7 @@ void pf_path(char out[PF_PATH_SIZE], const char *parent, const char *key)
 	snprintf(out, PF_PATH_SIZE, "%s%s%s", parent, parent[0] ? "." : "", key);
 }
 
-static agenda_err fail(agenda_detail *why, int msg, const char *parent, const char *key)
+agenda_err pf_refuse(agenda_detail *why, int msg, const char *parent, const char *key)
 {
 	char path[PF_PATH_SIZE];
 
@@ -32,10 +32,10 @@ static json_t *member(json_t *obj, const char *parent, const char *key, json_typ
 
 	*err = AG_OK;
 	if (!v)
-		*err = fail(why, MSG_SYNC_PROTO_MISSING, parent, key);
+		*err = pf_refuse(why, MSG_SYNC_PROTO_MISSING, parent, key);
 	else if (json_typeof(v) != type &&
 	         !(type == JSON_TRUE && json_is_boolean(v))) /* JSON_TRUE stands for boolean */
-		*err = fail(why, MSG_SYNC_PROTO_TYPE, parent, key);
+		*err = pf_refuse(why, MSG_SYNC_PROTO_TYPE, parent, key);
 	return *err == AG_OK ? v : NULL;
 }
 
@@ -104,7 +104,7 @@ agenda_err pf_string(json_t *obj, const char *parent, const char *key, enum pf_s
 	s = json_string_value(v);
 	n = json_string_length(v);
 	if (n >= size || strlen(s) != n || !shaped(s, n, shape))
-		return fail(why, MSG_SYNC_PROTO_BAD_VALUE, parent, key);
+		return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, parent, key);
 	memcpy(out, s, n + 1);
 	return AG_OK;
 }
@@ -118,7 +118,7 @@ agenda_err pf_int(json_t *obj, const char *parent, const char *key, int64_t min,
 	if (!v)
 		return err;
 	if (json_integer_value(v) < min || json_integer_value(v) > max)
-		return fail(why, MSG_SYNC_PROTO_BAD_VALUE, parent, key);
+		return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, parent, key);
 	*out = json_integer_value(v);
 	return AG_OK;
 }
@@ -138,11 +138,12 @@ agenda_err pf_array(json_t *obj, const char *parent, const char *key, size_t max
 {
 	agenda_err err;
 	json_t *v = member(obj, parent, key, JSON_ARRAY, &err, why);
-	char path[PF_PATH_SIZE];
 
 	if (!v)
 		return err;
 	if (json_array_size(v) > max) {
+		char path[PF_PATH_SIZE];
+
 		pf_path(path, parent, key);
 		agenda_detail_set(why, MSG_SYNC_PROTO_TOO_MANY, path, (int)max);
 		return AG_ERR_INVALID;
@@ -186,8 +187,8 @@ agenda_err pf_message(const void *bytes, size_t length, json_t **out, agenda_det
 	version = json_object_get(root, "version");
 	if (!json_is_integer(version)) {
 		json_decref(root);
-		return fail(why, version ? MSG_SYNC_PROTO_TYPE : MSG_SYNC_PROTO_MISSING, "",
-		            "version");
+		return pf_refuse(why, version ? MSG_SYNC_PROTO_TYPE : MSG_SYNC_PROTO_MISSING, "",
+		                 "version");
 	}
 	if (json_integer_value(version) != SYNC_PROTOCOL_VERSION) {
 		agenda_detail_set(why, MSG_SYNC_PROTO_VERSION,

@@ -29,6 +29,9 @@ enum pf_shape {
 /* Where a field sits: the parent's path (may be "") joined with key into out. */
 void pf_path(char out[PF_PATH_SIZE], const char *parent, const char *key);
 
+/* Fills why with msg (one %s: the field's path) and returns AG_ERR_INVALID. */
+agenda_err pf_refuse(agenda_detail *why, int msg, const char *parent, const char *key);
+
 agenda_err pf_string(json_t *obj, const char *parent, const char *key, enum pf_shape shape,
                      char *out, size_t size, agenda_detail *why);
 agenda_err pf_int(json_t *obj, const char *parent, const char *key, int64_t min, int64_t max,

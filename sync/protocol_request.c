@@ -85,7 +85,6 @@ static agenda_err entry_read(json_t *item, const char *where, struct sync_entry 
 {
 	agenda_err err;
 	json_t *payload = NULL;
-	char path[PF_PATH_SIZE];
 	size_t size;
 
 	if (!json_is_object(item)) {
@@ -100,11 +99,8 @@ static agenda_err entry_read(json_t *item, const char *where, struct sync_entry 
 		return err;
 	/* opaque to the protocol, but bounded: the journal writes small objects */
 	size = json_dumpb(payload, NULL, 0, JSON_COMPACT);
-	if (size == 0 || size > SYNC_MAX_PAYLOAD_BYTES) {
-		pf_path(path, where, "payload");
-		agenda_detail_set(why, MSG_SYNC_PROTO_BAD_VALUE, path);
-		return AG_ERR_INVALID;
-	}
+	if (size == 0 || size > SYNC_MAX_PAYLOAD_BYTES)
+		return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, where, "payload");
 	e->payload = json_incref(payload);
 	return AG_OK;
 }

@@ -112,7 +112,7 @@ static agenda_err conflicts_read(json_t *root, struct sync_response *out, agenda
 {
 	json_t *a = NULL;
 	agenda_err err = pf_array(root, "", "conflicts", SYNC_MAX_ENTRIES, &a, why);
-	char where[PF_PATH_SIZE], action[SYNC_TOKEN_SIZE], path[PF_PATH_SIZE];
+	char where[PF_PATH_SIZE], action[SYNC_TOKEN_SIZE];
 
 	if (err)
 		return err;
@@ -139,9 +139,7 @@ static agenda_err conflicts_read(json_t *root, struct sync_response *out, agenda
 		} else if (strcmp(action, "worklist") == 0) {
 			c->action = SYNC_ACTION_WORKLIST;
 		} else {
-			pf_path(path, where, "action");
-			agenda_detail_set(why, MSG_SYNC_PROTO_BAD_VALUE, path);
-			return AG_ERR_INVALID;
+			return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, where, "action");
 		}
 	}
 	return AG_OK;
@@ -163,13 +161,8 @@ static agenda_err changes_read(json_t *root, struct sync_response *out, agenda_d
 		if ((err = sync_change_read(json_array_get(a, i), where, &out->changes[i], why)))
 			return err;
 		/* strictly increasing: the device's cursor may never go back */
-		if (i > 0 && out->changes[i].seq <= out->changes[i - 1].seq) {
-			char path[PF_PATH_SIZE];
-
-			pf_path(path, where, "seq");
-			agenda_detail_set(why, MSG_SYNC_PROTO_BAD_VALUE, path);
-			return AG_ERR_INVALID;
-		}
+		if (i > 0 && out->changes[i].seq <= out->changes[i - 1].seq)
+			return pf_refuse(why, MSG_SYNC_PROTO_BAD_VALUE, where, "seq");
 	}
 	return AG_OK;
 }
