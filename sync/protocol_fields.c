@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/messages.h"
 #include "sync/protocol.h"
 
@@ -83,9 +84,8 @@ static bool shaped(const char *s, size_t n, enum pf_shape shape)
 		for (size_t i = 0; i < n; i++)
 			if (i != 4 && i != 7 && !is_digit(s[i]))
 				return false;
-		int month = atoi(s + 5), day = atoi(s + 8);
-
-		return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+		/* a real date of the calendar: 2026-02-31 is refused */
+		return date_ymd_valid(atoi(s), atoi(s + 5), atoi(s + 8));
 	}
 	}
 	return false;

@@ -446,6 +446,9 @@ static void bad_values_refused(void **state)
 	                             json_string("2026-13-01"), &why),
 	                 AG_ERR_INVALID);
 	assert_non_null(strstr(why.en, "\"changes[0].day\""));
+	assert_int_equal(decode_with(res, decode_response, "changes", 0, "day",
+	                             json_string("2026-02-31"), &why),
+	                 AG_ERR_INVALID); /* the right shape, not a date */
 	assert_int_equal(
 	        decode_with(res, decode_response, "changes", 0, "minute", json_integer(1440), &why),
 	        AG_ERR_INVALID);
