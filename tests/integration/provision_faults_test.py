@@ -7,7 +7,8 @@ and a new code; provision (short --timeout) until it succeeds, at most MAX_ATTEM
 the proxy cuts, stalls, delays, replays and duplicates connections. Checked: a failed run is
 the documented link failure only (exit 16, error network, "retry later"; a cut inside the TLS
 handshake too, not exit 4 "refused" as before the fix in sync/https_client.c); exactly one device at central for each
-code, even after every replayed and duplicated (encrypted) request; the device's certificate
+code, even after every replayed and duplicated (encrypted) request; a cut placed on purpose in
+central's answer after it enrolled the device is finished by running the command again; the device's certificate
 is byte for byte the one central stored, same serial; files 0600; the faults really happened.
 Usage: provision_faults_test.py AGENDACTL AGENDA_CENTRAL
 """
@@ -106,6 +107,44 @@ def enrol_through(central, root, agendactl, seed, outcomes):
     return counts
 
 
+def cut_after_central_committed(central, root, agendactl, outcomes):
+    """The worst cut, placed on purpose: central has enrolled the device and its answer is on
+    the way when the link drops, so the device has no certificate. One clean run through the
+    proxy measures the enrolment connection's answer; the next device gets that answer cut 40
+    bytes before its end, then runs the same command again."""
+    clean = Proxy(("127.0.0.1", central.port), log=sys.stdout).start()
+    dev = Device(agendactl, root, "measure")
+    r = dev.provision("https://localhost:%d" % clean.port, central.code(), central.fingerprint)
+    clean.stop()
+    check(r.returncode == 0, "a clean enrolment through the proxy (to measure it)")
+    answer = max(h[4]["s2c"] for h in clean.history if h[0] == 1)
+    proxy = Proxy(("127.0.0.1", central.port), log=sys.stdout,
+                  plan={1: ("cut", "s2c", answer - 40)}).start()
+    url = "https://localhost:%d" % proxy.port
+    dev = Device(agendactl, root, "committed")
+    code = central.code()
+    before = set(central.devices())
+    try:
+        r = dev.provision(url, code, central.fingerprint, None, "--timeout", str(RUN_TIMEOUT))
+        kind = failure_kind(r)
+        outcomes["committed-then-cut: " + kind] += 1
+        after_cut = set(central.devices()) - before
+        check(kind == "exit16-network" and len(after_cut) == 1 and not dev.exists("device.pem"),
+              "central's answer cut %d bytes in (after it enrolled %s): exit 16, no "
+              "certificate on the device" % (answer - 40, sorted(after_cut)))
+        r = dev.provision(url, code, central.fingerprint, None, "--timeout", str(RUN_TIMEOUT))
+    finally:
+        proxy.stop()
+    check(r.returncode == 0 and {r.json["device_id"]} == after_cut and
+          set(central.devices()) - before == after_cut,
+          "the same command run again finishes it: the device id central chose the first "
+          "time, still one device (resumed=%s)" % r.json.get("resumed"))
+    stored = stored_certificate(central, r.json["device_id"])
+    with open(dev.path("device.pem")) as f:
+        check(stored and stored.strip() == f.read().strip(),
+              "and the certificate central issued the first time")
+
+
 def main():
     agendactl, binary = sys.argv[1], sys.argv[2]
     started = time.monotonic()
@@ -116,6 +155,7 @@ def main():
         central.init()
         central.serve()
         try:
+            cut_after_central_committed(central, root, agendactl, outcomes)
             for seed in SEEDS:
                 totals.update(enrol_through(central, root, agendactl, seed, outcomes))
                 check(time.monotonic() - started < BUDGET, "within the %d s budget" % BUDGET)

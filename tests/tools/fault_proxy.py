@@ -57,13 +57,17 @@ class _Link:
 
 class Proxy:
     def __init__(self, target, seed=0, cut=0.0, delay=0.0, delay_ms=0, stall=0.0, replay=0.0,
-                 duplicate=0.0, cut_max=8192, stall_max=60.0, log=sys.stderr):
+                 duplicate=0.0, cut_max=8192, stall_max=60.0, log=sys.stderr, plan=None):
         self.target = target  # (host, port)
         self.seed = seed
         self.p = {"cut": cut, "delay": delay, "stall": stall, "replay": replay,
                   "duplicate": duplicate}
         self.delay_ms, self.cut_max, self.stall_max = delay_ms, cut_max, stall_max
         self.log = log
+        # plan: {connection index: (fault, direction, byte count)} replaces the draw for those
+        # connections, so a test can place one fault exactly (e.g. cut central's answer).
+        self.plan = dict(plan or {})
+        self.history = []  # per connection: (index, fault, direction, limit, sent, fired)
         self.counts = dict({"connections": 0}, **{f: 0 for f in FAULTS})
         self.lock = threading.Lock()
         self.links = set()
@@ -73,6 +77,8 @@ class Proxy:
 
     # -- the fault of one connection: a function of (seed, connection index) only --
     def draw(self, index):
+        if index in self.plan:
+            return self.plan[index]
         rng = random.Random("%s:%d" % (self.seed, index))
         rolls = [rng.random() for _ in FAULTS]  # always drawn, so one probability does not
         direction = rng.choice(("c2s", "s2c"))  # shift the others' draws
@@ -154,6 +160,8 @@ class Proxy:
         self._note(index, fault, direction, limit, link.sent, link.fired)
 
     def _note(self, index, fault, direction, limit, sent, fired):
+        with self.lock:
+            self.history.append((index, fault, direction, limit, dict(sent), fired))
         if fault in FAULTS and fired:
             with self.lock:
                 self.counts[fault] += 1
