@@ -76,6 +76,30 @@ static https_failure failure_of(CURLcode rc)
 	}
 }
 
+/*
+ * A handshake that failed because the link ended (peer closed, reset, send or receive failed)
+ * is a network failure to retry, not a refusal: a cut in the middle of the handshake must not
+ * tell the technician that the server is not the one the CA vouches for (found by the fault
+ * proxy, tests/integration/provision_faults_test.py). libcurl gives mbedTLS's code only in its
+ * error text, "(-0x7280)"; these codes are transport endings, never a certificate's verdict.
+ */
+static bool handshake_link_ended(CURLcode rc, const char *error_text)
+{
+	static const char *const ended[] = {
+	        "(-0x7280)", /* MBEDTLS_ERR_SSL_CONN_EOF */
+	        "(-0x0050)", /* MBEDTLS_ERR_NET_CONN_RESET */
+	        "(-0x004C)", /* MBEDTLS_ERR_NET_RECV_FAILED */
+	        "(-0x004E)", /* MBEDTLS_ERR_NET_SEND_FAILED */
+	};
+
+	if (rc != CURLE_SSL_CONNECT_ERROR)
+		return false;
+	for (size_t i = 0; i < sizeof ended / sizeof ended[0]; i++)
+		if (strstr(error_text, ended[i]))
+			return true;
+	return false;
+}
+
 static void describe_failure(const struct https_request *req, https_failure failure,
                              const char *text, agenda_detail *why)
 {
@@ -200,6 +224,8 @@ agenda_err https_request(const struct https_request *req, struct https_response 
 		rc = curl_easy_perform(curl);
 	if (rc != CURLE_OK) {
 		out->failure = sink.too_large ? HTTPS_TOO_LARGE : failure_of(rc);
+		if (handshake_link_ended(rc, error_text))
+			out->failure = HTTPS_CONNECT;
 		if (rc == CURLE_OUT_OF_MEMORY) {
 			agenda_detail_set(why, MSG_NOMEM);
 			err = AG_ERR_NOMEM;
