@@ -7,7 +7,6 @@
  * AGENDA_CENTRAL_PG names a server — tests/bench/run.sh starts one with
  * tests/central/with_postgres.sh.
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,29 +16,10 @@
 #include "bench_util.h"
 #include "core/date.h"
 #include "store.h"
+#include "store_fixture.h"
 
 #define CLIENTS 50
 #define PER_DAY 100
-
-/* A new empty PostgreSQL database on the harness's server; 0 on success. */
-static int pg_database(const char *server, const char *name)
-{
-	char admin[768], sql[128];
-	PGconn *conn;
-	PGresult *r;
-	int ok;
-
-	snprintf(admin, sizeof admin, "%s dbname=postgres", server);
-	conn = PQconnectdb(admin);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-	r = PQexec(conn, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		fprintf(stderr, "CREATE DATABASE: %s", PQerrorMessage(conn));
-	PQclear(r);
-	PQfinish(conn);
-	return ok ? 0 : -1;
-}
 
 static int fill(const char *target, int days)
 {
@@ -126,14 +106,11 @@ int main(void)
 		printf("postgresql: not measured (run under tests/central/with_postgres.sh)\n");
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		char name[64];
+	/* one fixture: it numbers the databases it makes, one new empty one per size */
+	struct store_fixture pg = {.prefix = "central_bench", .backend = "postgresql"};
 
-		snprintf(name, sizeof name, "central_bench_%d_%d", (int)getpid(), sizes[i]);
-		if (pg_database(server, name) != 0)
-			continue;
-		snprintf(target, sizeof target, "pg:%s dbname=%s", server, name);
-		run("postgresql", target, sizes[i]);
-	}
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+		if (store_fixture_fresh(&pg) == 0)
+			run("postgresql", pg.target, sizes[i]);
 	return 0;
 }
