@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/messages.h"
 #include "store_sync.h"
 
 static int by_id(const void *a, const void *b)
@@ -28,7 +29,7 @@ agenda_err central_digest(central_store *s, const char *device, char hex[65], ag
 	agenda_err err;
 
 	mbedtls_sha256_init(&sha);
-	mbedtls_sha256_starts(&sha, 0);
+	mbedtls_sha256_starts_ret(&sha, 0);
 	err = central_sync_query(s,
 	                         "SELECT id, questura, day, minute FROM appointment"
 	                         " WHERE device = $1 AND state = 'confirmed'",
@@ -52,7 +53,7 @@ agenda_err central_digest(central_store *s, const char *device, char hex[65], ag
 	if (err == AG_OK && lines)
 		qsort(lines, rows.n_rows, sizeof *lines, by_id);
 	for (size_t i = 0; err == AG_OK && i < rows.n_rows; i++)
-		mbedtls_sha256_update(&sha, (const unsigned char *)lines[i], strlen(lines[i]));
+		mbedtls_sha256_update_ret(&sha, (const unsigned char *)lines[i], strlen(lines[i]));
 	for (size_t i = 0; lines && i < rows.n_rows; i++)
 		free(lines[i]);
 	free(lines);
@@ -65,10 +66,10 @@ agenda_err central_digest(central_store *s, const char *device, char hex[65], ag
 		int n = snprintf(line, sizeof line, "s %lld\n",
 		                 (long long)central_rows_int(&rows, i, 0));
 
-		mbedtls_sha256_update(&sha, (const unsigned char *)line, (size_t)n);
+		mbedtls_sha256_update_ret(&sha, (const unsigned char *)line, (size_t)n);
 	}
 	central_rows_free(&rows);
-	mbedtls_sha256_finish(&sha, sum);
+	mbedtls_sha256_finish_ret(&sha, sum);
 	mbedtls_sha256_free(&sha);
 	for (size_t i = 0; i < sizeof sum; i++)
 		snprintf(hex + 2 * i, 3, "%02x", sum[i]);

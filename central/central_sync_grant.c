@@ -11,6 +11,7 @@
 #include "central_sync_internal.h"
 #include "core/date.h"
 #include "core/messages.h"
+#include "store_sync.h"
 
 /* Earliest pool slot in [from, before): allocate's own earliest-first, handed back if late. */
 static agenda_err earliest_before(struct central_round *r, const char *questura, agenda_day from,

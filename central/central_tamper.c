@@ -49,8 +49,8 @@ agenda_err central_tamper_check(struct central_round *r, const struct sync_reque
 	snprintf(stored_hash, sizeof stored_hash, "%s",
 	         rows.n_rows == 1 ? central_rows_text(&rows, 0, 1) : "");
 	central_rows_free(&rows);
-	if (stored_seq > 0 && req->anchor_seq > 0 && req->anchor_seq == stored_seq &&
-	    strcmp(req->anchor_hash, stored_hash) != 0)
+	if (stored_seq > 0 && req->audit_anchor_seq > 0 && req->audit_anchor_seq == stored_seq &&
+	    strcmp(req->audit_anchor_hash, stored_hash) != 0)
 		err = raise_alert(r, CENTRAL_ALERT_AUDIT_REWRITTEN, why);
 	if (err == AG_OK && req->audit_seq < stored_seq)
 		err = raise_alert(r, CENTRAL_ALERT_AUDIT_CUT, why);

@@ -34,7 +34,7 @@ static bool canonical_integer(const char *text, sqlite3_int64 *value)
 static agenda_err bind_all(sqlite3_stmt *st, size_t n, const char *const *params)
 {
 	for (size_t i = 0; i < n; i++) {
-		char name[16];
+		char name[24];
 		sqlite3_int64 value;
 		int index, rc;
 
