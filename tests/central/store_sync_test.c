@@ -190,7 +190,7 @@ static const char *entry(struct sync_request *r, const char *kind, json_t *paylo
 static const char *book(struct sync_request *r, const char *practice, int day_offset, int minute,
                         int64_t at, char appt[SYNC_UUID_SIZE])
 {
-	char date[11], time[6], id[SYNC_UUID_SIZE];
+	char date[11], time[16], id[SYNC_UUID_SIZE];
 
 	uuid(id, 1000 + ++serial);
 	if (appt)
