@@ -14,12 +14,14 @@
 #include "central_args.h"
 #include "central_time.h"
 #include "platform/clock.h"
+#include "central_sync.h"
 #include "store_enrol.h"
 
 struct list_output {
 	const struct central_cli *c;
 	json_t *devices;
 	int count;
+	central_store *s; /* for each device's sync state (issue 12: its alert, last round) */
 };
 
 static json_t *time_or_null(int64_t t)
@@ -37,16 +39,27 @@ static agenda_err print_device(void *ctx, const central_device *d)
 	struct list_output *out = ctx;
 	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE];
 	char mark[128] = "";
+	struct central_device_sync sync;
+	agenda_detail why;
+	agenda_err err = central_sync_device_state(out->s, d->id, &sync, &why);
 
+	if (err != AG_OK)
+		return err;
 	out->count++;
 	if (out->c->json) {
-		json_array_append_new(out->devices,
-		                      json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "device_id",
-		                                d->id, "site", d->site, "enrolled_at",
-		                                time_or_null(d->enrolled_at), "not_after",
-		                                time_or_null(d->not_after), "renewed_at",
-		                                time_or_null(d->renewed_at), "revoked_at",
-		                                time_or_null(d->revoked_at)));
+		json_t *item = json_pack(
+		        "{s:s, s:s, s:o, s:o, s:o, s:o}", "device_id", d->id, "site", d->site,
+		        "enrolled_at", time_or_null(d->enrolled_at), "not_after",
+		        time_or_null(d->not_after), "renewed_at", time_or_null(d->renewed_at),
+		        "revoked_at", time_or_null(d->revoked_at));
+
+		/* issue 12: the sync state, the first tamper alert until clear-alert */
+		json_object_set_new(item, "last_sync_at", time_or_null(sync.last_round_at));
+		json_object_set_new(item, "slots_held", json_integer(sync.held));
+		json_object_set_new(item, "alert",
+		                    sync.alert ? json_string(central_alert_name(sync.alert))
+		                               : json_null());
+		json_array_append_new(out->devices, item);
 		return AG_OK;
 	}
 	central_time_text(d->enrolled_at, enrolled);
@@ -58,6 +71,13 @@ static agenda_err print_device(void *ctx, const central_device *d)
 		snprintf(mark, sizeof mark, msg_get(MSG_CENTRAL_DEVICE_REVOKED_MARK, out->c->lang),
 		         revoked);
 	}
+	if (sync.alert) {
+		size_t used = strlen(mark);
+
+		snprintf(mark + used, sizeof mark - used,
+		         msg_get(MSG_CENTRAL_DEVICE_ALERT_MARK, out->c->lang),
+		         central_alert_name(sync.alert));
+	}
 	printf(msg_get(MSG_CENTRAL_DEVICE_LINE, out->c->lang), d->id, d->site, enrolled, expires,
 	       mark);
 	printf("\n");
@@ -66,7 +86,7 @@ static agenda_err print_device(void *ctx, const central_device *d)
 
 int central_device_list(const struct central_cli *c, int argc, char **argv)
 {
-	struct list_output out = {c, NULL, 0};
+	struct list_output out = {c, NULL, 0, NULL};
 	central_store *s = NULL;
 	agenda_detail why;
 	agenda_err err;
@@ -75,6 +95,7 @@ int central_device_list(const struct central_cli *c, int argc, char **argv)
 	if (status != CENTRAL_EXIT_OK)
 		return status;
 	out.devices = json_array();
+	out.s = s;
 	err = central_store_list_devices(s, print_device, &out, &why);
 	central_store_close(s);
 	if (err != AG_OK) {

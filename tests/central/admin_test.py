@@ -477,7 +477,7 @@ def test_help(c):
           "help lists the admin verbs")
 
 
-# ---- issue 12 (helper C1): the verbs' change rows, practice withdraw ----
+# ---- issue 12 (helper C1): the verbs' change rows, practice withdraw, device clear-alert ----
 def test_sync_verbs(c, store):
     kinds = dict(store.rows("SELECT type, count(*) FROM change GROUP BY type"))
     check(int(kinds.get("questura", 0)) >= 2 and int(kinds.get("capacity", 0)) >= 2
@@ -504,7 +504,21 @@ def test_sync_verbs(c, store):
     check(code == 0 and "ritirata" in out, "withdraw again, in text: nothing left to cancel")
     code, out, _ = c.run("practice", "withdraw", "--numero", "RM/2099/999999")
     check(code == 3 and "RM/2099/999999" in out["message"], "withdraw an unknown practice: exit 3")
-    # device list and clear-alert show and clear the alert: helper C2's verbs, tested there
+    store.execute("INSERT INTO device_sync(device, alert, alert_at)"
+                  " VALUES('ROMA-0042', 'digest_mismatch', 1)")
+    code, out, _ = c.run("device", "list")
+    listed = {d["device_id"]: d for d in out["devices"]}
+    check(code == 0 and listed["ROMA-0042"]["alert"] == "digest_mismatch",
+          "device list shows the alert")
+    code, out, _ = c.run("device", "list", json_out=False)
+    check(code == 0 and "ALLARME digest_mismatch" in out, "device list in text: ALLARME")
+    code, out, _ = c.run("device", "clear-alert", "--device", "ROMA-0042")
+    check(code == 0 and out == {"device_id": "ROMA-0042", "cleared": "digest_mismatch"},
+          "device clear-alert clears it")
+    code, out, _ = c.run("device", "clear-alert", "--device", "ROMA-0042")
+    check(code == 0 and out["cleared"] is None, "clear-alert without an alert: nothing to clear")
+    code, out, _ = c.run("device", "clear-alert", "--device", "NESSUNO-1")
+    check(code == 3, "clear-alert of an unknown device: exit 3")
 
 
 def main():
