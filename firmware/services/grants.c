@@ -94,11 +94,11 @@ static agenda_err claim_row(agenda_ctx *ctx, int64_t slot_id, const char *key, i
 }
 
 static agenda_err insert_granted(agenda_ctx *ctx, const char *key, const char *questura,
-                                 agenda_day day, int minute, int64_t lease_end,
-                                 agenda_detail *why)
+                                 agenda_day day, int minute, int64_t lease_end, agenda_detail *why)
 {
-	static const char SQL[] = "INSERT INTO slot(questura, day, minute, held_by, state, grant_id,"
-	                          " lease_end) VALUES(?, ?, ?, ?, 'free', ?, ?)";
+	static const char SQL[] =
+	        "INSERT INTO slot(questura, day, minute, held_by, state, grant_id,"
+	        " lease_end) VALUES(?, ?, ?, ?, 'free', ?, ?)";
 	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
 
 	if (!st)
@@ -153,7 +153,8 @@ agenda_err grants_apply(agenda_ctx *ctx, int64_t central_id, const char *questur
 		goto done;
 	err = slot_by_grant(ctx, central_id, &row, why);
 	if (err == AG_OK) {
-		/* Known grant: the lease is refreshed; only a revived slot is news for the audit. */
+		/* Known grant: the lease is refreshed; only a revived slot is news for the audit.
+		 */
 		bool revived = strcmp(row.state, "releasing") == 0 || row.lease_end == 0;
 
 		if ((err = claim_row(ctx, row.id, key, lease_end, why)) != AG_OK || !revived)
@@ -271,7 +272,8 @@ static agenda_err revoke_booked(agenda_ctx *ctx, const struct slot_row *row, con
 		*outcome = GRANT_REVOKE_KEPT;
 	}
 	if (worklist_kind_message(kind) == MSG_WORKLIST_OTHER)
-		kind = GRANT_REASON_CLOSURE; /* an unknown reason: someone looks at it all the same */
+		kind = GRANT_REASON_CLOSURE; /* an unknown reason: someone looks at it all the same
+		                              */
 	return worklist_add(ctx, kind, appointment, pratica, NULL, NULL, why);
 }
 
@@ -389,8 +391,8 @@ static agenda_err read_ids(agenda_ctx *ctx, sqlite3_stmt *st, int64_t *ids, size
 	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
 }
 
-agenda_err grants_hand_back(agenda_ctx *ctx, int horizon_days, int64_t *ids, size_t max,
-                            size_t *n, agenda_detail *why)
+agenda_err grants_hand_back(agenda_ctx *ctx, int horizon_days, int64_t *ids, size_t max, size_t *n,
+                            agenda_detail *why)
 {
 	static const char FIND[] =
 	        "SELECT CAST(grant_id AS INTEGER) FROM slot WHERE grant_id IS NOT NULL"
@@ -457,7 +459,8 @@ agenda_err grants_forget(agenda_ctx *ctx, const int64_t *ids, size_t n, agenda_d
 		return err;
 	for (size_t i = 0; i < n && err == AG_OK; i++) {
 		err = slot_by_grant(ctx, ids[i], &row, why);
-		if (err == AG_ERR_NOT_FOUND || (err == AG_OK && strcmp(row.state, "releasing") != 0)) {
+		if (err == AG_ERR_NOT_FOUND ||
+		    (err == AG_OK && strcmp(row.state, "releasing") != 0)) {
 			err = AG_OK; /* re-granted meanwhile, or already gone */
 			continue;
 		}
