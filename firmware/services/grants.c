@@ -18,6 +18,8 @@
 #include "core/numbers.h"
 #include "services/audit.h"
 #include "services/booking.h"
+#include "services/booking_row.h"
+#include "services/journal.h"
 #include "services/questure.h"
 #include "services/sync_state.h"
 #include "services/worklist.h"
@@ -376,6 +378,26 @@ agenda_err grants_cancel_copy(agenda_ctx *ctx, const char *appointment_id, const
 	return store_commit(ctx->store, why);
 }
 
+agenda_err grants_conflict(agenda_ctx *ctx, const char *entry_id, const char *reason,
+                           bool cancel_copy, agenda_detail *why)
+{
+	char appointment[JOURNAL_ENTRY_ID_MAX], detail[64];
+	struct booking b;
+	agenda_err err = journal_entry_appointment(ctx, entry_id, appointment, why);
+
+	if (err != AG_OK && err != AG_ERR_NOT_FOUND)
+		return err;
+	agenda_detail_clear(why);
+	if (cancel_copy && appointment[0])
+		return grants_cancel_copy(ctx, appointment, reason, why);
+	memset(&b, 0, sizeof b);
+	if (appointment[0] && booking_load(ctx, BOOKING_BY_ID, appointment, 0, &b, NULL) != AG_OK)
+		memset(&b, 0, sizeof b);
+	snprintf(detail, sizeof detail, "entry=%.40s", entry_id ? entry_id : "");
+	return worklist_add(ctx, worklist_kind_ok(reason) ? reason : "conflict", appointment,
+	                    b.numero_pratica, detail, NULL, why);
+}
+
 /* Reads central ids (one integer column) from st into ids, up to max. */
 static agenda_err read_ids(agenda_ctx *ctx, sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n,
                            agenda_detail *why)
@@ -452,7 +474,6 @@ agenda_err grants_forget(agenda_ctx *ctx, const int64_t *ids, size_t n, agenda_d
 {
 	struct slot_row row;
 	size_t forgotten = 0;
-	char detail[32];
 	agenda_err err;
 
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
@@ -468,6 +489,8 @@ agenda_err grants_forget(agenda_ctx *ctx, const int64_t *ids, size_t n, agenda_d
 			forgotten++;
 	}
 	if (err == AG_OK && forgotten > 0) {
+		char detail[32];
+
 		snprintf(detail, sizeof detail, "count=%zu", forgotten);
 		err = audit_append(ctx, GRANT_ACTOR_CENTRAL, "grants_released", "-", detail, why);
 	}

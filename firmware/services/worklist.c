@@ -10,7 +10,7 @@
 #include "core/text.h"
 #include "services/audit.h"
 
-static bool kind_ok(const char *kind)
+bool worklist_kind_ok(const char *kind)
 {
 	size_t n = kind ? strlen(kind) : 0;
 
@@ -43,7 +43,7 @@ agenda_err worklist_add(agenda_ctx *ctx, const char *kind, const char *appointme
 	agenda_err err;
 	int64_t new_id;
 
-	if (!kind_ok(kind)) {
+	if (!worklist_kind_ok(kind)) {
 		agenda_detail_set(why, MSG_WORKLIST_BAD_KIND, kind ? kind : "");
 		return AG_ERR_INVALID;
 	}

@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <time.h>
 
 #include "fixture.h"
 #include "core/messages.h"
 #include "services/grants.h"
+#include "services/sync_digest.h"
 #include "services/sync_state.h"
 #include "services/worklist.h"
 
@@ -322,6 +324,71 @@ static void demand_follows_settings_and_bookings(void **state)
 	assert_int_equal(d[0].slots, 3);
 }
 
+static void conflicts_by_entry_id(void **state)
+{
+	struct fixture *f = *state;
+	struct booking b;
+	char entry[64];
+	sqlite3_stmt *st;
+
+	grant(f, 40, MAY4 + 1, 540);
+	managed(f);
+	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_lavoro, NULL, &b, NULL),
+	                 AG_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->ctx.store),
+	                                    "SELECT entry_id FROM journal WHERE kind = 'book'", -1,
+	                                    &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(entry, sizeof entry, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	/* 'worklist': the appointment stays, someone looks at it. */
+	assert_int_equal(grants_conflict(&f->ctx, entry, "slot_taken", false, NULL), AG_OK);
+	assert_int_equal(
+	        count(f, "SELECT count(*) FROM worklist WHERE kind = 'slot_taken'"
+	                 " AND numero_pratica = 'RM/2026/000001' AND appointment_id IS NOT NULL"),
+	        1);
+	assert_int_equal(count(f, "SELECT count(*) FROM appointment WHERE state = 'confirmed'"), 1);
+	/* 'cancel_copy': the appointment is cancelled. */
+	assert_int_equal(grants_conflict(&f->ctx, entry, "duplicate_practice", true, NULL), AG_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM appointment WHERE state = 'cancelled'"), 1);
+	/* An entry the device does not have, a reason that is no token: still listed. */
+	assert_int_equal(grants_conflict(&f->ctx, "nope", "Bad Reason", false, NULL), AG_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM worklist WHERE kind = 'conflict'"
+	                          " AND appointment_id IS NULL"),
+	                 1);
+}
+
+/* A round may carry up to 2000 grants (contract): applied in one transaction, in bounded time. */
+static void two_thousand_grants_in_one_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec t0, t1;
+	char hex[65];
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(store_begin(f->ctx.store, NULL), AG_OK);
+	for (int i = 0; i < 2000; i++)
+		assert_int_equal(grants_apply(&f->ctx, 10000 + i, "RM", MAY4 + 1 + i / 24,
+		                              480 + (i % 24) * 20, f->now + 3600, NULL),
+		                 AG_OK);
+	assert_int_equal(grants_renew(&f->ctx, f->now + 7200, NULL), AG_OK);
+	assert_int_equal(store_commit(f->ctx.store, NULL), AG_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	print_message("2000 grants + renew in one transaction: %.1f ms\n", ms);
+	assert_int_equal(count(f, "SELECT count(*) FROM slot WHERE lease_end = "
+	                          "(SELECT max(lease_end) FROM slot)"),
+	                 2000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sync_digest(&f->ctx, hex, NULL), AG_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	print_message("digest over 2000 slots: %.1f ms\n",
+	              (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	assert_true(ms < 20000); /* a bound for a loaded test machine, not the figure */
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -338,6 +405,8 @@ int main(void)
 	        T(renew_moves_every_live_lease),
 	        T(hand_back_release_and_forget),
 	        T(demand_follows_settings_and_bookings),
+	        T(conflicts_by_entry_id),
+	        T(two_thousand_grants_in_one_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
