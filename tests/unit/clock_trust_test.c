@@ -15,6 +15,7 @@
 #include "services/clock_trust.h"
 #include "services/grants.h"
 #include "services/journal.h"
+#include "services/status.h"
 #include "services/sync_state.h"
 
 static const agenda_day MAY4 = 20577;
@@ -149,6 +150,9 @@ static void sync_state_accessors_and_status(void **state)
 	assert_string_equal(st.last_error, "MSG_BOOK_NO_LEASE");
 	assert_int_equal(st.last_error_msg, MSG_BOOK_NO_LEASE);
 	assert_false(st.clock_trusted);
+	struct device_status ds;
+	assert_int_equal(device_status_read(&f->ctx, &ds, NULL), AG_OK);
+	assert_int_equal(ds.last_sync, f->now); /* the status bar's "last sync" */
 	assert_int_equal(sync_state_unset(&f->ctx, SYNC_KEY_LAST_ERROR, NULL), AG_OK);
 	assert_int_equal(sync_status_read(&f->ctx, &st, NULL), AG_OK);
 	assert_int_equal(st.last_error_msg, -1);
