@@ -266,8 +266,9 @@ static agenda_err revoke_booked(agenda_ctx *ctx, const struct slot_row *row, con
 	if ((err = run(ctx, st, why)) != AG_OK)
 		return err;
 	if (reason_cancels(reason)) {
-		if ((err = booking_cancel_by_central(ctx, appointment, reason, NULL, why)) ||
-		    (err = remove_slot(ctx, row->id, why)))
+		/* The slot stays here, free with lease 0: central keeps it as this device's (its
+		 * digest counts it) but the device never books it again. */
+		if ((err = booking_cancel_by_central(ctx, appointment, reason, NULL, why)) != AG_OK)
 			return err;
 		*outcome = GRANT_REVOKE_CANCELLED;
 	} else {
