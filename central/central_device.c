@@ -117,7 +117,7 @@ static void print_device(const struct central_cli *c, const struct listed_device
 	}
 	if (s->alert != CENTRAL_ALERT_NONE && len < sizeof mark) {
 		central_time_text(s->alert_at, when);
-		snprintf(mark + len, sizeof mark - len, msg_get(MSG_CENTRAL_DEVICE_ALERT_MARK, c->lang),
+		snprintf(mark + len, sizeof mark - len, msg_get(MSG_CENTRAL_DEVICE_ALERT_SINCE, c->lang),
 		         central_alert_name(s->alert), when);
 	}
 	printf(msg_get(MSG_CENTRAL_DEVICE_LINE, c->lang), d->id, d->site, enrolled, expires, mark);
@@ -225,6 +225,7 @@ int central_device_clear_alert(const struct central_cli *c, int argc, char **arg
 {
 	struct central_opt o[] = {{"--dir", true, 1, {0}, 0}, {"--device", false, 1, {0}, 0}};
 	const char *device = positional_device(&argc, argv);
+	struct central_device_sync state;
 	central_store *s = NULL;
 	agenda_detail why;
 	bool had = false;
@@ -242,16 +243,23 @@ int central_device_clear_alert(const struct central_cli *c, int argc, char **arg
 	status = central_open_store(c, central_opt(&o[0]), &s);
 	if (status != CENTRAL_EXIT_OK)
 		return status;
-	err = central_sync_clear_alert(s, device, &had, &why);
+	/* the alert it had, to say what was cleared */
+	err = central_sync_device_state(s, device, &state, &why);
+	if (err == AG_OK)
+		err = central_sync_clear_alert(s, device, &had, &why);
 	central_store_close(s);
 	if (err != AG_OK)
 		return central_fail(c, err, &why);
 	if (c->json) {
-		central_emit(json_pack("{s:s, s:b}", "device_id", device, "cleared", had));
+		central_emit(json_pack("{s:s, s:b, s:o}", "device_id", device, "cleared", had, "alert",
+		                       had ? json_string(central_alert_name(state.alert))
+		                           : json_null()));
+	} else if (had) {
+		printf(msg_get(MSG_CENTRAL_ALERT_CLEARED, c->lang), device,
+		       central_alert_name(state.alert));
+		printf("\n");
 	} else {
-		printf(msg_get(had ? MSG_CENTRAL_DEVICE_ALERT_CLEARED : MSG_CENTRAL_DEVICE_NO_ALERT,
-		               c->lang),
-		       device);
+		printf(msg_get(MSG_CENTRAL_ALERT_NONE, c->lang), device);
 		printf("\n");
 	}
 	fflush(stdout);

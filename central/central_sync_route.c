@@ -63,9 +63,9 @@ enum MHD_Result central_sync_answer(struct central_server *srv, struct MHD_Conne
 		return refused_body(conn, route, err, &why);
 	if (strcmp(req.device_id, device_id) != 0) {
 		/* a device speaks for itself only: its certificate says who it is */
+		agenda_detail_set(&why, MSG_CENTRAL_SYNC_OTHER_DEVICE, req.device_id);
 		sync_request_free(&req);
-		return central_reply_error(conn, route, MHD_HTTP_FORBIDDEN, "device_mismatch",
-		                           MSG_CENTRAL_SYNC_DEVICE_MISMATCH);
+		return central_reply_detail(conn, route, MHD_HTTP_FORBIDDEN, "device_mismatch", &why);
 	}
 	memset(&res, 0, sizeof res);
 	memset(&rep, 0, sizeof rep);
