@@ -12,7 +12,7 @@ lease end; an entry pushed twice is acknowledged twice and applied once; a body 
 (past 16 KiB) is read whole; a round naming another device is 403 device_mismatch; a revoked
 device 403 revoked; malformed JSON, a missing field (named), another version: 400; oversize
 (declared, and chunked without a length): 413; a slot another device holds: conflict
-slot_taken; a slot handed back goes to the pool and the grant route gives it, the earliest;
+slot_taken; the same practice booked later elsewhere: duplicate_practice / cancel_copy; a slot handed back goes to the pool and the grant route gives it, the earliest;
 nothing earlier: granted false; the digest of docs/SYNC.md computed here matches central's and
 a wrong one raises digest_mismatch in `device list` and /metrics until `device clear-alert`;
 the lease settings of `serve`: inside the margin nothing expires, past it the free slots come
@@ -359,6 +359,16 @@ def test_grants_and_conflicts(server, k1, k2):
     check(status == 200 and {c["slot_id"] for c in answer["changes"] if c["type"] == "grant"}
           == set(k2.held), "the next round repeats the online grants", answer)
     k2.apply(answer)
+    # k2 books k1's practice later (by its clock) on a slot of its own: central keeps k1's
+    _, entry = k2.book("2026-05-05", 600, "RM/2026/000001", epoch(PINNED) + 120)
+    status, answer = server.post("/v1/device/sync", encode(k2.request(entries=[entry])),
+                                 k2.dev.pair())
+    check(status == 200 and answer["conflicts"] == [
+        {"entry_id": entry["entry_id"], "reason": "duplicate_practice",
+         "action": "cancel_copy"}],
+          "the same practice booked later on another device: duplicate_practice / cancel_copy",
+          answer)
+    k2.apply(answer)
 
 
 def device_row(central, device_id):
@@ -402,9 +412,10 @@ def test_digest_and_alert(central, server, k1):
 def test_metrics(server, devices):
     text = metrics(server)
     expected = {
-        ("agenda_central_sync_entries_total", 'outcome="applied"'): 1 + 300 + 1,
+        ("agenda_central_sync_entries_total", 'outcome="applied"'): 1 + 300 + 1 + 1,
         ("agenda_central_sync_entries_total", 'outcome="repeated"'): 1,
         ("agenda_central_sync_conflicts_total", 'reason="slot_taken"'): 1,
+        ("agenda_central_sync_conflicts_total", 'reason="duplicate_practice"'): 1,
         ("agenda_central_sync_grants_total", 'via="round"'): 6,
         ("agenda_central_sync_grants_total", 'via="online"'): 2,
         ("agenda_central_sync_online_grant_none_total", None): 1,
