@@ -8,23 +8,20 @@
  * smaller entry id); the loser's device gets `cancel_copy` (the incoming entry) or a revoke
  * `duplicate_practice` (the one confirmed before). move: the replaced appointment becomes
  * moved, then as book. cancel: cancelled, the slot stays the device's. Other kinds are recorded
- * only. A payload that does not fit (another device, missing fields) is `invalid`: the round
- * goes on.
+ * only. A payload whose shape does not fit (missing or malformed fields) is `invalid`: the round
+ * goes on. The payload's `device` is not checked: entries written before the device was
+ * provisioned carry its earlier local id, and the request is the certificate's device's.
+ *
+ * The batch is applied to an in-memory copy of the rows it names (central_apply_model.h), read
+ * in a few statements and written back in a few more; the rules below run in entry order on it.
  */
 #include <jansson.h>
 #include <string.h>
 
-#include "central_changes.h"
-#include "central_sync_internal.h"
-#include "core/date.h"
-#include "store_sync.h"
+#include <stdlib.h>
 
-struct booking {
-	const char *appointment_id, *numero_pratica, *questura, *replaces;
-	agenda_day day;
-	int minute;
-	int64_t at;
-};
+#include "central_apply_model.h"
+#include "core/messages.h"
 
 static const char *text_field(json_t *payload, const char *key)
 {
@@ -63,226 +60,131 @@ static void set_conflict(struct central_outcome *out, const char *reason, enum s
 	out->action = action;
 }
 
-static agenda_err query(struct central_round *r, const char *sql, size_t n, const char *const *p,
-                        struct central_rows *rows, agenda_detail *why)
+enum entry_kind { KIND_OTHER, KIND_BOOK, KIND_MOVE, KIND_CANCEL };
+
+static enum entry_kind kind_of(const struct sync_entry *e)
 {
-	return central_sync_query(r->s, sql, n, p, rows, NULL, why);
+	return strcmp(e->kind, "book") == 0     ? KIND_BOOK
+	       : strcmp(e->kind, "move") == 0   ? KIND_MOVE
+	       : strcmp(e->kind, "cancel") == 0 ? KIND_CANCEL
+	                                        : KIND_OTHER;
 }
 
-/* The slot of the booking as the device's: taken from the pool or made; *slot_id its id. */
-static agenda_err take_slot(struct central_round *r, const struct booking *b, int64_t *slot_id,
-                            struct central_outcome *out, agenda_detail *why)
+/* The slot of the booking as the device's: held already, taken from the pool or made. */
+static struct model_slot *take_slot(struct apply_model *m, struct central_round *r,
+                                    const struct booking *b, struct central_outcome *out)
 {
-	char day[16], minute[16], lease[24];
-	const char *find[] = {b->questura, day, minute};
-	struct central_rows rows = {0};
-	agenda_err err;
+	struct model_slot *slot = apply_model_slot(m, b->questura, b->day, b->minute);
 
-	I64(day, b->day);
-	I64(minute, b->minute);
-	I64(lease, r->lease_end);
-	err = query(
-	        r,
-	        "SELECT s.id, s.holder, (SELECT count(*) FROM appointment a WHERE a.slot_id = s.id"
-	        " AND a.state = 'confirmed') FROM slot s"
-	        " WHERE s.questura = $1 AND s.day = $2 AND s.minute = $3",
-	        3, find, &rows, why);
-	if (err != AG_OK)
-		return err;
-	if (rows.n_rows == 1) {
-		const char *holder = central_rows_text(&rows, 0, 1);
-		bool pool = central_rows_null(&rows, 0, 1);
-
-		*slot_id = central_rows_int(&rows, 0, 0);
-		if ((!pool && strcmp(holder, r->device) != 0) ||
-		    central_rows_int(&rows, 0, 2) > 0) {
-			central_rows_free(&rows);
+	if (slot) {
+		if ((slot->holder && strcmp(slot->holder, r->device) != 0) || slot->confirmed > 0) {
 			set_conflict(out, "slot_taken", SYNC_ACTION_WORKLIST);
-			return AG_OK;
+			return NULL;
 		}
-		central_rows_free(&rows);
-		if (pool) {
-			char id[24];
-			const char *take[] = {id, r->device, lease};
-
-			I64(id, *slot_id);
-			err = query(r,
-			            "UPDATE slot SET holder = $2, lease_end = $3 WHERE id = $1"
-			            " AND holder IS NULL",
-			            3, take, NULL, why);
+		if (!slot->holder) {
+			slot->holder = r->device;
+			slot->taken = true;
 		}
-		return err;
+		return slot;
 	}
-	central_rows_free(&rows);
-	{
-		const char *known[] = {b->questura};
-
-		if ((err = query(r, "SELECT 1 FROM questura WHERE code = $1", 1, known, &rows,
-		                 why)) != AG_OK)
-			return err;
-		if (rows.n_rows == 0) {
-			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
-			central_rows_free(&rows);
-			return AG_OK;
-		}
-		central_rows_free(&rows);
+	if (!apply_model_questura(m, b->questura)) {
+		set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
+		return NULL;
 	}
-	{
-		const char *make[] = {b->questura, day, minute, r->device, lease};
-
-		err = query(r,
-		            "INSERT INTO slot(questura, day, minute, holder, lease_end)"
-		            " VALUES($1, CAST($2 AS integer), CAST($3 AS integer), $4,"
-		            " CAST($5 AS bigint)) RETURNING id",
-		            5, make, &rows, why);
-	}
-	if (err == AG_OK)
-		*slot_id = central_rows_int(&rows, 0, 0);
-	central_rows_free(&rows);
-	return err;
+	return apply_model_make_slot(m, b->questura, b->day, b->minute);
 }
 
-/*
- * The practice confirmed under another appointment: *incoming_loses, or the old one cancelled
- * with a revoke to its device. Earlier `at` wins, then the smaller entry id.
- */
-static agenda_err settle_practice(struct central_round *r, const struct booking *b,
-                                  const char *entry_id, bool *incoming_loses, agenda_detail *why)
+static void apply_booking(struct apply_model *m, struct central_round *r,
+                          const struct sync_entry *e, const struct booking *b,
+                          struct central_outcome *out)
 {
-	const char *find[] = {b->numero_pratica};
-	struct central_rows rows = {0};
-	agenda_err err = query(r,
-	                       "SELECT id, device, slot_id, at, entry_id FROM appointment"
-	                       " WHERE numero_pratica = $1 AND state = 'confirmed'",
-	                       1, find, &rows, why);
-	int64_t old_at;
-
-	*incoming_loses = false;
-	if (err != AG_OK || rows.n_rows == 0) {
-		central_rows_free(&rows);
-		return err;
-	}
-	old_at = central_rows_int(&rows, 0, 3);
-	if (old_at < b->at ||
-	    (old_at == b->at && strcmp(central_rows_text(&rows, 0, 4), entry_id) < 0)) {
-		*incoming_loses = true;
-	} else {
-		const char *cancel[] = {central_rows_text(&rows, 0, 0)};
-
-		err = query(r, "UPDATE appointment SET state = 'cancelled' WHERE id = $1", 1,
-		            cancel, NULL, why);
-		if (err == AG_OK)
-			err = central_change_revoke(r->s, central_rows_text(&rows, 0, 1),
-			                            central_rows_int(&rows, 0, 2),
-			                            "duplicate_practice", r->now, why);
-		if (err == AG_OK)
-			r->rep->revoked++;
-	}
-	central_rows_free(&rows);
-	return err;
-}
-
-static agenda_err apply_booking(struct central_round *r, const struct sync_entry *e,
-                                const struct booking *b, struct central_outcome *out,
-                                agenda_detail *why)
-{
-	const char *exists[] = {b->appointment_id};
-	struct central_rows rows = {0};
-	bool loses = false;
-	int64_t slot_id = 0;
-	agenda_err err;
+	struct model_appt *known, *old;
+	struct model_slot *slot;
 
 	if (b->replaces) {
-		const char *move[] = {b->replaces, r->device};
+		struct model_appt *replaced = apply_model_appt(m, b->replaces);
 
-		err = query(r,
-		            "UPDATE appointment SET state = 'moved' WHERE id = $1 AND device = $2"
-		            " AND state = 'confirmed'",
-		            2, move, NULL, why);
-		if (err != AG_OK)
-			return err;
+		if (replaced && strcmp(replaced->device, r->device) == 0 &&
+		    strcmp(replaced->state, "confirmed") == 0)
+			apply_model_set_state(m, replaced, "moved");
 	}
-	err = query(r, "SELECT device FROM appointment WHERE id = $1", 1, exists, &rows, why);
-	if (err == AG_OK && rows.n_rows > 0 && strcmp(central_rows_text(&rows, 0, 0), r->device))
-		set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
-	if (err != AG_OK || rows.n_rows > 0) { /* already known: applied under another entry */
-		central_rows_free(&rows);
-		return err;
+	if ((known = apply_model_appt(m, b->appointment_id)) != NULL) {
+		/* already known: applied under another entry (another device's id: invalid) */
+		if (strcmp(known->device, r->device) != 0)
+			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
+		return;
 	}
-	central_rows_free(&rows);
-	if ((err = take_slot(r, b, &slot_id, out, why)) != AG_OK || out->conflict)
-		return err;
-	if ((err = settle_practice(r, b, e->entry_id, &loses, why)) != AG_OK)
-		return err;
-	if (loses) {
-		set_conflict(out, "duplicate_practice", SYNC_ACTION_CANCEL_COPY);
-		return AG_OK;
+	if (!(slot = take_slot(m, r, b, out)))
+		return;
+	if ((old = apply_model_confirmed(m, b->numero_pratica)) != NULL) {
+		if (old->at < b->at ||
+		    (old->at == b->at && strcmp(old->entry_id, e->entry_id) < 0)) {
+			set_conflict(out, "duplicate_practice", SYNC_ACTION_CANCEL_COPY);
+			return;
+		}
+		apply_model_set_state(m, old, "cancelled");
+		apply_model_revoke(m, old);
 	}
-	{
-		char day[16], minute[16], slot[24], at[24];
-		const char *add[] = {b->appointment_id,
-		                     r->device,
-		                     b->numero_pratica,
-		                     b->questura,
-		                     day,
-		                     minute,
-		                     slot,
-		                     at,
-		                     e->entry_id};
-
-		I64(day, b->day);
-		I64(minute, b->minute);
-		I64(slot, slot_id);
-		I64(at, b->at);
-		err = query(
-		        r,
-		        "INSERT INTO appointment(id, device, numero_pratica, questura, day, minute,"
-		        " slot_id, state, at, entry_id) VALUES($1, $2, $3, $4, CAST($5 AS bigint),"
-		        " CAST($6 AS bigint), CAST($7 AS bigint), 'confirmed', CAST($8 AS bigint),"
-		        " $9)",
-		        9, add, NULL, why);
-	}
-	return err;
+	apply_model_book(m, b, e->entry_id, slot);
 }
 
-static agenda_err apply_new(struct central_round *r, const struct sync_entry *e,
-                            struct central_outcome *out, agenda_detail *why)
-{
-	const char *device = json_string_value(json_object_get(e->payload, "device"));
-	bool is_move = strcmp(e->kind, "move") == 0;
-	struct booking b;
-
-	if (!device || strcmp(device, r->device) != 0) {
-		set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
-		return AG_OK;
-	}
-	if (is_move || strcmp(e->kind, "book") == 0) {
-		if (!read_booking(e->payload, is_move, &b)) {
-			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
-			return AG_OK;
-		}
-		return apply_booking(r, e, &b, out, why);
-	}
-	if (strcmp(e->kind, "cancel") == 0) {
-		const char *id = text_field(e->payload, "appointment_id");
-		const char *cancel[] = {id, r->device};
-
-		if (!id) {
-			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
-			return AG_OK;
-		}
-		return query(
-		        r,
-		        "UPDATE appointment SET state = 'cancelled' WHERE id = $1 AND device = $2"
-		        " AND state = 'confirmed'",
-		        2, cancel, NULL, why);
-	}
-	return AG_OK; /* print, modello209, print_failed, close_day, kinds of a newer device */
-}
-
-agenda_err central_apply_new(struct central_round *r, const struct sync_entry *e,
-                             struct central_outcome *out, agenda_detail *why)
+static void apply_one(struct apply_model *m, struct central_round *r, const struct sync_entry *e,
+                      enum entry_kind kind, const struct booking *b, struct central_outcome *out)
 {
 	memset(out, 0, sizeof *out);
-	return apply_new(r, e, out, why);
+	if (kind == KIND_BOOK || kind == KIND_MOVE) {
+		if (!b)
+			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
+		else
+			apply_booking(m, r, e, b, out);
+	} else if (kind == KIND_CANCEL) {
+		const char *id = text_field(e->payload, "appointment_id");
+		struct model_appt *a = id ? apply_model_appt(m, id) : NULL;
+
+		if (!id)
+			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
+		else if (a && strcmp(a->device, r->device) == 0 &&
+		         strcmp(a->state, "confirmed") == 0)
+			apply_model_set_state(m, a, "cancelled");
+	}
+	/* print, modello209, print_failed, close_day, kinds of a newer device: recorded only */
+}
+
+agenda_err central_apply_batch(struct central_round *r, const struct sync_entry *const *entries,
+                               size_t n, struct central_outcome *outcomes, agenda_detail *why)
+{
+	struct booking *bookings = calloc(n ? n : 1, sizeof *bookings);
+	const struct booking **valid = calloc(n ? n : 1, sizeof *valid);
+	const char **cancels = calloc(n ? n : 1, sizeof *cancels);
+	enum entry_kind *kinds = calloc(n ? n : 1, sizeof *kinds);
+	struct apply_model *m = NULL;
+	size_t n_cancels = 0;
+	agenda_err err;
+
+	if (!bookings || !valid || !cancels || !kinds) {
+		agenda_detail_set(why, MSG_NOMEM);
+		err = AG_ERR_NOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		kinds[i] = kind_of(entries[i]);
+		if ((kinds[i] == KIND_BOOK || kinds[i] == KIND_MOVE) &&
+		    read_booking(entries[i]->payload, kinds[i] == KIND_MOVE, &bookings[i]))
+			valid[i] = &bookings[i];
+		if (kinds[i] == KIND_CANCEL &&
+		    (cancels[n_cancels] = text_field(entries[i]->payload, "appointment_id")))
+			n_cancels++;
+	}
+	err = apply_model_load(r, valid, n, cancels, n_cancels, &m, why);
+	for (size_t i = 0; err == AG_OK && i < n; i++)
+		apply_one(m, r, entries[i], kinds[i], valid[i], &outcomes[i]);
+	if (err == AG_OK)
+		err = apply_model_flush(m, why);
+done:
+	apply_model_free(m);
+	free(bookings);
+	free(valid);
+	free(cancels);
+	free(kinds);
+	return err;
 }

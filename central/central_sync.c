@@ -123,6 +123,7 @@ static agenda_err apply_entries(struct central_round *r, const struct sync_reque
 	size_t n = req->n_entries, fresh = 0;
 	struct central_outcome *outcomes = NULL, *recorded = NULL;
 	const struct sync_entry **applied = NULL;
+	size_t *source = NULL, *twin_of = NULL;
 	struct central_applied *stored = NULL;
 	agenda_err err;
 
@@ -133,29 +134,38 @@ static agenda_err apply_entries(struct central_round *r, const struct sync_reque
 	outcomes = calloc(n, sizeof *outcomes);
 	recorded = calloc(n, sizeof *recorded);
 	applied = calloc(n, sizeof *applied);
-	if (!out->acks || !out->conflicts || !outcomes || !recorded || !applied) {
+	source = calloc(n, sizeof *source);
+	twin_of = calloc(n, sizeof *twin_of);
+	if (!out->acks || !out->conflicts || !outcomes || !recorded || !applied || !source ||
+	    !twin_of) {
 		agenda_detail_set(why, MSG_NOMEM);
 		err = AG_ERR_NOMEM;
 		goto done;
 	}
 	if ((err = central_applied_load(r, req, &stored, why)) != AG_OK)
 		goto done;
-	for (size_t i = 0; err == AG_OK && i < n; i++) {
+	/* stored outcomes and repeats within the request first; the rest is applied as a batch */
+	for (size_t i = 0; i < n; i++) {
 		const struct sync_entry *e = &req->entries[i];
-		size_t twin;
 
+		twin_of[i] = i;
 		if (central_applied_find(stored, e->entry_id, &outcomes[i])) {
 			r->rep->repeated++;
-		} else if (earlier_twin(req, i, &twin)) {
-			outcomes[i] = outcomes[twin];
+		} else if (earlier_twin(req, i, &twin_of[i])) {
 			r->rep->repeated++;
-		} else if ((err = central_apply_new(r, e, &outcomes[i], why)) == AG_OK) {
+		} else {
 			r->rep->applied++;
-			applied[fresh] = e;
-			recorded[fresh++] = outcomes[i];
+			source[fresh] = i;
+			applied[fresh++] = e;
 		}
-		if (err == AG_OK)
-			answer(r, e, &outcomes[i], out);
+	}
+	err = central_apply_batch(r, applied, fresh, recorded, why);
+	for (size_t f = 0; err == AG_OK && f < fresh; f++)
+		outcomes[source[f]] = recorded[f];
+	for (size_t i = 0; err == AG_OK && i < n; i++) {
+		if (twin_of[i] != i)
+			outcomes[i] = outcomes[twin_of[i]];
+		answer(r, &req->entries[i], &outcomes[i], out);
 	}
 	if (err == AG_OK)
 		err = central_applied_record(r, applied, recorded, fresh, why);
@@ -164,6 +174,8 @@ done:
 	free(outcomes);
 	free(recorded);
 	free(applied);
+	free(source);
+	free(twin_of);
 	return err;
 }
 

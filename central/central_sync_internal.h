@@ -39,9 +39,10 @@ agenda_err central_round_open(struct central_round *r, central_store *s, const c
                               agenda_detail *why);
 bool central_round_serves(const struct central_round *r, const char *questura);
 
-/* Step 2: one entry not applied before (central_apply.c). */
-agenda_err central_apply_new(struct central_round *r, const struct sync_entry *e,
-                             struct central_outcome *out, agenda_detail *why);
+/* Step 2: entries[0..n) not applied before, in order, as one batch; outcomes[i] each's
+ * (central_apply.c). */
+agenda_err central_apply_batch(struct central_round *r, const struct sync_entry *const *entries,
+                               size_t n, struct central_outcome *outcomes, agenda_detail *why);
 
 /* Step 2's bookkeeping (central_applied.c): the outcomes stored for the request's entries, read
  * in one statement, and the new ones written in a few multi-row INSERTs. */
