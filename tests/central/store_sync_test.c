@@ -527,7 +527,7 @@ static void a_slot_held_by_another_device_is_slot_taken(void **state)
 	                 1);
 	sync_response_free(&res);
 	sync_request_free(&req);
-	/* a payload of another device, or without its fields: invalid, the round goes on */
+	/* a payload without its fields: invalid, the round goes on */
 	req = request(ROMA_B, 0);
 	entry(&req, "book", json_pack("{s:s}", "device", ROMA_A));
 	entry(&req, "book", json_pack("{s:s}", "device", ROMA_B));
@@ -535,6 +535,25 @@ static void a_slot_held_by_another_device_is_slot_taken(void **state)
 	assert_int_equal(res.n_conflicts, 2);
 	assert_string_equal(res.conflicts[0].reason, "invalid");
 	assert_string_equal(res.conflicts[1].reason, "invalid");
+	sync_response_free(&res);
+	sync_request_free(&req);
+	/* the payload's `device` is the id the device had before provisioning, or none: the
+	 * certificate says whose it is, so both are booked as ROMA_B's */
+	req = request(ROMA_B, 0);
+	book(&req, "RM/2026/000005", 0, 800, now0 + 30, NULL);
+	json_object_set_new(req.entries[req.n_entries - 1].payload, "device",
+	                    json_string("LOCALE-0001"));
+	book(&req, "RM/2026/000006", 0, 810, now0 + 30, NULL);
+	json_object_del(req.entries[req.n_entries - 1].payload, "device");
+	res = run(s, &req, now0 + 60, NULL);
+	assert_int_equal(res.n_conflicts, 0);
+	assert_int_equal(res.n_acks, 2);
+	assert_int_equal(
+	        val(s,
+	            "SELECT count(*) FROM appointment WHERE device = '%s' AND state ="
+	            " 'confirmed' AND numero_pratica IN ('RM/2026/000005', 'RM/2026/000006')",
+	            ROMA_B),
+	        2);
 	sync_response_free(&res);
 	sync_request_free(&req);
 	central_store_close(s);
