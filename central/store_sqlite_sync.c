@@ -32,39 +32,57 @@ static bool canonical_integer(const char *text, sqlite3_int64 *value)
 }
 
 /*
- * The statement with `$N` written `?N`: SQLite binds `?N` at index N directly, where looking a
- * `$N` name up scans every parameter name (a 1,000-parameter INSERT spent most of its time
- * there). Quoted text is copied as it is. NULL when out of memory.
+ * The statement with each `$N` written `?`, and in *order the N of each in turn (1-based): an
+ * anonymous `?` takes the next index as SQLite parses it, where a `$N` or `?N` name is looked up
+ * among all the names seen so far (a 1,000-parameter INSERT spent most of its time there).
+ * Quoted text is copied as it is. False when out of memory.
  */
-static char *numbered(const char *sql)
+static bool anonymous(const char *sql, char **text, size_t **order, size_t *count)
 {
-	char *out = strdup(sql);
+	size_t len = strlen(sql), used = 0, n = 0;
+	char *out = malloc(len + 1);
+	size_t *which = malloc((len / 2 + 1) * sizeof *which);
 	bool quoted = false;
 
-	for (char *p = out; p && *p; p++) {
+	if (!out || !which) {
+		free(out);
+		free(which);
+		return false;
+	}
+	for (const char *p = sql; *p; p++) {
 		if (*p == '\'')
 			quoted = !quoted;
-		else if (!quoted && *p == '$' && p[1] >= '0' && p[1] <= '9')
-			*p = '?';
+		if (!quoted && *p == '$' && p[1] >= '0' && p[1] <= '9') {
+			char *end;
+
+			which[n++] = (size_t)strtoul(p + 1, &end, 10);
+			p = end - 1;
+			out[used++] = '?';
+		} else {
+			out[used++] = *p;
+		}
 	}
-	return out;
+	out[used] = '\0';
+	*text = out;
+	*order = which;
+	*count = n;
+	return true;
 }
 
-static agenda_err bind_all(sqlite3_stmt *st, size_t n, const char *const *params)
+static agenda_err bind_all(sqlite3_stmt *st, const size_t *order, size_t count, size_t n,
+                           const char *const *params)
 {
-	size_t count = (size_t)sqlite3_bind_parameter_count(st);
-
-	/* a parameter above the highest the statement names is one it does not use */
-	for (size_t i = 0; i < n && i < count; i++) {
+	for (size_t k = 0; k < count; k++) {
+		const char *param = order[k] >= 1 && order[k] <= n ? params[order[k] - 1] : NULL;
 		sqlite3_int64 value;
-		int index = (int)i + 1, rc;
+		int index = (int)k + 1, rc;
 
-		if (!params[i])
+		if (!param)
 			rc = sqlite3_bind_null(st, index);
-		else if (canonical_integer(params[i], &value))
+		else if (canonical_integer(param, &value))
 			rc = sqlite3_bind_int64(st, index, value);
 		else
-			rc = sqlite3_bind_text(st, index, params[i], -1, SQLITE_STATIC);
+			rc = sqlite3_bind_text(st, index, param, -1, SQLITE_STATIC);
 		if (rc != SQLITE_OK)
 			return AG_ERR_STORE;
 	}
@@ -110,24 +128,29 @@ static agenda_err sqlite_query(central_store *s, const char *sql, size_t n,
 	sqlite3_stmt *st;
 	size_t room = 0;
 	int rc;
-	char *text = numbered(sql);
+	char *text = NULL;
+	size_t *order = NULL, count = 0;
 	agenda_err err;
 
 	if (rows)
 		memset(rows, 0, sizeof *rows);
-	if (!text) {
+	if (!anonymous(sql, &text, &order, &count)) {
 		agenda_detail_set(why, MSG_NOMEM);
 		return AG_ERR_NOMEM;
 	}
 	err = central_sqlite_prepare(s, text, &st, why);
 	free(text);
-	if (err != AG_OK)
+	if (err != AG_OK) {
+		free(order);
 		return err;
-	if (bind_all(st, n, params) != AG_OK) {
+	}
+	if (bind_all(st, order, count, n, params) != AG_OK) {
 		rc = sqlite3_errcode(central_sqlite_db(s));
 		sqlite3_finalize(st);
+		free(order);
 		return central_sqlite_fail(s, rc ? rc : SQLITE_ERROR, why);
 	}
+	free(order);
 	if (rows)
 		rows->n_cols = (size_t)sqlite3_column_count(st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
