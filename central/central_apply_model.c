@@ -12,7 +12,9 @@
 #include "core/messages.h"
 #include "store_sync.h"
 
-#define CHUNK 250 /* keys per IN (...) and rows per INSERT: well under both servers' limits */
+/* Keys per IN (...) and rows per INSERT: a round of 500 entries in one statement each (on
+ * PostgreSQL a statement is a round trip); 10,000 parameters at most, under SQLite's 32,766. */
+#define CHUNK 1000
 
 static const char APPT_COLUMNS[] =
         "SELECT id, device, numero_pratica, questura, day, minute, slot_id, state, at, entry_id"
@@ -592,7 +594,7 @@ static agenda_err flush_made(struct apply_model *m, const char **params, char (*
 static agenda_err flush_booked(struct apply_model *m, const char **params, char (*numbers)[24],
                                agenda_detail *why)
 {
-	size_t n = 0, rows_per = CHUNK / 2;
+	size_t n = 0, rows_per = CHUNK;
 	agenda_err err = AG_OK;
 
 	for (size_t i = 0; err == AG_OK && i <= m->n_appts; i++) {
@@ -635,8 +637,8 @@ static agenda_err flush_booked(struct apply_model *m, const char **params, char 
 agenda_err apply_model_flush(struct apply_model *m, agenda_detail *why)
 {
 	size_t most = m->n_appts > m->n_slots ? m->n_appts : m->n_slots;
-	const char **params = calloc(10 * (CHUNK / 2) + 3 * CHUNK + most + 8, sizeof *params);
-	char(*numbers)[24] = calloc(4 * (CHUNK / 2) + 2 * CHUNK + most + 8, sizeof *numbers);
+	const char **params = calloc(10 * CHUNK + most + 8, sizeof *params);
+	char(*numbers)[24] = calloc(4 * CHUNK + most + 8, sizeof *numbers);
 	agenda_err err;
 
 	if (!params || !numbers) {

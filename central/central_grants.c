@@ -190,6 +190,10 @@ agenda_err central_grants_renew(struct central_round *r, agenda_detail *why)
 	const char *params[] = {r->device, lease};
 
 	I64(lease, r->lease_end);
-	return central_sync_query(r->s, "UPDATE slot SET lease_end = $2 WHERE holder = $1", 2,
-	                          params, NULL, NULL, why);
+	/* rows that have this lease_end already are left alone: rounds within one second (a push
+	 * in rounds of 500) would otherwise rewrite every held slot each time */
+	return central_sync_query(r->s,
+	                          "UPDATE slot SET lease_end = $2 WHERE holder = $1"
+	                          " AND (lease_end IS NULL OR lease_end <> $2)",
+	                          2, params, NULL, NULL, why);
 }
