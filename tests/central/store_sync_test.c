@@ -559,6 +559,57 @@ static void a_slot_held_by_another_device_is_slot_taken(void **state)
 	central_store_close(s);
 }
 
+/* Entries of one request are applied as a batch: each must see what the earlier ones did. */
+static void entries_of_one_request_see_each_other(void **state)
+{
+	central_store *s = open_store(1, 1); /* Monday 09:00 in the pool; the rest unknown */
+	struct sync_request req = request(ROMA_A, 0);
+	struct sync_response res;
+	char a1[SYNC_UUID_SIZE], a2[SYNC_UUID_SIZE], a3[SYNC_UUID_SIZE], a4[SYNC_UUID_SIZE];
+	struct sync_entry *move;
+	const struct sync_revoke *revoked;
+
+	(void)state;
+	book(&req, "RM/2026/000001", 0, 600, now0 + 10, a1); /* unknown slot: made */
+	book(&req, "RM/2026/000001", 0, 620, now0 + 11, a2); /* ... moved to 10:20 */
+	move = &req.entries[req.n_entries - 1];
+	snprintf(move->kind, sizeof move->kind, "move");
+	json_object_set_new(move->payload, "kind", json_string("move"));
+	json_object_set_new(move->payload, "replaces", json_string(a1));
+	book(&req, "RM/2026/000002", 0, 600, now0 + 20, a3);   /* the slot the move left */
+	book(&req, "RM/2026/000002", 0, 640, now0 + 5, a4);    /* earlier: wins, a3 cancelled */
+	book(&req, "RM/2026/000003", 0, 640, now0 + 30, NULL); /* a4's slot: slot_taken */
+	entry(&req, "cancel", json_pack("{s:s}", "appointment_id", a2));
+	book(&req, "RM/2026/000003", 0, 540, now0 + 31, NULL); /* the pool slot: taken */
+	res = run(s, &req, now0 + 60, NULL);
+	assert_int_equal(res.n_acks, 6);
+	assert_int_equal(res.n_conflicts, 1);
+	assert_string_equal(res.conflicts[0].entry_id, req.entries[4].entry_id);
+	assert_string_equal(res.conflicts[0].reason, "slot_taken");
+	assert_int_equal(
+	        val(s, "SELECT count(*) FROM appointment WHERE id = '%s' AND state = 'moved'", a1),
+	        1);
+	assert_int_equal(val(s,
+	                     "SELECT count(*) FROM appointment WHERE id IN ('%s', '%s')"
+	                     " AND state = 'cancelled'",
+	                     a2, a3),
+	                 2);
+	assert_int_equal(val(s,
+	                     "SELECT slot_id FROM appointment WHERE id = '%s' AND state ="
+	                     " 'confirmed'",
+	                     a4),
+	                 slot_at(s, 0, 640));
+	assert_int_equal(val(s, "SELECT count(*) FROM appointment WHERE state = 'confirmed'"), 2);
+	assert_int_equal(val(s, "SELECT count(*) FROM slot WHERE holder = '%s'", ROMA_A), 4);
+	/* the revoke names the slot made in this very batch by its real id */
+	revoked = revoke_of(&res, slot_at(s, 0, 600));
+	assert_non_null(revoked);
+	assert_string_equal(revoked->reason, "duplicate_practice");
+	sync_response_free(&res);
+	sync_request_free(&req);
+	central_store_close(s);
+}
+
 static void a_late_closure_revokes_granted_slots_and_keeps_booked_ones(void **state)
 {
 	central_store *s = open_store(2, 3);
@@ -960,6 +1011,7 @@ int main(int argc, char **argv)
 	        T(an_earlier_booking_arriving_later_wins_and_revokes_the_other),
 	        T(a_tie_goes_to_the_smaller_entry_id),
 	        T(a_slot_held_by_another_device_is_slot_taken),
+	        T(entries_of_one_request_see_each_other),
 	        T(a_late_closure_revokes_granted_slots_and_keeps_booked_ones),
 	        T(a_withdrawn_practice_revokes_its_appointment),
 	        T(changes_go_to_their_devices_only_and_the_cursor_skips_the_rest),
