@@ -95,7 +95,8 @@ static agenda_err add_holdings(agenda_ctx *ctx, struct round_request *r, agenda_
 	for (size_t i = 0; i < n; i++) {
 		struct sync_demand *d = &r->msg.demand[i];
 
-		snprintf(d->questura, sizeof d->questura, "%s", demand[i].questura);
+		snprintf(d->questura, sizeof d->questura, "%.*s", (int)sizeof d->questura - 1,
+		         demand[i].questura);
 		d->days = demand[i].days > SYNC_MAX_DEMAND_DAYS ? SYNC_MAX_DEMAND_DAYS
 		                                                : demand[i].days;
 		d->slots = demand[i].slots > SYNC_MAX_DEMAND_SLOTS ? SYNC_MAX_DEMAND_SLOTS
@@ -111,14 +112,15 @@ static agenda_err add_audit(agenda_ctx *ctx, struct round_request *r, agenda_det
 	agenda_err err;
 
 	if ((err = audit_head(ctx, &r->msg.audit_seq, r->msg.audit_hash, why)) != AG_OK ||
-	    (err = sync_state_get_int(ctx, SYNC_KEY_AUDIT_ANCHOR_SEQ, 0, &r->msg.anchor_seq,
+	    (err = sync_state_get_int(ctx, SYNC_KEY_AUDIT_ANCHOR_SEQ, 0, &r->msg.audit_anchor_seq,
 	                              why)) != AG_OK)
 		return err;
-	if (r->msg.anchor_seq < 0)
-		r->msg.anchor_seq = 0;
-	err = audit_hash_at(ctx, r->msg.anchor_seq, r->msg.anchor_hash, why);
+	if (r->msg.audit_anchor_seq < 0)
+		r->msg.audit_anchor_seq = 0;
+	err = audit_hash_at(ctx, r->msg.audit_anchor_seq, r->msg.audit_anchor_hash, why);
 	if (err == AG_ERR_NOT_FOUND) {
-		snprintf(r->msg.anchor_hash, sizeof r->msg.anchor_hash, "%s", ZERO_HASH);
+		snprintf(r->msg.audit_anchor_hash, sizeof r->msg.audit_anchor_hash, "%s",
+		         ZERO_HASH);
 		err = AG_OK;
 	}
 	return err;

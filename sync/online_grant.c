@@ -10,6 +10,7 @@
 
 #include "core/date.h"
 #include "core/messages.h"
+#include "core/slot_search.h"
 #include "services/grants.h"
 #include "services/practices.h"
 #include "sync/protocol.h"
@@ -62,8 +63,8 @@ static agenda_err grant_question(agenda_ctx *ctx, const struct session *who, int
 			return err;
 		snprintf(q->questura, sizeof q->questura, "%s", p.questura);
 		from = today + 1;
-		before = today + horizon + 1;
-		q->before_minute = 0;
+		before = today + horizon;
+		q->before_minute = 1440; /* any time of that day */
 	} else {
 		return err;
 	}
@@ -135,18 +136,18 @@ agenda_err sync_book_online(agenda_ctx *ctx, sync_session *session, const struct
 		o->online = true;
 		/* A grant that cannot be applied is not the booking's failure: book what is held.
 		 */
-		if (got.granted && apply_grant(ctx, &got.grant, &ignored) == AG_OK)
+		if (got.granted && got.grant.type == SYNC_CHANGE_GRANT &&
+		    apply_grant(ctx, &got.grant.u.grant, &ignored) == AG_OK)
 			o->granted = true;
 	}
 	o->elapsed_ms = elapsed_ms_since(&t0);
 	err = booking_confirm(ctx, who, practice_id, opt, booking, why);
 	if (err == AG_OK && o->granted && !booking->existing &&
-	    strcmp(booking->questura, got.grant.questura) == 0) {
+	    strcmp(booking->questura, got.grant.u.grant.questura) == 0) {
 		agenda_day day;
 
-		o->from_central = date_parse(got.grant.day, &day) && booking->day == day &&
-		                  booking->minute == got.grant.minute;
+		o->from_central = date_parse(got.grant.u.grant.day, &day) && booking->day == day &&
+		                  booking->minute == got.grant.u.grant.minute;
 	}
-	sync_grant_response_free(&got);
 	return err;
 }

@@ -32,6 +32,24 @@ static agenda_err bad_change(const struct sync_change *c, const char *field, age
 	return AG_ERR_INVALID;
 }
 
+/* Copies a field central sent into the device's own (smaller) field; false when it does not fit:
+ * a value the device cannot hold whole is refused, never cut. */
+static bool fits(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+#define COPY_FIELD(c, dst, src, name)                                                              \
+	do {                                                                                       \
+		if (!fits(dst, sizeof(dst), src))                                                  \
+			return bad_change(c, name, why);                                           \
+	} while (0)
+
 static agenda_err apply_grant(agenda_ctx *ctx, const struct sync_change *c, agenda_detail *why)
 {
 	const struct sync_grant *g = &c->u.grant;
@@ -59,14 +77,14 @@ static agenda_err apply_practice(agenda_ctx *ctx, const struct sync_change *c, a
 
 	if (!date_parse(p->data_nascita, &row.data_nascita))
 		return bad_change(c, "data_nascita", why);
-	snprintf(row.numero_pratica, sizeof row.numero_pratica, "%s", p->numero_pratica);
-	snprintf(row.numero_visto, sizeof row.numero_visto, "%s", p->numero_visto);
-	snprintf(row.cognome, sizeof row.cognome, "%s", p->cognome);
-	snprintf(row.nome, sizeof row.nome, "%s", p->nome);
-	snprintf(row.nazionalita, sizeof row.nazionalita, "%s", p->nazionalita);
-	snprintf(row.tipo, sizeof row.tipo, "%s", p->tipo);
-	snprintf(row.questura, sizeof row.questura, "%s", p->questura);
-	snprintf(row.status, sizeof row.status, "%s", p->status);
+	COPY_FIELD(c, row.numero_pratica, p->numero_pratica, "numero_pratica");
+	COPY_FIELD(c, row.numero_visto, p->numero_visto, "numero_visto");
+	COPY_FIELD(c, row.cognome, p->cognome, "cognome");
+	COPY_FIELD(c, row.nome, p->nome, "nome");
+	COPY_FIELD(c, row.nazionalita, p->nazionalita, "nazionalita");
+	COPY_FIELD(c, row.tipo, p->tipo, "tipo");
+	COPY_FIELD(c, row.questura, p->questura, "questura");
+	COPY_FIELD(c, row.status, p->status, "status");
 	return practice_upsert_from_central(ctx, &row, why);
 }
 
@@ -85,11 +103,11 @@ static agenda_err apply_questura(agenda_ctx *ctx, const struct sync_change *c, a
 	const struct sync_questura *s = &c->u.questura;
 	struct questura q = {.patron_month = s->patron_month, .patron_day = s->patron_day};
 
-	snprintf(q.code, sizeof q.code, "%s", s->code);
-	snprintf(q.name, sizeof q.name, "%s", s->name);
-	snprintf(q.city, sizeof q.city, "%s", s->city);
-	snprintf(q.address, sizeof q.address, "%s", s->address);
-	snprintf(q.email, sizeof q.email, "%s", s->email);
+	COPY_FIELD(c, q.code, s->code, "code");
+	COPY_FIELD(c, q.name, s->name, "name");
+	COPY_FIELD(c, q.city, s->city, "city");
+	COPY_FIELD(c, q.address, s->address, "address");
+	COPY_FIELD(c, q.email, s->email, "email");
 	return questura_put(ctx, GRANT_ACTOR_CENTRAL, &q, why);
 }
 

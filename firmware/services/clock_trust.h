@@ -41,9 +41,10 @@ agenda_err clock_trust_note_now(agenda_ctx *ctx, agenda_detail *why);
 
 /*
  * A round's answer carried central's clock: when |device now - central_now| <=
- * CLOCK_TRUST_SKEW_SECONDS, clock_synced_at = device now and clock_high is raised; otherwise
- * nothing is set and *skewed = true (the round reports clock_skew). Inside the caller's
- * transaction.
+ * CLOCK_TRUST_SKEW_SECONDS, clock_synced_at = clock_high = device now (the clock is right, so a
+ * higher clock_high came from a clock that ran ahead); otherwise clock_synced_at is removed
+ * (booking stops until a round agrees again) and *skewed = true (the round reports clock_skew).
+ * Inside the caller's transaction.
  */
 agenda_err clock_trust_record_sync(agenda_ctx *ctx, int64_t central_now, bool *skewed,
                                    agenda_detail *why);
