@@ -39,6 +39,7 @@ struct sync_worker {
 	bool fresh_start;    /* the technician asked: the back-off starts over */
 	bool stopping;
 	bool finished;
+	bool abandoned; /* stop gave up waiting: the thread frees the worker as it ends */
 	atomic_bool cancel;
 	struct sync_worker_status status;
 	agenda_ctx ctx;
@@ -108,6 +109,15 @@ static void publish(struct sync_worker *w, const struct sync_worker_status *next
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* "sentence (detail)", cut at size: the plain sentence always leads. */
+static void join_words(char *out, size_t size, const char *sentence, const char *detail)
+{
+	int n = snprintf(out, size, "%s (%s)", sentence, detail);
+
+	if (n < 0 || (size_t)n >= size)
+		out[size - 1] = '\0'; /* cut inside the detail */
+}
+
 /* After a round: what the sync state now says (the round recorded it), and the round's words. */
 static void after_round(struct sync_worker *w, struct sync_worker_status *s, agenda_err err,
                         bool not_provisioned, const agenda_detail *why)
@@ -148,10 +158,8 @@ static void after_round(struct sync_worker *w, struct sync_worker_status *s, age
 
 		agenda_detail_set(&plain, st.last_error_msg);
 		if (strcmp(plain.it, why->it) != 0) {
-			snprintf(s->last_error.it, sizeof s->last_error.it, "%s (%s)", plain.it,
-			         why->it);
-			snprintf(s->last_error.en, sizeof s->last_error.en, "%s (%s)", plain.en,
-			         why->en);
+			join_words(s->last_error.it, sizeof s->last_error.it, plain.it, why->it);
+			join_words(s->last_error.en, sizeof s->last_error.en, plain.en, why->en);
 		}
 	}
 }
@@ -175,13 +183,21 @@ static void wait_for_turn(struct sync_worker *w, int64_t due_ms)
 	}
 }
 
+static void destroy(struct sync_worker *w)
+{
+	pthread_cond_destroy(&w->done);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
 static void *thread_main(void *arg)
 {
 	struct sync_worker *w = arg;
 	struct sync_worker_status s = {0};
 	agenda_detail why = {{0}, {0}};
 	agenda_clock clock;
-	bool open = false;
+	bool open = false, abandoned;
 	int64_t due = monotonic_ms(); /* the first round at once */
 
 	if (clock_from_env(&clock, &w->clock_storage) == AG_OK &&
@@ -228,8 +244,11 @@ static void *thread_main(void *arg)
 		agenda_ctx_close(&w->ctx);
 	pthread_mutex_lock(&w->lock);
 	w->finished = true;
+	abandoned = w->abandoned;
 	pthread_cond_signal(&w->done);
 	pthread_mutex_unlock(&w->lock);
+	if (abandoned)
+		destroy(w);
 	return NULL;
 }
 
@@ -259,10 +278,7 @@ struct sync_worker *sync_worker_start(const struct sync_worker_config *config)
 	pthread_condattr_destroy(&attr);
 	pthread_cond_init(&w->done, NULL);
 	if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
-		pthread_cond_destroy(&w->done);
-		pthread_cond_destroy(&w->wake);
-		pthread_mutex_destroy(&w->lock);
-		free(w);
+		destroy(w);
 		return NULL;
 	}
 	return w;
@@ -322,17 +338,15 @@ bool sync_worker_stop(struct sync_worker *w)
 		if (pthread_cond_timedwait(&w->done, &w->lock, &until) != 0)
 			break;
 	finished = w->finished;
+	w->abandoned = !finished;
 	pthread_mutex_unlock(&w->lock);
 	if (!finished) {
-		/* A request still in flight: it ends within the transport's bound, with the
-		 * process. Its state stays allocated for it. */
+		/* A request still in flight: it ends within the transport's bound (or with the
+		 * process); the thread frees the worker as it ends. */
 		pthread_detach(w->thread);
 		return false;
 	}
 	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->done);
-	pthread_cond_destroy(&w->wake);
-	pthread_mutex_destroy(&w->lock);
-	free(w);
+	destroy(w);
 	return true;
 }

@@ -37,9 +37,9 @@ struct sync_worker_status {
 	bool has_error;          /* the last round failed: last_error says why */
 	agenda_detail last_error;
 	int64_t last_error_at;
-	int failures;            /* consecutive failed rounds */
-	unsigned long rounds;    /* rounds finished since start, successful or not */
-	unsigned long version;   /* changes whenever anything above does */
+	int failures;          /* consecutive failed rounds */
+	unsigned long rounds;  /* rounds finished since start, successful or not */
+	unsigned long version; /* changes whenever anything above does */
 };
 
 /*
@@ -53,11 +53,11 @@ typedef agenda_err (*sync_worker_round_fn)(void *arg, agenda_ctx *ctx, const ato
 
 struct sync_worker_config {
 	const char *db_path;
-	const char *data_dir;        /* device.key, device.pem, ca.pem (device_files.h) */
-	int interval_s;              /* 0: the setting, else its default */
-	sync_worker_round_fn round;  /* NULL: the real round with central */
+	const char *data_dir;       /* device.key, device.pem, ca.pem (device_files.h) */
+	int interval_s;             /* 0: the setting, else its default */
+	sync_worker_round_fn round; /* NULL: the real round with central */
 	void *round_arg;
-	int stop_wait_ms;            /* 0: SYNC_WORKER_STOP_WAIT_MS */
+	int stop_wait_ms; /* 0: SYNC_WORKER_STOP_WAIT_MS */
 };
 
 struct sync_worker;
@@ -77,8 +77,8 @@ void sync_worker_status(struct sync_worker *w, struct sync_worker_status *out);
 /*
  * Stops the thread: no new round; waits up to stop_wait_ms for one in flight (its request is
  * bounded by the transport's own time-outs), then joins and closes its store. A round still
- * in flight after the wait is left to finish with the process (the thread is detached and its
- * state kept, never freed under it); returns false then.
+ * in flight after the wait is left to finish on its own (the thread is detached and frees its
+ * state as it ends, never under it); returns false then.
  */
 bool sync_worker_stop(struct sync_worker *w);
 
