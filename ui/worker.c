@@ -33,6 +33,7 @@ struct ui_worker {
 	bool stopping;
 	agenda_ctx ctx;
 	bool open;
+	sync_session *grant_session; /* opened at the first booking of an enrolled device */
 	int64_t clock_storage;
 };
 
@@ -224,6 +225,36 @@ static void run_enrolment(struct ui_worker *w, struct ui_result *res)
 	res->err = AG_OK;
 }
 
+/*
+ * Confirms a proposal. A stand-alone device books exactly the proposal (booking_confirm_proposal:
+ * a slot gone meanwhile comes back as a new proposal). An enrolled one asks central for an
+ * earlier slot first and books the earliest it then holds (sync_book_online); the result says
+ * whether central answered, so the screen can say the date came from what the kiosk holds.
+ */
+static void run_confirm(struct ui_worker *w, const struct ui_request *req,
+                        const struct booking_options *opt, struct ui_result *res)
+{
+	struct enrolment_info enrolment;
+	agenda_detail ignored;
+	char dir[4096];
+
+	device_files_data_dir(w->db_path, dir, sizeof dir);
+	enrolment_info_read(&w->ctx, dir, &enrolment);
+	if (!enrolment.provisioned || !enrolment.central_url[0] || !enrolment.has_cert) {
+		res->err = booking_confirm_proposal(&w->ctx, &req->session, &req->proposal, opt,
+		                                    &res->booking, &res->why);
+		return;
+	}
+	if (!w->grant_session &&
+	    sync_session_open(&w->ctx, dir, &w->grant_session, &ignored) != AG_OK)
+		w->grant_session = NULL; /* asked again at the next booking; this one books offline */
+	res->online_asked = true;
+	res->err = sync_book_online(&w->ctx, w->grant_session, &req->session, req->practice_id, opt,
+	                            &res->booking, &res->grant, &res->why);
+	SDL_Log("booking with central: %s, %s, %ld ms", res->grant.online ? "online" : "offline",
+	        res->grant.from_central ? "granted slot" : "held slot", res->grant.elapsed_ms);
+}
+
 static void run(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
 	const struct session *who = &req->session;
@@ -249,8 +280,7 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 		                           &res->why);
 		break;
 	case UI_REQ_CONFIRM:
-		res->err = booking_confirm_proposal(&w->ctx, who, &req->proposal, &opt,
-		                                    &res->booking, &res->why);
+		run_confirm(w, req, &opt, res);
 		break;
 	case UI_REQ_PRINT:
 		run_print(w, req, res);
@@ -321,6 +351,8 @@ static void *thread_main(void *arg)
 		explicit_bzero(req, sizeof *req);
 		free(req);
 	}
+	if (w->grant_session)
+		sync_session_close(w->grant_session);
 	if (w->open)
 		agenda_ctx_close(&w->ctx);
 	return NULL;

@@ -9,6 +9,9 @@
  * confirm, lists and day close all take milliseconds to tens of milliseconds of disk: the screen
  * shows a busy state meanwhile and keeps drawing. Activating the device (provision_run) talks to
  * agenda-central: up to UI_PROVISION_TIMEOUT_MS per HTTPS request, the UI drawing all along.
+ * On a device enrolled with central, confirming a booking first asks central for an earlier
+ * slot of the whole Questura (sync_book_online, bounded by sync.grant_timeout_ms, 2 s) over
+ * the worker's own kept sync session; unreachable, it books from what the device holds.
  */
 #ifndef AGENDA_UI_WORKER_H
 #define AGENDA_UI_WORKER_H
@@ -26,6 +29,7 @@
 #include "services/demo.h"
 #include "services/status.h"
 #include "sync/enrolment_info.h"
+#include "sync/online_grant.h"
 #include "sync/provision.h"
 
 enum ui_request_kind {
@@ -94,6 +98,8 @@ struct ui_result {
 	SDL_Surface *preview; /* UI_REQ_PRINT_DONE on a virtual printer: the slip's PNG */
 	bool unasked;         /* UI_REQ_PRINT_DONE: no request of the UI's is answered */
 	struct convocation_printed printed; /* UI_REQ_PRINT_DONE: job, who, recorded or why */
+	bool online_asked; /* UI_REQ_CONFIRM on an enrolled device: central was asked first */
+	struct online_grant_outcome grant; /* what came of asking (sync_book_online) */
 	bool demo_seeded; /* UI_REQ_OPEN with a demo: the accounts below are filled */
 	struct demo_report demo;
 };
