@@ -52,6 +52,7 @@ void ui_result_free(struct ui_result *r)
 		return;
 	free(r->day);
 	free(r->queue);
+	free(r->work);
 	if (r->preview)
 		SDL_FreeSurface(r->preview);
 	explicit_bzero(&r->demo, sizeof r->demo);
@@ -141,6 +142,59 @@ static void collect(void *arg, const struct booking *b)
 	l->items[l->count++] = *b;
 }
 
+struct work_list {
+	struct ui_work_item *items;
+	size_t count, cap;
+	bool failed;
+};
+
+static void collect_work(void *arg, const struct worklist_item *item)
+{
+	struct work_list *l = arg;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct ui_work_item *grown = realloc(l->items, cap * sizeof *grown);
+
+		if (!grown) {
+			l->failed = true;
+			return;
+		}
+		l->items = grown;
+		l->cap = cap;
+	}
+	memset(&l->items[l->count], 0, sizeof l->items[l->count]);
+	l->items[l->count++].item = *item;
+}
+
+/* The open worklist items, each with its appointment's day and time when the device has it. */
+static agenda_err read_worklist(struct ui_worker *w, const struct session *who,
+                                struct ui_result *res)
+{
+	struct work_list l = {0};
+	agenda_err err = worklist_list(&w->ctx, true, collect_work, &l, &res->why);
+
+	if (err == AG_OK && l.failed) {
+		err = AG_ERR_NOMEM;
+		agenda_detail_set(&res->why, MSG_NOMEM);
+	}
+	for (size_t i = 0; err == AG_OK && i < l.count; i++) {
+		struct ui_work_item *it = &l.items[i];
+		struct booking b;
+		agenda_detail ignored;
+
+		if (it->item.appointment_id[0] &&
+		    booking_get(&w->ctx, who, it->item.appointment_id, &b, &ignored) == AG_OK) {
+			it->has_when = true;
+			it->day = b.day;
+			it->minute = b.minute;
+		}
+	}
+	res->work = l.items;
+	res->work_count = l.count;
+	return err;
+}
+
 /* Today's appointments, then the confirmed ones of any day whose last print failed. */
 static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
@@ -159,6 +213,8 @@ static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui
 	res->day_count = l.count;
 	res->queue = q.items;
 	res->queue_count = q.count;
+	if (res->err == AG_OK)
+		res->err = read_worklist(w, &req->session, res);
 }
 
 /*
@@ -247,7 +303,8 @@ static void run_confirm(struct ui_worker *w, const struct ui_request *req,
 	}
 	if (!w->grant_session &&
 	    sync_session_open(&w->ctx, dir, &w->grant_session, &ignored) != AG_OK)
-		w->grant_session = NULL; /* asked again at the next booking; this one books offline */
+		w->grant_session =
+		        NULL; /* asked again at the next booking; this one books offline */
 	res->online_asked = true;
 	res->err = sync_book_online(&w->ctx, w->grant_session, &req->session, req->practice_id, opt,
 	                            &res->booking, &res->grant, &res->why);
@@ -308,6 +365,9 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 		break;
 	case UI_REQ_PROVISION:
 		run_provision(w, req, res);
+		break;
+	case UI_REQ_WORKLIST_DONE:
+		res->err = worklist_done(&w->ctx, who, req->worklist_id, &res->why);
 		break;
 	case UI_REQ_STATUS:
 		res->err = device_status_read(&w->ctx, &res->status, &res->why);

@@ -28,6 +28,7 @@
 #include "services/convocation.h"
 #include "services/demo.h"
 #include "services/status.h"
+#include "services/worklist.h"
 #include "sync/enrolment_info.h"
 #include "sync/online_grant.h"
 #include "sync/provision.h"
@@ -47,7 +48,8 @@ enum ui_request_kind {
 	UI_REQ_CLOSE_DAY,  /* today -> report */
 	UI_REQ_ENROLMENT,  /* whether and with which central the device is enrolled (Tecnico) */
 	UI_REQ_PROVISION,  /* central_url, enrol_code, ca_fingerprint -> enrolled (provision_run) */
-	UI_REQ_STATUS,     /* device status for the status bar and the technician */
+	UI_REQ_WORKLIST_DONE, /* worklist_id: an item of Giornata's worklist marked done */
+	UI_REQ_STATUS,        /* device status for the status bar and the technician */
 };
 
 #define UI_PROVISION_TIMEOUT_MS 15000 /* per request to central; then "unreachable" */
@@ -69,8 +71,17 @@ struct ui_request {
 	char central_url[UI_INPUT_MAX]; /* UI_REQ_PROVISION: the three items as typed */
 	char enrol_code[UI_INPUT_MAX];
 	char ca_fingerprint[UI_INPUT_MAX];
-	bool busy; /* the person waits for it (copied to the result) */
+	int64_t worklist_id; /* UI_REQ_WORKLIST_DONE */
+	bool busy;           /* the person waits for it (copied to the result) */
 	struct ui_request *next;
+};
+
+/* An open worklist item (issue 12) and, when its appointment is known, that appointment's time. */
+struct ui_work_item {
+	struct worklist_item item;
+	bool has_when;
+	agenda_day day;
+	int minute;
 };
 
 struct ui_result {
@@ -90,6 +101,8 @@ struct ui_result {
 	size_t day_count;
 	struct booking *queue; /* UI_REQ_DAY: the reprint queue, malloc'd, queue_count entries */
 	size_t queue_count;
+	struct ui_work_item *work; /* UI_REQ_DAY: open worklist items, malloc'd, work_count */
+	size_t work_count;
 	agenda_day today;
 	struct day_close_report close;
 	struct device_status status;
