@@ -60,6 +60,7 @@ int central_site_list(const struct central_cli *c, int argc, char **argv);
 int central_enrol_code(const struct central_cli *c, int argc, char **argv);
 int central_device_list(const struct central_cli *c, int argc, char **argv);
 int central_device_revoke(const struct central_cli *c, int argc, char **argv);
+int central_device_clear_alert(const struct central_cli *c, int argc, char **argv); /* issue 12 */
 
 /* The admin verbs (central_questura.c, central_calendar.c, central_practice.c,
  * central_operator.c): Questure, capacity, closures, practices, operators, outbox. */
@@ -69,6 +70,8 @@ int central_capacity_set(const struct central_cli *c, int argc, char **argv);
 int central_closure_add(const struct central_cli *c, int argc, char **argv);
 int central_closure_open(const struct central_cli *c, int argc, char **argv);
 int central_practice_import(const struct central_cli *c, int argc, char **argv);
+/* central_withdraw.c (issue 12) */
+int central_practice_withdraw(const struct central_cli *c, int argc, char **argv);
 int central_operator_add(const struct central_cli *c, int argc, char **argv);
 int central_operator_list(const struct central_cli *c, int argc, char **argv);
 int central_operator_unlock(const struct central_cli *c, int argc, char **argv);
