@@ -187,11 +187,12 @@ static agenda_err central_refused(const struct https_response *r, struct sync_ro
 
 /*
  * One request and its answer applied. *again: central has more changes, or the batch was full
- * so entries remain; *next_after: where the journal resumes within this round.
+ * so entries remain; *next_after: where the journal resumes within this round; *sent_demand:
+ * how many Questure the request asked slots for.
  */
 static agenda_err one_request(agenda_ctx *ctx, sync_session *session, int64_t after_id,
                               struct sync_round_report *report, bool *again, int64_t *next_after,
-                              agenda_msg *last, agenda_detail *why)
+                              size_t *sent_demand, agenda_msg *last, agenda_detail *why)
 {
 	struct round_request r = {0};
 	struct sync_response res = {0};
