@@ -8,13 +8,16 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "services/grants.h"
 #include "services/sync_state.h"
 #include "sync/device_files.h"
 #include "sync/device_round.h"
 #include "sync/online_grant.h"
+#include "sync/protocol.h"
 #include "sync/sync_session.h"
 
 #define OPTS(a) (sizeof(a) / sizeof((a)[0]))
@@ -152,6 +155,65 @@ int ctl_sync_status(struct ctl *c, int argc, char **argv)
 		ctl_say(c, MSG_CTL_SYNC_STATUS_ERROR, when, last_error_text(c, &s, c->lang));
 	}
 	return EXIT_OK;
+}
+
+/*
+ * sync configure: the settings that shape a round and the online grant. Each option given is
+ * stored as it is (checked for range); the JSON answer lists every one in force.
+ */
+int ctl_sync_configure(struct ctl *c, int argc, char **argv)
+{
+	static const struct {
+		const char *option, *setting;
+		int min, max, fallback;
+	} knobs[] = {
+	        {"--hold-days", GRANT_SETTING_HOLD_DAYS, 1, SYNC_MAX_DEMAND_DAYS,
+	         GRANT_DEFAULT_HOLD_DAYS},
+	        {"--low-water", GRANT_SETTING_LOW_WATER, 0, SYNC_MAX_DEMAND_SLOTS,
+	         GRANT_DEFAULT_LOW_WATER},
+	        {"--hand-back-days", ROUND_SETTING_HAND_BACK_DAYS, 0, 3660,
+	         ROUND_DEFAULT_HAND_BACK_DAYS},
+	        {"--grant-timeout-ms", ONLINE_GRANT_SETTING_TIMEOUT_MS, 100, 60000,
+	         ONLINE_GRANT_DEFAULT_TIMEOUT_MS},
+	};
+	struct ctl_opt o[OPTS(knobs)];
+	agenda_detail why = {{0}, {0}};
+	json_t *out = json_object();
+	int status;
+
+	for (size_t i = 0; i < OPTS(knobs); i++)
+		o[i] = (struct ctl_opt){knobs[i].option, true, NULL};
+	if ((status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0)) ||
+	    (status = ctl_open(c, false)))
+		goto done;
+	for (size_t i = 0; i < OPTS(knobs); i++) {
+		char text[16];
+		int value = knobs[i].fallback;
+		agenda_err err;
+
+		if (o[i].value) {
+			if ((status = ctl_parse_int(c, knobs[i].option, o[i].value, knobs[i].min,
+			                            knobs[i].max, &value)))
+				goto done;
+			snprintf(text, sizeof text, "%d", value);
+			if ((err = store_setting_set(c->ctx.store, knobs[i].setting, text, &why))) {
+				status = ctl_fail(c, err, &why);
+				goto done;
+			}
+		} else if (store_setting_get(c->ctx.store, knobs[i].setting, text, sizeof text)) {
+			value = atoi(text);
+		}
+		json_object_set_new(out, knobs[i].setting, json_integer(value));
+		if (!c->json)
+			ctl_say(c, MSG_CTL_SYNC_SETTING, knobs[i].setting, value);
+	}
+	if (c->json) {
+		ctl_emit(out);
+		out = NULL;
+	}
+done:
+	json_decref(out);
+	return status;
 }
 
 bool ctl_book_goes_online(struct ctl *c)
