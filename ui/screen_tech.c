@@ -108,7 +108,8 @@ static void sync_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *ar
 	}
 	snprintf(text, sizeof text,
 	         ui_msg(app, s->online ? MSG_UI_TECH_SYNC_ONLINE : MSG_UI_TECH_SYNC_OFFLINE), when,
-	         (long long)s->entries_waiting);
+	         app->status_known ? (long long)app->status.journal_pending
+	                           : (long long)s->entries_waiting);
 	line(d, area, text, s->online ? UI_GREEN : UI_INK);
 	if (!s->has_error)
 		return;

@@ -38,6 +38,8 @@ static const char *printer_text(struct ui_app *app, SDL_Color *c)
 static void sync_line(struct ui_app *app, const struct ui_draw *d, SDL_Rect r)
 {
 	const struct sync_worker_status *s = &app->sync_status;
+	/* The store's count, refreshed after every change: the round's is as old as the round. */
+	long long waiting = app->status_known ? app->status.journal_pending : s->entries_waiting;
 	char text[160], when[16];
 	agenda_day day;
 	int minute, w;
@@ -45,18 +47,14 @@ static void sync_line(struct ui_app *app, const struct ui_draw *d, SDL_Rect r)
 	if (s->online && s->last_success > 0) {
 		clock_local(s->last_success, &day, &minute);
 		snprintf(when, sizeof when, "%02d:%02d", minute / 60, minute % 60);
-		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_ONLINE), when,
-		         (long long)s->entries_waiting);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_ONLINE), when, waiting);
 	} else {
-		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_OFFLINE),
-		         (long long)s->entries_waiting);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_OFFLINE), waiting);
 	}
 	ui_text_measure(d->text, UI_FONT_SMALL, text, &w, NULL);
 	if (w > r.w && s->online && s->last_success > 0) /* narrow screens: without the words */
-		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_ONLINE_SHORT), when,
-		         (long long)s->entries_waiting);
-	ui_label(d, text, r, UI_FONT_SMALL, s->online ? UI_WHITE : UI_AMBER, UI_ALIGN_LEFT,
-	         false);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_ONLINE_SHORT), when, waiting);
+	ui_label(d, text, r, UI_FONT_SMALL, s->online ? UI_WHITE : UI_AMBER, UI_ALIGN_LEFT, false);
 }
 
 void ui_statusbar_draw(struct ui_app *app, const struct ui_draw *d)
