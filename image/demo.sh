@@ -59,7 +59,7 @@ echo "   code $code, CA fingerprint $fingerprint (what the help desk reads out)"
 # serve prints its port (0: any free one) on its first line; stopped when this script ends.
 "$central" serve --dir "$demo/central" --listen 127.0.0.1:0 >"$demo/central/serve.out" 2>&1 &
 central_pid=$!
-trap 'kill "$central_pid" 2>/dev/null; wait "$central_pid" 2>/dev/null || true' EXIT
+trap 'kill "$central_pid" 2>/dev/null || true; wait "$central_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 for _ in $(seq 100); do
 	port=$(grep -m 1 -E '^[0-9]+$' "$demo/central/serve.out" 2>/dev/null || true)
