@@ -137,7 +137,7 @@ static void result(struct ui_app *app, struct ui_result *r)
 	app->existing = r->booking;
 	ui_print_booking(app, &r->booking, r->booking.existing);
 	if (r->online_asked && !r->booking.existing)
-		ui_print_date_source(app, !r->grant.online       ? UI_DATE_HELD_OFFLINE
+		ui_print_date_source(app, !r->grant.online        ? UI_DATE_HELD_OFFLINE
 		                          : r->grant.from_central ? UI_DATE_CENTRAL
 		                                                  : UI_DATE_LOCAL);
 	sync_worker_kick(app->sync); /* its journal entry goes to central now */

@@ -60,7 +60,6 @@ static agenda_err central_round_run(void *arg, agenda_ctx *ctx, const atomic_boo
 	struct central_round *c = arg;
 	struct sync_round_report report;
 	struct enrolment_info enrolment;
-	agenda_err err;
 
 	(void)cancel; /* the transport's own time-outs bound a request (HTTPS_TOTAL_TIMEOUT_MS) */
 	if (!c->session) {
@@ -69,7 +68,8 @@ static agenda_err central_round_run(void *arg, agenda_ctx *ctx, const atomic_boo
 			*not_provisioned = true;
 			return AG_ERR_REFUSED;
 		}
-		err = sync_session_open(ctx, c->data_dir, &c->session, why);
+		agenda_err err = sync_session_open(ctx, c->data_dir, &c->session, why);
+
 		if (err != AG_OK)
 			return err;
 	}
