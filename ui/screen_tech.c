@@ -97,7 +97,7 @@ static void sync_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *ar
 	const struct sync_worker_status *s = &app->sync_status;
 	char text[1200], when[32];
 	agenda_day day;
-	int minute, y, m, dd;
+	int minute, y, m, dd, h, lines;
 
 	if (s->last_success > 0) {
 		clock_local(s->last_success, &day, &minute);
@@ -115,10 +115,13 @@ static void sync_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *ar
 		return;
 	clock_local(s->last_error_at, &day, &minute);
 	snprintf(when, sizeof when, "%02d:%02d", minute / 60, minute % 60);
+	/* Small panels: what to do only; the round's own detail needs more lines than they have. */
 	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_SYNC_ERROR), when,
-	         ui_detail(app, &s->last_error));
-	ui_label(d, text, ui_rect_take_top(area, 2 * d->layout->unit / 2 + d->layout->gap, 0),
-	         UI_FONT_SMALL, UI_RED, UI_ALIGN_LEFT, true);
+	         ui_detail(app, d->layout->h < 600 ? &s->last_error_plain : &s->last_error));
+	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
+	lines = d->layout->h < 600 ? 2 : 3;
+	ui_label(d, text, ui_rect_take_top(area, lines * h + h / 3, 0), UI_FONT_SMALL, UI_RED,
+	         UI_ALIGN_LEFT, true);
 }
 
 static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
@@ -150,11 +153,13 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	         SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "?");
 	line(d, &area, text, UI_INK);
 	enrolment_lines(app, d, &area);
-	if (syncs)
-		sync_lines(app, d, &area);
-	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_PENDING), s->journal_pending,
-	         s->outbox_pending);
-	line(d, &area, text, UI_INK);
+	if (syncs) {
+		sync_lines(app, d, &area); /* its "in attesa" is the journal's pending count */
+	} else {
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_PENDING), s->journal_pending,
+		         s->outbox_pending);
+		line(d, &area, text, UI_INK);
+	}
 	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_COUNTS),
 	         (long long)s->appointments_live, (long long)s->slots_free);
 	line(d, &area, text, UI_INK);

@@ -150,6 +150,7 @@ static void after_round(struct sync_worker *w, struct sync_worker_status *s, age
 	s->failures++;
 	s->has_error = true;
 	s->last_error = *why;
+	s->last_error_plain = *why;
 	s->last_error_at = clock_now(&w->ctx.clock);
 	/* The state's catalogue sentence says what happens next in plain words; the round's own
 	 * detail (which server, what failed) goes after it when there is one. */
@@ -157,6 +158,7 @@ static void after_round(struct sync_worker *w, struct sync_worker_status *s, age
 		agenda_detail plain;
 
 		agenda_detail_set(&plain, st.last_error_msg);
+		s->last_error_plain = plain;
 		if (strcmp(plain.it, why->it) != 0) {
 			join_words(s->last_error.it, sizeof s->last_error.it, plain.it, why->it);
 			join_words(s->last_error.en, sizeof s->last_error.en, plain.en, why->en);

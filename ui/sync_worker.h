@@ -28,14 +28,15 @@
 #define SYNC_WORKER_STOP_WAIT_MS 2000
 
 struct sync_worker_status {
-	bool provisioned;        /* enrolled with central: rounds run */
-	bool syncing;            /* a round is in flight */
-	bool online;             /* the last attempt reached central and was applied */
-	int64_t last_success;    /* device clock of the last successful round, 0 never */
-	int64_t entries_waiting; /* journal entries central has not acknowledged */
-	int64_t worklist_open;   /* open worklist items */
-	bool has_error;          /* the last round failed: last_error says why */
-	agenda_detail last_error;
+	bool provisioned;               /* enrolled with central: rounds run */
+	bool syncing;                   /* a round is in flight */
+	bool online;                    /* the last attempt reached central and was applied */
+	int64_t last_success;           /* device clock of the last successful round, 0 never */
+	int64_t entries_waiting;        /* journal entries central has not acknowledged */
+	int64_t worklist_open;          /* open worklist items */
+	bool has_error;                 /* the last round failed: last_error says why */
+	agenda_detail last_error;       /* what to do, then what failed (which address...) */
+	agenda_detail last_error_plain; /* what to do only: for small screens */
 	int64_t last_error_at;
 	int failures;          /* consecutive failed rounds */
 	unsigned long rounds;  /* rounds finished since start, successful or not */

@@ -1174,6 +1174,7 @@ tap_button day
 expect_screen giornata
 sleep 5000
 screenshot worklist
+check_layout
 tap_button work_done:0
 expect_screen giornata
 screenshot worklist_done
@@ -1246,16 +1247,22 @@ tap_button search
     check("non in linea" in text and "Ultimo errore" in text and
           "Centrale non raggiungibile" in text,
           f"Tecnico: offline and the last error in Italian: {text[:400]!r}")
+    # The smallest panel: the sync line, the error and four buttons still fit (layout check).
+    h.run(h.login("demo.tecnico") + "expect_screen tecnico\ntap_button sync_now\nsleep 1500\n"
+          "screenshot tecnico_800\ncheck_layout\n", size="800x480")
+    text = ocr_bar(h, "tecnico_800", 480)
+    check("Non in linea" in text, f"800x480: the bar says Non in linea: {text[:200]!r}")
 
 
-def ocr_bar(h, name):
-    """The status bar of a screenshot, read by OCR: cropped, inverted (dark text on light reads
+def ocr_bar(h, name, height=800):
+    """The status bar of a screenshot of the given height, read by OCR: cropped (layout.c: a
+    touch unit h/12, at least 56 px; the bar 5/8 of it), inverted (dark text on light reads
     best) and doubled in size."""
     src = os.path.join(h.shots, name + ".png")
     rows, channels = png_rows(src, 0)
     width = len(rows[0]) // channels
     bar = os.path.join(h.shots, name + "-bar.png")
-    crop_png(src, bar, 0, 0, width, 41, invert=True, scale=2)
+    crop_png(src, bar, 0, 0, width, max(height // 12, 56) * 5 // 8, invert=True, scale=2)
     out = subprocess.run(["tesseract", bar, "-", "-l", "ita", "--psm", "6"], capture_output=True,
                          text=True, env=dict(h.env, OMP_THREAD_LIMIT="1"), timeout=60)
     return " ".join(out.stdout.split())
