@@ -1166,6 +1166,7 @@ def sync_run(h, central):
     con.commit()
     con.close()
     closed, stopped = os.path.join(h.work, "closed"), os.path.join(h.work, "stopped")
+    stalled = os.path.join(h.work, "stalled")
     script = h.login("demo.operatore") + "sleep 3000\nscreenshot online\n" + \
         book_script("900002") + f"""screenshot booked_online
 sleep 3000
@@ -1182,7 +1183,21 @@ wait_for_file {stopped}
 sleep 5000
 screenshot offline
 tap_button search
-""" + book_script("900003") + "screenshot booked_offline\n"
+""" + book_script("900003") + f"""screenshot booked_offline
+wait_for_file {stalled}
+tap_button search
+expect_screen ricerca
+type rm 2026 900004
+key Return
+expect_screen scheda
+tap_button propose
+expect_screen proposta
+tap_button confirm
+sleep 800
+screenshot_now grant_search
+expect_screen stampa
+screenshot booked_stalled
+"""
     proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -1217,11 +1232,19 @@ tap_button search
               "the kiosk showed the worklist")
         central.stop()
         touch(stopped)
+        check(wait_for_png(os.path.join(h.shots, "booked_offline.png"), proc, timeout=90),
+              "the kiosk booked with central stopped")
+        # A central that accepts connections and never answers, on central's port: the grant
+        # is bounded (2 s) and the screen keeps drawing meanwhile.
+        staller = Staller(int(central.url.rsplit(":", 1)[1]))
+        touch(stalled)
         _, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+        if "staller" in locals():
+            staller.stop()
     if proc.returncode != 0:
         sys.stderr.write(err)
     check(proc.returncode == 0, f"the kiosk script ran to its end (exit {proc.returncode})")
@@ -1240,6 +1263,24 @@ tap_button search
     text = h.ocr("booked_offline")
     check("Appuntamento confermato" in text and "Centrale non raggiungibile" in text,
           f"Stampa: booked, from the slots the kiosk holds: {text[:300]!r}")
+    band = os.path.join(h.shots, "grant_search-band.png")  # the bottom touch unit (66 px)
+    crop_png(os.path.join(h.shots, "grant_search.png"), band, 0, 800 - 66, 1280, 66, scale=2)
+    text = " ".join(subprocess.run(["tesseract", band, "-", "-l", "ita", "--psm", "7"],
+                                   capture_output=True, text=True, timeout=60,
+                                   env=dict(h.env, OMP_THREAD_LIMIT="1")).stdout.split())
+    check("Ricerca della prima data libera" in text,
+          f"while central is asked, the busy band says so: {text[-200:]!r}")
+    asked = re.findall(r"booking with central: (\w+), held slot, (\d+) ms", err)
+    check(len(asked) == 3 and asked[1][0] == "offline" and int(asked[1][1]) < 500,
+          f"central stopped: the grant failed at once ({asked})")
+    check(asked[2][0] == "offline" and 1800 <= int(asked[2][1]) <= 3500,
+          f"central hung: the grant gave up within its bound ({asked[2][1]} ms, bound 2000)")
+    third = h.sql("SELECT a.state FROM appointment a JOIN practice p ON p.id = a.practice_id"
+                  " WHERE p.numero_pratica = 'RM/2026/900004'")
+    check(third == [("confirmed",)], f"then booked from what the kiosk holds: {third}")
+    check("Centrale non raggiungibile" in h.ocr("booked_stalled"), "and Stampa says so")
+    check("sync: a round still in flight ends with the process" in err,
+          "at exit the sync thread's stalled round was left within its bound")
     # Tecnico: "Sincronizza ora" with central gone, the last error in plain Italian.
     h.run(h.login("demo.tecnico") + "expect_screen tecnico\ntap_button sync_now\nsleep 1500\n"
           "screenshot tecnico\ncheck_layout\n")
@@ -1266,6 +1307,38 @@ def ocr_bar(h, name, height=800):
     out = subprocess.run(["tesseract", bar, "-", "-l", "ita", "--psm", "6"], capture_output=True,
                          text=True, env=dict(h.env, OMP_THREAD_LIMIT="1"), timeout=60)
     return " ".join(out.stdout.split())
+
+
+class Staller:
+    """Accepts TCP connections on a port and never answers (a hung central)."""
+
+    def __init__(self, port):
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(16)
+        self.held = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        try:
+            while True:
+                self.held.append(self.sock.accept()[0])
+        except OSError:
+            pass
+
+    def stop(self):
+        import socket
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        for c in self.held:
+            c.close()
 
 
 def central_rows(central, query, *args):
