@@ -25,7 +25,9 @@ import signal
 import socket
 import subprocess
 import sys
+import ssl
 import tempfile
+import threading
 import time
 
 TIMEOUT = 30
@@ -148,6 +150,60 @@ class Device:
         return self.ok("sync", "status").json
 
 
+class FakeCentral:
+    """Central's address and certificate, wrong behaviour: answers every request with a body
+    that is not a round response ("garbage"), or accepts connections and never speaks
+    ("stall"). Runs while the real central is stopped."""
+
+    def __init__(self, central, mode):
+        self.mode, self.conns = mode, []
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", central.port))
+        self.sock.listen(8)
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(os.path.join(central.folder, "server.pem"),
+                                 os.path.join(central.folder, "server.key"))
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            if self.mode == "stall":
+                continue
+            try:
+                with self.ctx.wrap_socket(conn, server_side=True) as tls:
+                    data = b""
+                    while b"\r\n\r\n" not in data:
+                        data += tls.recv(65536)
+                    head, _, body = data.partition(b"\r\n\r\n")
+                    length = int([h.split(b":")[1] for h in head.split(b"\r\n")
+                                  if h.lower().startswith(b"content-length")][0])
+                    while len(body) < length:
+                        body += tls.recv(65536)
+                    answer = b'{"version":1,"acks":[]}'
+                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                b"Connection: close\r\nContent-Length: %d\r\n\r\n%s"
+                                % (len(answer), answer))
+            except (OSError, ssl.SSLError, IndexError, ValueError):
+                pass
+
+    def stop(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the thread
+        except OSError:
+            pass
+        self.sock.close()
+        self.thread.join(TIMEOUT)
+        for c in self.conns:
+            c.close()
+
+
 def setup_central(central, tmp):
     status, out, err = central.run("init", "--dir", central.folder, "--host", "localhost",
                                    *store_args())
@@ -248,6 +304,40 @@ def test_offline_and_back(central, a):
     check(r.returncode == 0 and r.json["entries_sent"] == 0, "A: a quiet round", r.json)
 
 
+def test_bad_central(central, a):
+    """An answer that does not decode changes nothing; a central that never answers does not
+    hold a booking up beyond the grant bound."""
+    before = a.status()
+    central.stop()
+    fake = FakeCentral(central, "garbage")
+    try:
+        r = a.sync()
+        after = a.status()
+        check(r.returncode == 9 and "acks" not in r.stdout and r.json["error"] == "invalid",
+              "A: an answer that is not a round response is refused (exit 9)",
+              (r.returncode, r.stdout))
+        check(after["cursor"] == before["cursor"] and after["slots_held"] ==
+              before["slots_held"] and after["last_error"] == "MSG_SYNC_ROUND_BAD_ANSWER"
+              and not after["online"],
+              "A: nothing applied; the status names the bad answer", after)
+    finally:
+        fake.stop()
+    fake = FakeCentral(central, "stall")
+    try:
+        a.ok("sync", "configure", "--grant-timeout-ms", "1000")
+        started = time.monotonic()
+        r = a.book("RM/2026/000004")
+        elapsed = time.monotonic() - started
+        check(r.returncode == 0 and not r.json["online"] and 900 <= r.json["grant_ms"] < 1500
+              and elapsed < 5,
+              "A: central silent, booked offline after the 1 s grant bound (asked %d ms, "
+              "command %.2f s)" % (r.json["grant_ms"], elapsed), r.json)
+    finally:
+        fake.stop()
+        a.ok("sync", "configure", "--grant-timeout-ms", "2000")
+    central.serve(PINNED)
+
+
 def test_central_agrees(central, devices):
     """Central's view: no tamper alert (audit anchors and digests agree), same slots held."""
     listed = {d["device_id"]: d for d in central.verb("device", "list")["devices"]}
@@ -280,7 +370,9 @@ def main():
             first = test_booking_acknowledged(a)
             test_online_grant(a, b, first)
             test_offline_and_back(central, a)
-            b.ok("sync", "now")
+            test_bad_central(central, a)
+            for d in (a, b):
+                d.ok("sync", "now")
             test_central_agrees(central, (a, b))
         finally:
             central.stop()
