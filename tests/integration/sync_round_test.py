@@ -14,7 +14,12 @@ Checked:
   later than one the pool holds (the other device handed its slots back) gets the pool's slot
   from central; with central stopped, booking goes on from what the device holds within the
   grant bound, `sync now` exits 16 and `sync status` says offline, the entries waiting and the
-  last error in Italian; with central back, the waiting entries go and the status says so.
+  last error in Italian; with central back, the waiting entries go and the status says so; an
+  answer that is not a round response changes nothing (exit 9) and a silent central holds a
+  booking only for the grant bound; the same practice booked offline on both devices ends with
+  the later copy cancelled and on its device's worklist; at the end central raises no tamper
+  alert (audit anchors and digests agree) and counts the slots each device holds. Prints the
+  time of a quiet `sync now` (whole process) and of an online vs an offline booking.
 Under tests/central/with_postgres.sh (AGENDA_CENTRAL_PG set) central's store is PostgreSQL.
 Usage: sync_round_test.py AGENDACTL AGENDA_CENTRAL
 """
@@ -113,7 +118,7 @@ class Device:
         env = dict(os.environ, TZ="Europe/Rome")
         env.pop("AGENDA_NOW", None)
         if pinned:
-            env["AGENDA_NOW"] = PINNED
+            env["AGENDA_NOW"] = pinned if isinstance(pinned, str) else PINNED
         r = subprocess.run([self.agendactl, "--db", self.db, "--json"] + list(args),
                            capture_output=True, text=True, timeout=TIMEOUT + 15, env=env,
                            input=stdin)
@@ -139,12 +144,19 @@ class Device:
         r = self.ok("operator", "add", "luca.bianchi", "--role", "operatore", "--print-password")
         self.password = r.json["password"]
 
-    def book(self, pratica, *extra):
+    def book(self, pratica, *extra, pinned=True):
         return self.run("--user", "luca.bianchi", "book", "--pratica", pratica, *extra,
-                        stdin=self.password + "\n")
+                        stdin=self.password + "\n", pinned=pinned)
 
-    def sync(self):
-        return self.run("sync", "now")
+    def as_operator(self, *args, pinned=True):
+        """An operator's command; every JSON line of its output."""
+        r = self.run("--user", "luca.bianchi", *args, stdin=self.password + "\n",
+                     pinned=pinned)
+        check(r.returncode == 0, "%s: agendactl %s" % (self.name, args[0]), r.stderr)
+        return [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+
+    def sync(self, pinned=True):
+        return self.run("sync", "now", pinned=pinned)
 
     def status(self):
         return self.ok("sync", "status").json
@@ -338,6 +350,46 @@ def test_bad_central(central, a):
     central.serve(PINNED)
 
 
+def test_duplicate_practice(a, b):
+    """The same practice booked offline on both devices, B thirty seconds later: central keeps
+    A's, B cancels its copy, frees the slot and gets a worklist item."""
+    later = "2026-05-04T08:00:30"
+    ra = a.book("RM/2026/000006", "--offline")
+    rb = b.book("RM/2026/000006", "--offline", pinned=later)
+    check(ra.returncode == 0 and rb.returncode == 0 and not ra.json.get("online")
+          and not rb.json.get("online"),
+          "A and B both book RM/2026/000006 offline (B at 08:00:30)", (ra.json, rb.json))
+    check(a.sync().returncode == 0, "A: its booking reaches central first")
+    r = b.sync(pinned=later)
+    check(r.returncode == 0 and r.json["conflicts"] == 1 and r.json["worklist_items"] >= 1,
+          "B: central answers a conflict for its copy", r.json)
+    shown = b.as_operator("show", rb.json["id"], pinned=later)[-1]
+    items = [i for i in b.as_operator("worklist", pinned=later)
+             if i.get("numero_pratica") == "RM/2026/000006"]
+    check(shown["state"] == "cancelled" and len(items) == 1
+          and items[0]["kind"] == "duplicate_practice",
+          "B: its copy is cancelled and one worklist item names the practice", (shown, items))
+    check(a.as_operator("show", ra.json["id"])[-1]["state"] == "confirmed",
+          "A: the first booking stays confirmed")
+
+
+def measure(a):
+    """Quiet rounds and online vs offline bookings, whole agendactl processes."""
+    times = []
+    for _ in range(5):
+        started = time.monotonic()
+        a.ok("sync", "now")
+        times.append(time.monotonic() - started)
+    online, offline = [], []
+    for i, extra in ((7, ()), (8, ("--offline",))):
+        started = time.monotonic()
+        r = a.book("RM/2026/%06d" % i, *extra)
+        (offline if extra else online).append(time.monotonic() - started)
+        check(r.returncode == 0, "A: booking %d (%s)" % (i, "offline" if extra else "online"))
+    print("timing: quiet sync now %.3f s (median of 5, process included); booking online "
+          "%.3f s vs offline %.3f s" % (sorted(times)[2], online[0], offline[0]))
+
+
 def test_central_agrees(central, devices):
     """Central's view: no tamper alert (audit anchors and digests agree), same slots held."""
     listed = {d["device_id"]: d for d in central.verb("device", "list")["devices"]}
@@ -364,6 +416,7 @@ def main():
             central.stop()
             central.serve(PINNED)
             a.add_operator()
+            b.add_operator()
             for d in (a, b):
                 d.ok("sync", "configure", "--low-water", "4")
             test_first_rounds(a, b)
@@ -371,6 +424,8 @@ def main():
             test_online_grant(a, b, first)
             test_offline_and_back(central, a)
             test_bad_central(central, a)
+            test_duplicate_practice(a, b)
+            measure(a)
             for d in (a, b):
                 d.ok("sync", "now")
             test_central_agrees(central, (a, b))
