@@ -26,7 +26,6 @@ Usage: sync_round_test.py AGENDACTL AGENDA_CENTRAL
 import json
 import os
 import select
-import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +33,9 @@ import ssl
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import provision_test  # noqa: E402  (its Central: run, stop)
 
 TIMEOUT = 30
 PINNED = "2026-05-04T08:00:00"  # a Monday, Rome time
@@ -61,16 +63,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Central:
-    def __init__(self, binary, folder):
-        self.binary, self.folder, self.proc = binary, folder, None
-        self.port = free_port()
+class Central(provision_test.Central):
+    """provision_test's central (run, stop) on a fixed port, so it can stop and come back at the
+    address the devices were enrolled with, and on a pinned clock."""
 
-    def run(self, *args):
-        r = subprocess.run([self.binary, "--json"] + list(args), capture_output=True, text=True,
-                           timeout=TIMEOUT)
-        lines = r.stdout.strip().splitlines()
-        return r.returncode, json.loads(lines[-1]) if lines else None, r.stderr
+    def __init__(self, binary, folder):
+        super().__init__(binary, folder)
+        self.port = free_port()
 
     def verb(self, *args):
         status, out, err = self.run(*args, "--dir", self.folder)
@@ -93,15 +92,6 @@ class Central:
               "agenda-central serve on port %d%s" % (self.port, " (clock %s)" % pinned
                                                      if pinned else ""))
         self.url = "https://localhost:%d" % self.port
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class Device:
