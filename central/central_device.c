@@ -75,17 +75,16 @@ static json_t *device_json(const struct listed_device *d)
 {
 	const struct central_device_sync *s = &d->sync;
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o}",
-	                 "device_id", d->id, "site", d->site, "enrolled_at",
-	                 time_or_null(d->enrolled_at), "not_after", time_or_null(d->not_after),
-	                 "renewed_at", time_or_null(d->renewed_at), "revoked_at",
-	                 time_or_null(d->revoked_at), "last_round_at",
-	                 time_or_null(s->last_round_at), "cursor", (json_int_t)s->cursor_sent,
-	                 "held", (json_int_t)s->held, "lease_end", time_or_null(s->lease_end),
-	                 "alert",
-	                 s->alert == CENTRAL_ALERT_NONE ? json_null()
-	                                                : json_string(central_alert_name(s->alert)),
-	                 "alert_at", time_or_null(s->alert_at));
+	return json_pack(
+	        "{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o}", "device_id", d->id,
+	        "site", d->site, "enrolled_at", time_or_null(d->enrolled_at), "not_after",
+	        time_or_null(d->not_after), "renewed_at", time_or_null(d->renewed_at), "revoked_at",
+	        time_or_null(d->revoked_at), "last_round_at", time_or_null(s->last_round_at),
+	        "cursor", (json_int_t)s->cursor_sent, "held", (json_int_t)s->held, "lease_end",
+	        time_or_null(s->lease_end), "alert",
+	        s->alert == CENTRAL_ALERT_NONE ? json_null()
+	                                       : json_string(central_alert_name(s->alert)),
+	        "alert_at", time_or_null(s->alert_at));
 }
 
 /* One line: id, site, enrolment, expiry, then revoked, sync state and alert when there are. */
@@ -93,7 +92,6 @@ static void print_device(const struct central_cli *c, const struct listed_device
 {
 	const struct central_device_sync *s = &d->sync;
 	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE], when[CENTRAL_TIME_SIZE];
-	char lease[CENTRAL_TIME_SIZE];
 	char mark[512] = "";
 	size_t len = 0;
 
@@ -105,6 +103,8 @@ static void print_device(const struct central_cli *c, const struct listed_device
 		                        msg_get(MSG_CENTRAL_DEVICE_REVOKED_MARK, c->lang), when);
 	}
 	if (s->last_round_at) {
+		char lease[CENTRAL_TIME_SIZE];
+
 		central_time_text(s->last_round_at, when);
 		central_time_text(s->lease_end, lease);
 		len += (size_t)snprintf(mark + len, sizeof mark - len,
@@ -117,7 +117,8 @@ static void print_device(const struct central_cli *c, const struct listed_device
 	}
 	if (s->alert != CENTRAL_ALERT_NONE && len < sizeof mark) {
 		central_time_text(s->alert_at, when);
-		snprintf(mark + len, sizeof mark - len, msg_get(MSG_CENTRAL_DEVICE_ALERT_SINCE, c->lang),
+		snprintf(mark + len, sizeof mark - len,
+		         msg_get(MSG_CENTRAL_DEVICE_ALERT_SINCE, c->lang),
 		         central_alert_name(s->alert), when);
 	}
 	printf(msg_get(MSG_CENTRAL_DEVICE_LINE, c->lang), d->id, d->site, enrolled, expires, mark);
@@ -192,76 +193,6 @@ int central_device_revoke(const struct central_cli *c, int argc, char **argv)
 		printf("\n");
 	}
 	central_device_clear(&d);
-	fflush(stdout);
-	return CENTRAL_EXIT_OK;
-}
-
-/*
- * The device of clear-alert: the contract's positional ID (`device clear-alert --dir DIR ID`)
- * or --device ID as revoke takes it. The positional one is moved out of argv so that the
- * options go through the one parser.
- */
-static const char *positional_device(int *argc, char **argv)
-{
-	const char *id = NULL;
-	int kept = 0;
-
-	for (int i = 0; i < *argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
-			argv[kept++] = argv[i];
-			if (i + 1 < *argc)
-				argv[kept++] = argv[++i];
-		} else if (!id) {
-			id = argv[i];
-		} else {
-			argv[kept++] = argv[i]; /* a second one: the parser names it */
-		}
-	}
-	*argc = kept;
-	return id;
-}
-
-int central_device_clear_alert(const struct central_cli *c, int argc, char **argv)
-{
-	struct central_opt o[] = {{"--dir", true, 1, {0}, 0}, {"--device", false, 1, {0}, 0}};
-	const char *device = positional_device(&argc, argv);
-	struct central_device_sync state;
-	central_store *s = NULL;
-	agenda_detail why;
-	bool had = false;
-	agenda_err err;
-	int status = central_args_parse(c, argc, argv, o, 2);
-
-	if (status != CENTRAL_EXIT_OK)
-		return status;
-	if (device && central_opt(&o[1]))
-		return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_REPEATED, "--device");
-	if (!device)
-		device = central_opt(&o[1]);
-	if (!device || !*device)
-		return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_MISSING, "--device");
-	status = central_open_store(c, central_opt(&o[0]), &s);
-	if (status != CENTRAL_EXIT_OK)
-		return status;
-	/* the alert it had, to say what was cleared */
-	err = central_sync_device_state(s, device, &state, &why);
-	if (err == AG_OK)
-		err = central_sync_clear_alert(s, device, &had, &why);
-	central_store_close(s);
-	if (err != AG_OK)
-		return central_fail(c, err, &why);
-	if (c->json) {
-		central_emit(json_pack("{s:s, s:b, s:o}", "device_id", device, "cleared", had, "alert",
-		                       had ? json_string(central_alert_name(state.alert))
-		                           : json_null()));
-	} else if (had) {
-		printf(msg_get(MSG_CENTRAL_ALERT_CLEARED, c->lang), device,
-		       central_alert_name(state.alert));
-		printf("\n");
-	} else {
-		printf(msg_get(MSG_CENTRAL_ALERT_NONE, c->lang), device);
-		printf("\n");
-	}
 	fflush(stdout);
 	return CENTRAL_EXIT_OK;
 }

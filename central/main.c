@@ -31,6 +31,7 @@ static const struct central_verb VERBS[] = {
         {"closure", "add", central_closure_add, MSG_CENTRAL_SUM_CLOSURE_ADD},
         {"closure", "open", central_closure_open, MSG_CENTRAL_SUM_CLOSURE_OPEN},
         {"practice", "import", central_practice_import, MSG_CENTRAL_SUM_PRACTICE_IMPORT},
+        {"practice", "withdraw", central_practice_withdraw, MSG_CENTRAL_SUM_PRACTICE_WITHDRAW},
         {"operator", "add", central_operator_add, MSG_CENTRAL_SUM_OPERATOR_ADD},
         {"operator", "list", central_operator_list, MSG_CENTRAL_SUM_OPERATOR_LIST},
         {"operator", "unlock", central_operator_unlock, MSG_CENTRAL_SUM_OPERATOR_UNLOCK},
@@ -41,7 +42,6 @@ static const struct central_verb VERBS[] = {
         {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
         {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},
         {"device", "revoke", central_device_revoke, MSG_CENTRAL_SUM_DEVICE_REVOKE},
-        /* sync (issue 12) */
         {"device", "clear-alert", central_device_clear_alert, MSG_CENTRAL_SUM_DEVICE_CLEAR_ALERT},
 };
 #define VERB_COUNT (sizeof VERBS / sizeof VERBS[0])
