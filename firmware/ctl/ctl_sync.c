@@ -89,7 +89,7 @@ static const char *last_error_text(struct ctl *c, const struct sync_status *s, a
 	return s->last_error_msg >= 0 ? msg_get((agenda_msg)s->last_error_msg, lang) : "";
 }
 
-static void status_json(struct ctl *c, const struct sync_status *s)
+static void status_json(struct ctl *c, const struct sync_status *s, int64_t held)
 {
 	json_t *o = json_pack(
 	        "{s:b, s:b, s:o, s:I, s:I, s:o, s:b, s:o, s:I}", "central_managed",
@@ -99,6 +99,7 @@ static void status_json(struct ctl *c, const struct sync_status *s)
 	        ctl_json_epoch(s->lease_end), "clock_trusted", s->clock_trusted, "clock_synced_at",
 	        ctl_json_epoch(s->clock_synced_at), "worklist_open", (json_int_t)s->worklist_open);
 
+	json_object_set_new(o, "slots_held", json_integer(held));
 	if (s->last_error[0]) {
 		json_object_set_new(o, "last_error", json_string(s->last_error));
 		json_object_set_new(o, "last_error_at", ctl_json_epoch(s->last_error_at));
@@ -126,16 +127,18 @@ int ctl_sync_status(struct ctl *c, int argc, char **argv)
 {
 	struct sync_status s;
 	agenda_detail why = {{0}, {0}};
+	int64_t held = 0, earliest = 0;
 	char when[32];
 	agenda_err err;
 	int status = ctl_parse(c, argc, argv, NULL, 0, NULL, 0, 0);
 
 	if (status != EXIT_OK || (status = ctl_open(c, false)))
 		return status;
-	if ((err = sync_status_read(&c->ctx, &s, &why)) != AG_OK)
+	if ((err = sync_status_read(&c->ctx, &s, &why)) != AG_OK ||
+	    (err = grants_count(&c->ctx, &held, &earliest, &why)) != AG_OK)
 		return ctl_fail(c, err, &why);
 	if (c->json) {
-		status_json(c, &s);
+		status_json(c, &s, held);
 		return EXIT_OK;
 	}
 	if (!s.central_managed)
@@ -146,7 +149,7 @@ int ctl_sync_status(struct ctl *c, int argc, char **argv)
 	ctl_say(c, MSG_CTL_SYNC_STATUS_WAITING, (long long)s.entries_waiting);
 	ctl_say(c, MSG_CTL_SYNC_STATUS_CURSOR, (long long)s.cursor);
 	when_text(c, s.lease_end, when, sizeof when);
-	ctl_say(c, MSG_CTL_SYNC_STATUS_LEASE, when);
+	ctl_say(c, MSG_CTL_SYNC_STATUS_LEASE, (long long)held, when);
 	ctl_say(c, MSG_CTL_SYNC_STATUS_CLOCK,
 	        msg_get(s.clock_trusted ? MSG_CTL_YES : MSG_CTL_NO, c->lang));
 	ctl_say(c, MSG_CTL_SYNC_STATUS_WORKLIST, (long long)s.worklist_open);
@@ -169,7 +172,7 @@ int ctl_sync_configure(struct ctl *c, int argc, char **argv)
 	} knobs[] = {
 	        {"--hold-days", GRANT_SETTING_HOLD_DAYS, 1, SYNC_MAX_DEMAND_DAYS,
 	         GRANT_DEFAULT_HOLD_DAYS},
-	        {"--low-water", GRANT_SETTING_LOW_WATER, 0, SYNC_MAX_DEMAND_SLOTS,
+	        {"--low-water", GRANT_SETTING_LOW_WATER, 1, SYNC_MAX_DEMAND_SLOTS,
 	         GRANT_DEFAULT_LOW_WATER},
 	        {"--hand-back-days", ROUND_SETTING_HAND_BACK_DAYS, 0, 3660,
 	         ROUND_DEFAULT_HAND_BACK_DAYS},
@@ -236,8 +239,10 @@ agenda_err ctl_book_online(struct ctl *c, int64_t practice_id, const struct book
 	sync_session_close(session);
 	if (err != AG_OK)
 		return err;
-	*extra = json_pack("{s:b, s:b, s:s}", "online", o.online, "from_central", o.from_central,
-	                   "source", o.from_central ? "central_pool" : "device");
+	*extra = json_pack("{s:b, s:b, s:b, s:s, s:I}", "online", o.online, "granted", o.granted,
+	                   "from_central", o.from_central, "source",
+	                   o.from_central ? "central_pool" : "device", "grant_ms",
+	                   (json_int_t)o.elapsed_ms);
 	return AG_OK;
 }
 
