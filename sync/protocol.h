@@ -58,10 +58,12 @@ struct sync_request {
 	int64_t cursor; /* last central change applied, 0 at first */
 	struct sync_entry *entries;
 	size_t n_entries;
-	int64_t audit_seq;
+	int64_t audit_seq; /* the device's audit head */
 	char audit_hash[SYNC_HEX_SIZE];
-	char digest[SYNC_HEX_SIZE]; /* of live appointments + held slots */
-	int64_t *releasing;         /* slot ids handed back */
+	int64_t audit_anchor_seq; /* the seq central anchored last round (0: none yet) */
+	char audit_anchor_hash[SYNC_HEX_SIZE]; /* the device's record at that seq (zeros: none) */
+	char digest[SYNC_HEX_SIZE];            /* of live appointments + held slots */
+	int64_t *releasing;                    /* slot ids handed back */
 	size_t n_releasing;
 	struct sync_demand *demand;
 	size_t n_demand;
@@ -160,6 +162,25 @@ struct sync_response {
 	int64_t cursor;    /* the device's next cursor: the last change seq sent */
 	bool more;         /* more changes wait: the device asks again */
 	int64_t lease_end; /* every grant the device holds now lasts until then */
+	int64_t now;       /* central's clock when it answered, epoch seconds */
+};
+
+/* ---- the online earliest-slot grant, POST /v1/device/grant ---- */
+
+struct sync_grant_request {
+	int version;
+	char questura[SYNC_NAME_SIZE];
+	char from_day[SYNC_DAY_SIZE];   /* the earliest day the device may book */
+	char before_day[SYNC_DAY_SIZE]; /* the device's own best slot: only an earlier one helps */
+	int before_minute;              /* 0..1440 (1440: any time of before_day) */
+};
+
+struct sync_grant_response {
+	int version;
+	int64_t now;
+	bool granted;
+	struct sync_change grant; /* type SYNC_CHANGE_GRANT, with its change seq, when granted */
+	int64_t lease_end;
 };
 
 /*
@@ -180,6 +201,14 @@ agenda_err sync_response_decode(const void *bytes, size_t length, struct sync_re
                                 agenda_detail *why);
 
 void sync_request_free(struct sync_request *req);
+
+/* The grant pair: same rules as above (no allocation, so nothing to free). */
+char *sync_grant_request_encode(const struct sync_grant_request *req, agenda_err *err);
+char *sync_grant_response_encode(const struct sync_grant_response *res, agenda_err *err);
+agenda_err sync_grant_request_decode(const void *bytes, size_t length,
+                                     struct sync_grant_request *out, agenda_detail *why);
+agenda_err sync_grant_response_decode(const void *bytes, size_t length,
+                                      struct sync_grant_response *out, agenda_detail *why);
 void sync_response_free(struct sync_response *res);
 
 /* Names on the wire ("grant", "cancel_copy"), for logs and tests. */

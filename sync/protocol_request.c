@@ -71,12 +71,13 @@ char *sync_request_encode(const struct sync_request *req, agenda_err *err)
 		*err = AG_ERR_USAGE;
 		return NULL;
 	}
-	return pf_dump(json_pack("{s:i,s:s,s:I,s:o*,s:{s:I,s:s},s:s,s:o*,s:o*}", "version",
+	return pf_dump(json_pack("{s:i,s:s,s:I,s:o*,s:{s:I,s:s,s:I,s:s},s:s,s:o*,s:o*}", "version",
 	                         SYNC_PROTOCOL_VERSION, "device_id", req->device_id, "cursor",
 	                         (json_int_t)req->cursor, "entries", entries_json(req), "audit",
 	                         "seq", (json_int_t)req->audit_seq, "hash", req->audit_hash,
-	                         "digest", req->digest, "releasing", releasing_json(req), "demand",
-	                         demand_json(req)),
+	                         "anchor_seq", (json_int_t)req->audit_anchor_seq, "anchor_hash",
+	                         req->audit_anchor_hash, "digest", req->digest, "releasing",
+	                         releasing_json(req), "demand", demand_json(req)),
 	               err);
 }
 
@@ -198,6 +199,10 @@ agenda_err sync_request_decode(const void *bytes, size_t length, struct sync_req
 	    (err = pf_int(audit, "audit", "seq", 0, INT64_MAX, &out->audit_seq, why)) ||
 	    (err = pf_string(audit, "audit", "hash", PF_HEX64, out->audit_hash,
 	                     sizeof out->audit_hash, why)) ||
+	    (err = pf_int(audit, "audit", "anchor_seq", 0, INT64_MAX, &out->audit_anchor_seq,
+	                  why)) ||
+	    (err = pf_string(audit, "audit", "anchor_hash", PF_HEX64, out->audit_anchor_hash,
+	                     sizeof out->audit_anchor_hash, why)) ||
 	    (err = pf_string(root, "", "digest", PF_HEX64, out->digest, sizeof out->digest, why)) ||
 	    (err = releasing_read(root, out, why)) || (err = demand_read(root, out, why)))
 		sync_request_free(out);

@@ -74,11 +74,11 @@ char *sync_response_encode(const struct sync_response *res, agenda_err *err)
 		*err = AG_ERR_USAGE;
 		return NULL;
 	}
-	return pf_dump(json_pack("{s:i,s:o*,s:o*,s:o*,s:I,s:b,s:I}", "version",
+	return pf_dump(json_pack("{s:i,s:o*,s:o*,s:o*,s:I,s:b,s:I,s:I}", "version",
 	                         SYNC_PROTOCOL_VERSION, "acks", acks_json(res), "conflicts",
 	                         conflicts_json(res), "changes", changes_json(res), "cursor",
 	                         (json_int_t)res->cursor, "more", res->more, "lease_end",
-	                         (json_int_t)res->lease_end),
+	                         (json_int_t)res->lease_end, "now", (json_int_t)res->now),
 	               err);
 }
 
@@ -181,7 +181,8 @@ agenda_err sync_response_decode(const void *bytes, size_t length, struct sync_re
 	    (err = changes_read(root, out, why)) ||
 	    (err = pf_int(root, "", "cursor", 0, INT64_MAX, &out->cursor, why)) ||
 	    (err = pf_bool(root, "", "more", &out->more, why)) ||
-	    (err = pf_int(root, "", "lease_end", 0, INT64_MAX, &out->lease_end, why))) {
+	    (err = pf_int(root, "", "lease_end", 0, INT64_MAX, &out->lease_end, why)) ||
+	    (err = pf_int(root, "", "now", 0, INT64_MAX, &out->now, why))) {
 		sync_response_free(out);
 	} else if (out->n_changes > 0 && out->cursor < out->changes[out->n_changes - 1].seq) {
 		agenda_detail_set(why, MSG_SYNC_PROTO_BAD_VALUE, "cursor");

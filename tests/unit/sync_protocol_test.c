@@ -34,6 +34,8 @@ static struct sync_request sample_request(void)
 	                         .n_entries = 2,
 	                         .audit_seq = 12,
 	                         .audit_hash = HEX_A,
+	                         .audit_anchor_seq = 9,
+	                         .audit_anchor_hash = HEX_B,
 	                         .digest = HEX_B,
 	                         .releasing = RELEASING,
 	                         .n_releasing = 2,
@@ -77,7 +79,8 @@ static struct sync_response sample_response(void)
 	                          .n_changes = 6,
 	                          .cursor = 106,
 	                          .more = true,
-	                          .lease_end = 1777900000};
+	                          .lease_end = 1777900000,
+	                          .now = 1777800000};
 
 	memset(CHANGES, 0, sizeof CHANGES);
 	CHANGES[0] = (struct sync_change){.seq = 100,
@@ -173,6 +176,8 @@ static void request_round_trips(void **state)
 	        "RM/2026/000001");
 	assert_int_equal(r.audit_seq, 12);
 	assert_string_equal(r.audit_hash, HEX_A);
+	assert_int_equal(r.audit_anchor_seq, 9);
+	assert_string_equal(r.audit_anchor_hash, HEX_B);
 	assert_string_equal(r.digest, HEX_B);
 	assert_int_equal(r.n_releasing, 2);
 	assert_int_equal(r.releasing[1], 42);
@@ -189,7 +194,10 @@ static void request_round_trips(void **state)
 
 static void empty_request_is_small(void **state)
 {
-	struct sync_request r = {.device_id = "ROMA-0001", .audit_hash = HEX_A, .digest = HEX_B},
+	struct sync_request r = {.device_id = "ROMA-0001",
+	                         .audit_hash = HEX_A,
+	                         .audit_anchor_hash = HEX_A,
+	                         .digest = HEX_B},
 	                    back;
 	agenda_err err;
 	char *text = sync_request_encode(&r, &err);
@@ -197,7 +205,7 @@ static void empty_request_is_small(void **state)
 
 	(void)state;
 	assert_non_null(text);
-	assert_true(strlen(text) < 300); /* a round with nothing to say is one small request */
+	assert_true(strlen(text) < 400); /* a round with nothing to say is one small request */
 	assert_int_equal(sync_request_decode(text, strlen(text), &back, &why), AG_OK);
 	assert_int_equal(back.n_entries, 0);
 	sync_request_free(&back);
@@ -238,6 +246,7 @@ static void response_round_trips(void **state)
 	assert_int_equal(r.cursor, 106);
 	assert_true(r.more);
 	assert_int_equal(r.lease_end, 1777900000);
+	assert_int_equal(r.now, 1777800000);
 	again = sync_response_encode(&r, &err);
 	assert_string_equal(again, text);
 	sync_response_free(&r);
@@ -482,7 +491,8 @@ static void too_many_or_too_large_refused(void **state)
 {
 	char *req = request_text(), *big;
 	json_t *many = json_array(), *entry, *root;
-	struct sync_request r = {.device_id = "X", .audit_hash = HEX_A, .digest = HEX_B};
+	struct sync_request r = {
+	        .device_id = "X", .audit_hash = HEX_A, .audit_anchor_hash = HEX_A, .digest = HEX_B};
 	agenda_detail why;
 	agenda_err err;
 
@@ -559,6 +569,73 @@ static void unknown_fields_ignored(void **state)
 	}
 }
 
+/* The online grant pair: both round-trip; a response without its grant, or with another change
+ * type, and a request with a minute past 1440 are refused naming the field. */
+static void grant_messages_round_trip_and_refuse(void **state)
+{
+	struct sync_grant_request q = {.questura = "RM",
+	                               .from_day = "2026-05-04",
+	                               .before_day = "2026-05-10",
+	                               .before_minute = 540},
+	                          qb;
+	struct sync_grant_response a = {.now = 1777800000,
+	                                .granted = true,
+	                                .lease_end = 1777900000},
+	                           ab;
+	agenda_detail why;
+	agenda_err err;
+	char *text, *again;
+
+	(void)state;
+	a.grant = (struct sync_change){.seq = 7,
+	                               .type = SYNC_CHANGE_GRANT,
+	                               .u.grant = {501, "RM", "2026-05-05", 570, 1777900000}};
+	text = sync_grant_request_encode(&q, &err);
+	assert_non_null(text);
+	assert_int_equal(sync_grant_request_decode(text, strlen(text), &qb, &why), AG_OK);
+	assert_string_equal(qb.before_day, "2026-05-10");
+	assert_int_equal(qb.before_minute, 540);
+	again = sync_grant_request_encode(&qb, &err);
+	assert_string_equal(text, again);
+	free(again);
+	free(text);
+
+	text = sync_grant_response_encode(&a, &err);
+	assert_non_null(text);
+	assert_int_equal(sync_grant_response_decode(text, strlen(text), &ab, &why), AG_OK);
+	assert_true(ab.granted);
+	assert_int_equal(ab.grant.seq, 7);
+	assert_int_equal(ab.grant.u.grant.slot_id, 501);
+	assert_int_equal(ab.now, 1777800000);
+	again = sync_grant_response_encode(&ab, &err);
+	assert_string_equal(text, again);
+	free(again);
+	free(text);
+
+	a.granted = false; /* no grant: the member is absent and not required */
+	text = sync_grant_response_encode(&a, &err);
+	assert_null(strstr(text, "\"grant\""));
+	assert_int_equal(sync_grant_response_decode(text, strlen(text), &ab, &why), AG_OK);
+	assert_false(ab.granted);
+	free(text);
+
+	text = "{\"granted\":true,\"lease_end\":1,\"now\":2,\"version\":1}";
+	assert_int_equal(sync_grant_response_decode(text, strlen(text), &ab, &why), AG_ERR_INVALID);
+	assert_non_null(strstr(why.en, "\"grant\""));
+	text = "{\"granted\":true,\"grant\":{\"reason\":\"closure\",\"seq\":3,\"slot_id\":4,"
+	       "\"type\":\"revoke\"},\"lease_end\":1,\"now\":2,\"version\":1}";
+	assert_int_equal(sync_grant_response_decode(text, strlen(text), &ab, &why), AG_ERR_INVALID);
+	assert_non_null(strstr(why.en, "grant.type"));
+	text = "{\"before_day\":\"2026-05-10\",\"before_minute\":1441,\"from_day\":\"2026-05-04\","
+	       "\"questura\":\"RM\",\"version\":1}";
+	assert_int_equal(sync_grant_request_decode(text, strlen(text), &qb, &why), AG_ERR_INVALID);
+	assert_non_null(strstr(why.en, "before_minute"));
+	text = "{\"before_day\":\"2026-02-31\",\"before_minute\":0,\"from_day\":\"2026-05-04\","
+	       "\"questura\":\"RM\",\"version\":1}";
+	assert_int_equal(sync_grant_request_decode(text, strlen(text), &qb, &why), AG_ERR_INVALID);
+	assert_non_null(strstr(why.en, "before_day"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +649,7 @@ int main(void)
 	        cmocka_unit_test(too_many_or_too_large_refused),
 	        cmocka_unit_test(not_json_or_not_object_refused),
 	        cmocka_unit_test(unknown_fields_ignored),
+	        cmocka_unit_test(grant_messages_round_trip_and_refuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
