@@ -92,6 +92,69 @@ static const char MIGRATION_3_PG[] = MIGRATION_3_COMMON(
             "CREATE TRIGGER outbox_sent_password_wiped BEFORE UPDATE OF state ON outbox\n"
             "  FOR EACH ROW EXECUTE FUNCTION outbox_wipe_sent_password();\n";
 
+/*
+ * Migration 4: sync with slot grants (issue 12, docs/CENTRAL.md "Sync"). A held slot carries its
+ * lease end and the seq of the grant change that gave it. `change` is the log every device reads
+ * after its cursor: who gets a row is said by exactly one of device (grant, revoke), questura
+ * (capacity, practice), site (operator), or none (a Questura record); body is the change as the
+ * protocol encodes it, without seq. appointment is central's copy of each device booking (one
+ * confirmed per practice and per slot, by partial unique indexes); journal_applied makes every
+ * journal entry count once, by entry id, with the outcome it got; device_sync is each device's
+ * last round, its anchored audit record and the first tamper alert seen.
+ */
+#define MIGRATION_4_COMMON(BIGINT, SEQ, STRICT)                                                     \
+	"ALTER TABLE slot ADD COLUMN lease_end " BIGINT ";\n"                                      \
+	"ALTER TABLE slot ADD COLUMN grant_seq " BIGINT ";\n"                                      \
+	"CREATE TABLE change(\n"                                                                   \
+	"  seq " SEQ ",\n"                                                                         \
+	"  type TEXT NOT NULL,\n"                                                                  \
+	"  device TEXT,\n"                                                                         \
+	"  questura TEXT,\n"                                                                       \
+	"  site TEXT,\n"                                                                           \
+	"  body TEXT NOT NULL,\n"                                                                  \
+	"  created_at " BIGINT " NOT NULL)" STRICT ";\n"                                           \
+	"CREATE INDEX change_device ON change(device, seq) WHERE device IS NOT NULL;\n"            \
+	"CREATE TABLE appointment(\n"                                                              \
+	"  id TEXT PRIMARY KEY,\n"                                                                 \
+	"  device TEXT NOT NULL,\n"                                                                \
+	"  numero_pratica TEXT NOT NULL,\n"                                                        \
+	"  questura TEXT NOT NULL,\n"                                                              \
+	"  day " BIGINT " NOT NULL,\n"                                                             \
+	"  minute " BIGINT " NOT NULL,\n"                                                          \
+	"  slot_id " BIGINT " NOT NULL,\n"                                                         \
+	"  state TEXT NOT NULL CHECK(state IN ('confirmed', 'cancelled', 'moved')),\n"             \
+	"  at " BIGINT " NOT NULL,\n"                                                              \
+	"  entry_id TEXT NOT NULL)" STRICT ";\n"                                                   \
+	"CREATE UNIQUE INDEX appointment_one_per_practice ON appointment(numero_pratica)\n"        \
+	"  WHERE state = 'confirmed';\n"                                                           \
+	"CREATE UNIQUE INDEX appointment_one_per_slot ON appointment(slot_id)\n"                   \
+	"  WHERE state = 'confirmed';\n"                                                           \
+	"CREATE INDEX appointment_device ON appointment(device) WHERE state = 'confirmed';\n"      \
+	"CREATE TABLE journal_applied(\n"                                                          \
+	"  entry_id TEXT PRIMARY KEY,\n"                                                           \
+	"  device TEXT NOT NULL,\n"                                                                \
+	"  seq " BIGINT " NOT NULL,\n"                                                             \
+	"  kind TEXT NOT NULL,\n"                                                                  \
+	"  outcome TEXT NOT NULL CHECK(outcome IN ('ack', 'conflict')),\n"                         \
+	"  reason TEXT,\n"                                                                         \
+	"  action TEXT,\n"                                                                         \
+	"  applied_at " BIGINT " NOT NULL)" STRICT ";\n"                                           \
+	"CREATE TABLE device_sync(\n"                                                              \
+	"  device TEXT PRIMARY KEY,\n"                                                             \
+	"  cursor_sent " BIGINT " NOT NULL DEFAULT 0,\n"                                           \
+	"  last_round_at " BIGINT " NOT NULL DEFAULT 0,\n"                                         \
+	"  lease_end " BIGINT " NOT NULL DEFAULT 0,\n"                                             \
+	"  audit_seq " BIGINT " NOT NULL DEFAULT 0,\n"                                             \
+	"  audit_hash TEXT NOT NULL DEFAULT '',\n"                                                 \
+	"  digest_ok " BIGINT " NOT NULL DEFAULT 1,\n"                                             \
+	"  alert TEXT,\n"                                                                          \
+	"  alert_at " BIGINT ")" STRICT ";\n"
+
+static const char MIGRATION_4_SQLITE[] =
+        MIGRATION_4_COMMON("INTEGER", "INTEGER PRIMARY KEY AUTOINCREMENT", " STRICT");
+static const char MIGRATION_4_PG[] =
+        MIGRATION_4_COMMON("bigint", "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "");
+
 const central_migration CENTRAL_MIGRATIONS[CENTRAL_SCHEMA_VERSION] = {
         {
                 .sqlite = "CREATE TABLE questura(\n"
@@ -196,4 +259,5 @@ const central_migration CENTRAL_MIGRATIONS[CENTRAL_SCHEMA_VERSION] = {
                         "  blocked_until bigint);\n",
         },
         {.sqlite = MIGRATION_3_SQLITE, .postgresql = MIGRATION_3_PG},
+        {.sqlite = MIGRATION_4_SQLITE, .postgresql = MIGRATION_4_PG},
 };

@@ -23,7 +23,7 @@
 #include "core/error.h"
 
 /* The newest schema version this build knows (schema.c); a store at a newer one is refused. */
-#define CENTRAL_SCHEMA_VERSION 3
+#define CENTRAL_SCHEMA_VERSION 4
 
 #define CENTRAL_QUESTURA_CODE_MAX 16 /* "RM", "MI": province codes and a little room */
 #define CENTRAL_HOLDER_MAX        64 /* a device id */
@@ -52,6 +52,7 @@ typedef struct central_slot {
 
 typedef struct central_store central_store;
 struct central_admin_ops;
+struct central_sync_ops;
 
 /*
  * What a backend implements. The caller (store.c) has checked arguments and opened a
@@ -100,6 +101,8 @@ typedef struct central_store_ops {
 	const struct central_admin_ops *admin; /* store_admin.h */
 	/* enrolment, devices, throttling (store_enrol.h, i11-enrol) */
 	const struct central_enrol_ops *enrol;
+	/* sync: grants, change log, applied entries (store_sync.h, i12-cstore) */
+	const struct central_sync_ops *sync;
 } central_store_ops;
 
 struct central_store {

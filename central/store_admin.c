@@ -11,7 +11,10 @@
 #include "core/messages.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "central_change_admin.h"
+#include "central_changes.h"
 #include "store_internal.h"
+#include "store_sync.h"
 
 static const central_admin_ops *admin(central_store *s)
 {
@@ -57,11 +60,16 @@ agenda_err central_store_add_questura_full(central_store *s, const central_quest
 	}
 	if ((err = central_store_enter(s, &own, why)) != AG_OK)
 		return err;
-	err = s->ops->add_questura(s, q->code, q->name, why);
+	/* the change lock before any row lock: PostgreSQL writers of `change` queue in one order */
+	err = central_sync_lock_changes(s, why);
+	if (err == AG_OK)
+		err = s->ops->add_questura(s, q->code, q->name, why);
 	if (err == AG_ERR_EXISTS)
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_EXISTS, q->code);
 	if (err == AG_OK)
 		err = admin(s)->set_patron(s, q->code, q->patron_month, q->patron_day, why);
+	if (err == AG_OK)
+		err = central_changes_questura(s, q->code, central_changes_now(), why);
 	return central_store_leave(s, own, err, why);
 }
 
@@ -127,12 +135,48 @@ agenda_err central_store_put_closure(central_store *s, const char *code, agenda_
 	}
 	if ((err = central_store_enter(s, &own, why)) != AG_OK)
 		return err;
-	err = admin(s)->put_closure(s, code, day, open, note ? note : "", removed, held, why);
+	err = central_sync_lock_changes(s, why);
+	if (err == AG_OK)
+		err = admin(s)->put_closure(s, code, day, open, note ? note : "", removed, held,
+		                            why);
 	if (err == AG_ERR_NOT_FOUND)
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_UNKNOWN, code);
+	if (err == AG_OK)
+		err = central_changes_closure(s, code, day, open, note, central_changes_now(), why);
 	err = central_store_leave(s, own, err, why);
 	if (err != AG_OK)
 		*removed = *held = 0;
+	return err;
+}
+
+/* The upsert, and a practice change for each row it inserted or changed (not one rewritten
+ * as it was: importing the same file again sends nothing). */
+static agenda_err upsert_with_changes(central_store *s, const struct practice_row *rows, size_t n,
+                                      int64_t now, bool *taken, size_t *written,
+                                      agenda_detail *why)
+{
+	char **before = calloc(n, sizeof *before);
+	agenda_err err = before ? central_sync_lock_changes(s, why) : AG_ERR_NOMEM;
+
+	for (size_t i = 0; err == AG_OK && i < n; i++)
+		err = central_practice_fingerprint(s, rows[i].numero_pratica, &before[i], why);
+	if (err == AG_OK)
+		err = admin(s)->upsert_practices(s, rows, n, now, taken, written, why);
+	for (size_t i = 0; err == AG_OK && i < n; i++) {
+		char *after = NULL;
+
+		if (taken[i])
+			continue;
+		err = central_practice_fingerprint(s, rows[i].numero_pratica, &after, why);
+		if (err == AG_OK && after && (!before[i] || strcmp(before[i], after) != 0))
+			err = central_changes_practice(s, rows[i].numero_pratica, now, why);
+		free(after);
+	}
+	for (size_t i = 0; before && i < n; i++)
+		free(before[i]);
+	free(before);
+	if (err == AG_ERR_NOMEM)
+		agenda_detail_set(why, MSG_NOMEM);
 	return err;
 }
 
@@ -146,7 +190,7 @@ agenda_err central_store_upsert_practices(central_store *s, const struct practic
 	memset(taken, 0, n * sizeof *taken);
 	if (n == 0)
 		return AG_OK;
-	IN_TRANSACTION(s, why, admin(s)->upsert_practices(s, rows, n, now, taken, written, why));
+	IN_TRANSACTION(s, why, upsert_with_changes(s, rows, n, now, taken, written, why));
 }
 
 agenda_err central_store_add_operator(central_store *s, const central_operator *op,
@@ -163,11 +207,15 @@ agenda_err central_store_add_operator(central_store *s, const central_operator *
 	}
 	if ((err = central_store_enter(s, &own, why)) != AG_OK)
 		return err;
-	err = admin(s)->add_operator(s, op, hash, why);
+	err = central_sync_lock_changes(s, why);
+	if (err == AG_OK)
+		err = admin(s)->add_operator(s, op, hash, why);
 	if (err == AG_ERR_EXISTS)
 		agenda_detail_set(why, MSG_OPERATOR_EXISTS, op->username);
 	else if (err == AG_ERR_NOT_FOUND)
 		agenda_detail_set(why, MSG_CENTRAL_SITE_UNKNOWN, op->site);
+	if (err == AG_OK)
+		err = central_changes_operator(s, op->username, op->created_at, why);
 	return central_store_leave(s, own, err, why);
 }
 
@@ -207,9 +255,13 @@ agenda_err central_store_reset_operator(central_store *s, const char *username, 
 		return AG_ERR_NOT_FOUND;
 	if ((err = central_store_enter(s, &own, why)) != AG_OK)
 		return err;
-	err = admin(s)->reset_operator(s, username, hash, now, why);
+	err = central_sync_lock_changes(s, why);
+	if (err == AG_OK)
+		err = admin(s)->reset_operator(s, username, hash, now, why);
 	if (err == AG_ERR_NOT_FOUND)
 		agenda_detail_set(why, MSG_OPERATOR_NOT_FOUND, username);
+	if (err == AG_OK)
+		err = central_changes_operator(s, username, now, why);
 	return central_store_leave(s, own, err, why);
 }
 

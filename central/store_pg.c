@@ -28,6 +28,7 @@
 #include "store_admin.h"
 #include "store_pg_internal.h"
 #include "store_enrol.h"
+#include "store_sync.h"
 
 /* Any fixed number: the advisory lock that serialises schema changes (ASCII "AGCENTRL"). */
 #define SCHEMA_LOCK_KEY "4702554503784280"
@@ -376,4 +377,5 @@ const central_store_ops central_store_pg_ops = {
         .list_sites = central_pg_list_sites,
         .admin = &central_pg_admin_ops,
         .enrol = &central_pg_enrol_ops, /* store_pg_enrol.c (i11-enrol) */
+        .sync = &central_pg_sync_ops, /* store_*_sync.c (i12-cstore) */
 };

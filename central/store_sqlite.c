@@ -25,6 +25,7 @@
 #include "store_admin.h"
 #include "store_sqlite_internal.h"
 #include "store_enrol.h"
+#include "store_sync.h"
 
 /* Pool slots on closed days (the partial index slot_free, one probe per closure). */
 #define RELEASE_CLOSED_SQL                                                                         \
@@ -378,4 +379,5 @@ const central_store_ops central_store_sqlite_ops = {
         .list_sites = central_sqlite_list_sites,
         .admin = &central_sqlite_admin_ops,
         .enrol = &central_sqlite_enrol_ops, /* store_sqlite_enrol.c (i11-enrol) */
+        .sync = &central_sqlite_sync_ops, /* store_*_sync.c (i12-cstore) */
 };
