@@ -38,7 +38,7 @@
 #define DEMAND  40
 #define ENTRIES 25
 #define PER_DAY 100
-#define DAYS    120
+#define DAYS    200
 
 struct device_state {
 	char id[CENTRAL_DEVICE_ID_MAX + 1];
@@ -154,7 +154,7 @@ static void digest_of(const struct device_state *d, int index, char hex[SYNC_HEX
 static int64_t round_of(central_store *s, struct device_state *d, int index, int pass, int64_t now)
 {
 	static struct sync_entry entries[ENTRIES];
-	struct sync_demand demand = {.questura = "RM", .days = 30, .slots = DEMAND};
+	struct sync_demand demand = {.questura = "RM", .days = 366, .slots = DEMAND};
 	struct sync_request req = {.version = SYNC_PROTOCOL_VERSION, .cursor = d->cursor};
 	struct sync_response res;
 	struct central_sync_config cfg = central_sync_config_default();
@@ -163,7 +163,7 @@ static int64_t round_of(central_store *s, struct device_state *d, int index, int
 	int64_t t0, took;
 	size_t n = 0;
 
-	snprintf(req.device_id, sizeof req.device_id, "%s", d->id);
+	snprintf(req.device_id, sizeof req.device_id, "%.39s", d->id);
 	memset(req.audit_hash, '0', 64);
 	memset(req.audit_anchor_hash, '0', 64);
 	digest_of(d, index, req.digest);
@@ -173,7 +173,7 @@ static int64_t round_of(central_store *s, struct device_state *d, int index, int
 	}
 	if (pass == 2) {
 		for (; n < ENTRIES && n < d->n_granted; n++) {
-			char appointment[SYNC_UUID_SIZE], pratica[32], hhmm[6];
+			char appointment[SYNC_UUID_SIZE], pratica[32], hhmm[16];
 
 			uuid_of(entries[n].entry_id, index, (int)n, 1);
 			uuid_of(appointment, index, (int)n, 2);
@@ -208,9 +208,9 @@ static int64_t round_of(central_store *s, struct device_state *d, int index, int
 		const struct sync_change *c = &res.changes[i];
 
 		if (c->type == SYNC_CHANGE_GRANT && d->n_granted < DEMAND + ENTRIES) {
-			d->granted[d->n_granted] = c->grant.slot_id;
-			snprintf(d->granted_day[d->n_granted], SYNC_DAY_SIZE, "%s", c->grant.day);
-			d->granted_minute[d->n_granted] = c->grant.minute;
+			d->granted[d->n_granted] = c->u.grant.slot_id;
+			snprintf(d->granted_day[d->n_granted], SYNC_DAY_SIZE, "%s", c->u.grant.day);
+			d->granted_minute[d->n_granted] = c->u.grant.minute;
 			d->n_granted++;
 		}
 	}
