@@ -60,6 +60,7 @@ int central_site_list(const struct central_cli *c, int argc, char **argv);
 int central_enrol_code(const struct central_cli *c, int argc, char **argv);
 int central_device_list(const struct central_cli *c, int argc, char **argv);
 int central_device_revoke(const struct central_cli *c, int argc, char **argv);
+int central_device_clear_alert(const struct central_cli *c, int argc, char **argv); /* issue 12 */
 
 /* The admin verbs (central_questura.c, central_calendar.c, central_practice.c,
  * central_operator.c): Questure, capacity, closures, practices, operators, outbox. */

@@ -7,19 +7,33 @@
  * /v1/device/ route (403 "revoked") whatever its certificate says, since the store, not the
  * certificate, is the authority. Revoking twice keeps the first time. An unknown device is
  * not found (exit 3).
+ *
+ * Since issue 12 list also shows each device's sync state (last round, cursor, slots held and
+ * their lease end) and its tamper alert (audit chain cut or rewritten, digest mismatch), which
+ * stays until `device clear-alert ID` once the help desk has looked at the device.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "central_args.h"
+#include "central_sync.h"
 #include "central_time.h"
 #include "platform/clock.h"
 #include "store_enrol.h"
 
-struct list_output {
-	const struct central_cli *c;
-	json_t *devices;
-	int count;
+/* What list prints of one device: its row, then its sync state (read after the listing, so
+ * that no store call runs inside another's callback). */
+struct listed_device {
+	char id[CENTRAL_DEVICE_ID_MAX + 1];
+	char site[CENTRAL_SITE_CODE_MAX + 1];
+	int64_t enrolled_at, not_after, renewed_at, revoked_at;
+	struct central_device_sync sync;
+};
+
+struct device_listing {
+	struct listed_device *items;
+	size_t count, capacity;
 };
 
 static json_t *time_or_null(int64_t t)
@@ -32,41 +46,104 @@ static json_t *time_or_null(int64_t t)
 	return json_string(text);
 }
 
-static agenda_err print_device(void *ctx, const central_device *d)
+static agenda_err keep_device(void *ctx, const central_device *d)
 {
-	struct list_output *out = ctx;
-	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE];
-	char mark[128] = "";
+	struct device_listing *list = ctx;
+	struct listed_device *item;
 
-	out->count++;
-	if (out->c->json) {
-		json_array_append_new(out->devices,
-		                      json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "device_id",
-		                                d->id, "site", d->site, "enrolled_at",
-		                                time_or_null(d->enrolled_at), "not_after",
-		                                time_or_null(d->not_after), "renewed_at",
-		                                time_or_null(d->renewed_at), "revoked_at",
-		                                time_or_null(d->revoked_at)));
-		return AG_OK;
+	if (list->count == list->capacity) {
+		size_t capacity = list->capacity ? list->capacity * 2 : 16;
+		struct listed_device *grown = realloc(list->items, capacity * sizeof *grown);
+
+		if (!grown)
+			return AG_ERR_NOMEM;
+		list->items = grown;
+		list->capacity = capacity;
 	}
+	item = &list->items[list->count++];
+	memset(item, 0, sizeof *item);
+	snprintf(item->id, sizeof item->id, "%s", d->id);
+	snprintf(item->site, sizeof item->site, "%s", d->site);
+	item->enrolled_at = d->enrolled_at;
+	item->not_after = d->not_after;
+	item->renewed_at = d->renewed_at;
+	item->revoked_at = d->revoked_at;
+	return AG_OK;
+}
+
+static json_t *device_json(const struct listed_device *d)
+{
+	const struct central_device_sync *s = &d->sync;
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o}",
+	                 "device_id", d->id, "site", d->site, "enrolled_at",
+	                 time_or_null(d->enrolled_at), "not_after", time_or_null(d->not_after),
+	                 "renewed_at", time_or_null(d->renewed_at), "revoked_at",
+	                 time_or_null(d->revoked_at), "last_round_at",
+	                 time_or_null(s->last_round_at), "cursor", (json_int_t)s->cursor_sent,
+	                 "held", (json_int_t)s->held, "lease_end", time_or_null(s->lease_end),
+	                 "alert",
+	                 s->alert == CENTRAL_ALERT_NONE ? json_null()
+	                                                : json_string(central_alert_name(s->alert)),
+	                 "alert_at", time_or_null(s->alert_at));
+}
+
+/* One line: id, site, enrolment, expiry, then revoked, sync state and alert when there are. */
+static void print_device(const struct central_cli *c, const struct listed_device *d)
+{
+	const struct central_device_sync *s = &d->sync;
+	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE], when[CENTRAL_TIME_SIZE];
+	char lease[CENTRAL_TIME_SIZE];
+	char mark[512] = "";
+	size_t len = 0;
+
 	central_time_text(d->enrolled_at, enrolled);
 	central_time_text(d->not_after, expires);
 	if (d->revoked_at) {
-		char revoked[CENTRAL_TIME_SIZE];
-
-		central_time_text(d->revoked_at, revoked);
-		snprintf(mark, sizeof mark, msg_get(MSG_CENTRAL_DEVICE_REVOKED_MARK, out->c->lang),
-		         revoked);
+		central_time_text(d->revoked_at, when);
+		len += (size_t)snprintf(mark + len, sizeof mark - len,
+		                        msg_get(MSG_CENTRAL_DEVICE_REVOKED_MARK, c->lang), when);
 	}
-	printf(msg_get(MSG_CENTRAL_DEVICE_LINE, out->c->lang), d->id, d->site, enrolled, expires,
-	       mark);
+	if (s->last_round_at) {
+		central_time_text(s->last_round_at, when);
+		central_time_text(s->lease_end, lease);
+		len += (size_t)snprintf(mark + len, sizeof mark - len,
+		                        msg_get(MSG_CENTRAL_DEVICE_SYNC_MARK, c->lang), when,
+		                        (long long)s->cursor_sent, (long long)s->held,
+		                        s->lease_end ? lease : "-");
+	} else {
+		len += (size_t)snprintf(mark + len, sizeof mark - len, "%s",
+		                        msg_get(MSG_CENTRAL_DEVICE_NEVER_SYNCED, c->lang));
+	}
+	if (s->alert != CENTRAL_ALERT_NONE && len < sizeof mark) {
+		central_time_text(s->alert_at, when);
+		snprintf(mark + len, sizeof mark - len, msg_get(MSG_CENTRAL_DEVICE_ALERT_SINCE, c->lang),
+		         central_alert_name(s->alert), when);
+	}
+	printf(msg_get(MSG_CENTRAL_DEVICE_LINE, c->lang), d->id, d->site, enrolled, expires, mark);
 	printf("\n");
-	return AG_OK;
+}
+
+static void print_listing(const struct central_cli *c, const struct device_listing *list)
+{
+	json_t *devices = c->json ? json_array() : NULL;
+
+	for (size_t i = 0; i < list->count; i++) {
+		if (c->json)
+			json_array_append_new(devices, device_json(&list->items[i]));
+		else
+			print_device(c, &list->items[i]);
+	}
+	if (c->json)
+		central_emit(json_pack("{s:o}", "devices", devices));
+	else if (list->count == 0)
+		printf("%s\n", msg_get(MSG_CENTRAL_NO_DEVICES, c->lang));
+	fflush(stdout);
 }
 
 int central_device_list(const struct central_cli *c, int argc, char **argv)
 {
-	struct list_output out = {c, NULL, 0};
+	struct device_listing list = {NULL, 0, 0};
 	central_store *s = NULL;
 	agenda_detail why;
 	agenda_err err;
@@ -74,22 +151,14 @@ int central_device_list(const struct central_cli *c, int argc, char **argv)
 
 	if (status != CENTRAL_EXIT_OK)
 		return status;
-	out.devices = json_array();
-	err = central_store_list_devices(s, print_device, &out, &why);
+	err = central_store_list_devices(s, keep_device, &list, &why);
+	for (size_t i = 0; err == AG_OK && i < list.count; i++)
+		err = central_sync_device_state(s, list.items[i].id, &list.items[i].sync, &why);
 	central_store_close(s);
-	if (err != AG_OK) {
-		json_decref(out.devices);
-		return central_fail(c, err, &why);
-	}
-	if (c->json) {
-		central_emit(json_pack("{s:o}", "devices", out.devices));
-		return CENTRAL_EXIT_OK;
-	}
-	json_decref(out.devices);
-	if (out.count == 0)
-		printf("%s\n", msg_get(MSG_CENTRAL_NO_DEVICES, c->lang));
-	fflush(stdout);
-	return CENTRAL_EXIT_OK;
+	if (err == AG_OK)
+		print_listing(c, &list);
+	free(list.items);
+	return err == AG_OK ? CENTRAL_EXIT_OK : central_fail(c, err, &why);
 }
 
 int central_device_revoke(const struct central_cli *c, int argc, char **argv)
@@ -123,6 +192,76 @@ int central_device_revoke(const struct central_cli *c, int argc, char **argv)
 		printf("\n");
 	}
 	central_device_clear(&d);
+	fflush(stdout);
+	return CENTRAL_EXIT_OK;
+}
+
+/*
+ * The device of clear-alert: the contract's positional ID (`device clear-alert --dir DIR ID`)
+ * or --device ID as revoke takes it. The positional one is moved out of argv so that the
+ * options go through the one parser.
+ */
+static const char *positional_device(int *argc, char **argv)
+{
+	const char *id = NULL;
+	int kept = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (strncmp(argv[i], "--", 2) == 0) {
+			argv[kept++] = argv[i];
+			if (i + 1 < *argc)
+				argv[kept++] = argv[++i];
+		} else if (!id) {
+			id = argv[i];
+		} else {
+			argv[kept++] = argv[i]; /* a second one: the parser names it */
+		}
+	}
+	*argc = kept;
+	return id;
+}
+
+int central_device_clear_alert(const struct central_cli *c, int argc, char **argv)
+{
+	struct central_opt o[] = {{"--dir", true, 1, {0}, 0}, {"--device", false, 1, {0}, 0}};
+	const char *device = positional_device(&argc, argv);
+	struct central_device_sync state;
+	central_store *s = NULL;
+	agenda_detail why;
+	bool had = false;
+	agenda_err err;
+	int status = central_args_parse(c, argc, argv, o, 2);
+
+	if (status != CENTRAL_EXIT_OK)
+		return status;
+	if (device && central_opt(&o[1]))
+		return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_REPEATED, "--device");
+	if (!device)
+		device = central_opt(&o[1]);
+	if (!device || !*device)
+		return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_MISSING, "--device");
+	status = central_open_store(c, central_opt(&o[0]), &s);
+	if (status != CENTRAL_EXIT_OK)
+		return status;
+	/* the alert it had, to say what was cleared */
+	err = central_sync_device_state(s, device, &state, &why);
+	if (err == AG_OK)
+		err = central_sync_clear_alert(s, device, &had, &why);
+	central_store_close(s);
+	if (err != AG_OK)
+		return central_fail(c, err, &why);
+	if (c->json) {
+		central_emit(json_pack("{s:s, s:b, s:o}", "device_id", device, "cleared", had, "alert",
+		                       had ? json_string(central_alert_name(state.alert))
+		                           : json_null()));
+	} else if (had) {
+		printf(msg_get(MSG_CENTRAL_ALERT_CLEARED, c->lang), device,
+		       central_alert_name(state.alert));
+		printf("\n");
+	} else {
+		printf(msg_get(MSG_CENTRAL_ALERT_NONE, c->lang), device);
+		printf("\n");
+	}
 	fflush(stdout);
 	return CENTRAL_EXIT_OK;
 }

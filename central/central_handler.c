@@ -15,6 +15,8 @@
 #include "central_renew_route.h"
 #include "central_reply.h"
 #include "central_server.h"
+#include "central_sync_metrics.h"
+#include "central_sync_route.h"
 #include "store_enrol.h"
 
 #define DEVICE_PREFIX "/v1/device/"
@@ -26,10 +28,17 @@ struct request {
 	enum central_route route;
 	char device_id[CENTRAL_DEVICE_ID_SIZE];
 	char address[INET6_ADDRSTRLEN];
-	size_t length;
+	size_t length, capacity, limit; /* body bytes read, allocated, allowed */
 	bool too_large;
-	char body[BODY_MAX + 1];
+	char *body; /* malloc'd, grown as the body arrives, NUL-terminated at the end */
 };
+
+/* The most a request body of this route may hold: a sync round carries up to 500 journal
+ * entries (SYNC_MAX_BODY_BYTES), everything else is small. */
+static size_t body_limit(enum central_route route)
+{
+	return route == ROUTE_DEVICE_SYNC ? SYNC_MAX_BODY_BYTES : BODY_MAX;
+}
 
 /* The client's IP address as text ("" when unknown): the key of enrolment throttling. */
 static void peer_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN])
@@ -96,17 +105,26 @@ static bool device_gate(struct central_server *srv, struct MHD_Connection *conn,
 static enum MHD_Result metrics(struct central_server *srv, struct MHD_Connection *conn)
 {
 	struct central_device_counts counts = {0};
+	int64_t alerts[CENTRAL_ALERT_COUNT] = {0};
 	agenda_detail why;
 	central_store *s = central_server_store(srv, &why);
 	int64_t active = 0, revoked = 0;
 	agenda_err err = s ? central_store_count_devices(s, &active, &revoked, &why) : AG_ERR_IO;
+	char *text, *sync_text, *both = NULL;
 
 	if (err == AG_OK)
 		counts = (struct central_device_counts){1, active, revoked};
-	else
+	if (err == AG_OK)
+		err = central_sync_alert_counts(s, alerts, &why);
+	if (err != AG_OK)
 		central_server_store_failed(srv, err, &why);
-	return central_reply(conn, ROUTE_METRICS, MHD_HTTP_OK, CENTRAL_TEXT_PLAIN,
-	                     central_metrics_text(&counts));
+	text = central_metrics_text(&counts);
+	sync_text = central_sync_metrics_text(err == AG_OK ? alerts : NULL);
+	if (text && sync_text && (both = malloc(strlen(text) + strlen(sync_text) + 1)))
+		strcat(strcpy(both, text), sync_text);
+	free(text);
+	free(sync_text);
+	return central_reply(conn, ROUTE_METRICS, MHD_HTTP_OK, CENTRAL_TEXT_PLAIN, both);
 }
 
 /* GET routes, answered on the first callback. */
@@ -131,16 +149,17 @@ static enum MHD_Result answer_get(struct central_server *srv, struct MHD_Connect
 
 static bool is_post_route(enum central_route route)
 {
-	return route == ROUTE_ENROL || route == ROUTE_DEVICE_RENEW;
+	return route == ROUTE_ENROL || route == ROUTE_DEVICE_RENEW || route == ROUTE_DEVICE_SYNC ||
+	       route == ROUTE_DEVICE_GRANT;
 }
 
-/* A declared Content-Length above BODY_MAX: refused before reading a byte of it. */
-static bool declared_too_large(struct MHD_Connection *conn)
+/* A declared Content-Length above the route's limit: refused before reading a byte of it. */
+static bool declared_too_large(struct MHD_Connection *conn, enum central_route route)
 {
 	const char *length =
 	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-	return length && strtoull(length, NULL, 10) > BODY_MAX;
+	return length && strtoull(length, NULL, 10) > body_limit(route);
 }
 
 static enum MHD_Result too_large(struct MHD_Connection *conn, enum central_route route)
@@ -149,7 +168,7 @@ static enum MHD_Result too_large(struct MHD_Connection *conn, enum central_route
 
 	if (route == ROUTE_ENROL)
 		central_metrics_enrol(ENROL_METRIC_TOO_LARGE);
-	agenda_detail_set(&why, MSG_CENTRAL_TOO_LARGE, BODY_MAX);
+	agenda_detail_set(&why, MSG_CENTRAL_TOO_LARGE, (int)body_limit(route));
 	return central_reply_detail(conn, route, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", &why);
 }
 
@@ -178,20 +197,56 @@ static enum MHD_Result first_call(struct central_server *srv, struct MHD_Connect
 		peer_address(conn, address);
 		if (route == ROUTE_ENROL && central_enrol_blocked(srv, conn, address, &result))
 			return result;
-		if (declared_too_large(conn))
+		if (declared_too_large(conn, route))
 			return too_large(conn, route);
 	}
 	req = malloc(sizeof *req);
 	if (!req)
 		return MHD_NO;
+	req->body = malloc(BODY_MAX + 1);
+	if (!req->body) {
+		free(req);
+		return MHD_NO;
+	}
 	req->started = central_metrics_clock();
 	req->route = route;
 	req->length = 0;
+	req->capacity = BODY_MAX + 1;
+	req->limit = body_limit(route);
 	req->too_large = false;
 	memcpy(req->device_id, device_id, sizeof req->device_id);
 	memcpy(req->address, address, sizeof req->address);
 	*con_cls = req;
 	return MHD_YES;
+}
+
+/*
+ * Appends a piece of the body; past the route's limit the request is marked too large (the rest
+ * is read and dropped: the answer waits for the end). False only when memory runs out.
+ */
+static bool take_body(struct request *req, const char *data, size_t size)
+{
+	if (req->too_large || size > req->limit - req->length) {
+		req->too_large = true;
+		return true;
+	}
+	if (req->length + size + 1 > req->capacity) {
+		size_t capacity = req->capacity;
+		char *grown;
+
+		while (capacity < req->length + size + 1)
+			capacity *= 2; /* doubling: a few reallocations even for 8 MiB */
+		if (capacity > req->limit + 1)
+			capacity = req->limit + 1;
+		grown = realloc(req->body, capacity);
+		if (!grown)
+			return false;
+		req->body = grown;
+		req->capacity = capacity;
+	}
+	memcpy(req->body + req->length, data, size);
+	req->length += size;
+	return true;
 }
 
 /* The one request handler (libmicrohttpd's access handler). */
@@ -210,13 +265,8 @@ enum MHD_Result central_handler_answer(void *cls, struct MHD_Connection *conn, c
 	}
 	central_metrics_started(req->started);
 	if (*upload_data_size > 0) {
-		/* past the limit the rest is read and dropped: the answer waits for the end */
-		if (!req->too_large && *upload_data_size <= BODY_MAX - req->length) {
-			memcpy(req->body + req->length, upload_data, *upload_data_size);
-			req->length += *upload_data_size;
-		} else {
-			req->too_large = true;
-		}
+		if (!take_body(req, upload_data, *upload_data_size))
+			return MHD_NO;
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -227,9 +277,16 @@ enum MHD_Result central_handler_answer(void *cls, struct MHD_Connection *conn, c
 	 * connection after an answer queued on the first callback (no keep-alive) */
 	if (!is_post_route(req->route))
 		return answer_get(srv, conn, req->route, req->device_id);
-	if (req->route == ROUTE_ENROL)
+	switch (req->route) {
+	case ROUTE_ENROL:
 		return central_enrol_answer(srv, conn, req->address, req->body, req->length);
-	return central_renew_answer(srv, conn, req->device_id, req->body, req->length);
+	case ROUTE_DEVICE_SYNC:
+		return central_sync_answer(srv, conn, req->device_id, req->body, req->length);
+	case ROUTE_DEVICE_GRANT:
+		return central_grant_answer(srv, conn, req->device_id, req->body, req->length);
+	default:
+		return central_renew_answer(srv, conn, req->device_id, req->body, req->length);
+	}
 }
 
 void central_handler_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -237,7 +294,11 @@ void central_handler_completed(void *cls, struct MHD_Connection *conn, void **co
 {
 	(void)cls;
 	(void)conn;
+	struct request *req = *con_cls;
+
 	(void)toe;
-	free(*con_cls);
+	if (req)
+		free(req->body);
+	free(req);
 	*con_cls = NULL;
 }

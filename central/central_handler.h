@@ -8,10 +8,13 @@
  *   POST /v1/enrol           a one-time code and a request -> the device's certificate
  *   GET  /v1/device/whoami   the device id (the client certificate's CN)
  *   POST /v1/device/renew    a new certificate for the device's key
+ *   POST /v1/device/sync     one sync round (central_sync_route.h), body up to 8 MiB
+ *   POST /v1/device/grant    the online earliest-slot grant (central_sync_route.h)
  * Every /v1/device/ path passes the device gate on the request's first callback, before
  * anything of its body is read: the client certificate (central_device_auth), then the device
  * in the store, not revoked (403 "revoked"). Request bodies are read through libmicrohttpd's
- * upload callbacks into at most CENTRAL_BODY_MAX bytes (more: 413).
+ * upload callbacks into at most CENTRAL_BODY_MAX bytes (a sync round: SYNC_MAX_BODY_BYTES;
+ * more: 413), in a buffer grown as the body arrives.
  */
 #ifndef AGENDA_CENTRAL_HANDLER_H
 #define AGENDA_CENTRAL_HANDLER_H

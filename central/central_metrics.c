@@ -9,9 +9,9 @@
 
 #include "central_metrics.h"
 
-static const char *const ROUTE_LABEL[ROUTE_COUNT] = {"/v1/health", "/metrics",  "/v1/device/whoami",
-                                                     "/v1/ca",     "/v1/enrol", "/v1/device/renew",
-                                                     "other"};
+static const char *const ROUTE_LABEL[ROUTE_COUNT] = {
+        "/v1/health",       "/metrics",        "/v1/device/whoami", "/v1/ca", "/v1/enrol",
+        "/v1/device/renew", "/v1/device/sync", "/v1/device/grant",  "other"};
 static const char *const REFUSAL_LABEL[REFUSED_COUNT] = {"no_certificate", "untrusted", "revoked"};
 static const char *const ENROL_LABEL[ENROL_METRIC_COUNT] = {
         "issued",    "repeated",     "bad_request", "code_malformed", "code_unknown",
@@ -132,7 +132,7 @@ static size_t enrol_text(char *out, size_t cap, size_t len,
 
 char *central_metrics_text(const struct central_device_counts *devices)
 {
-	size_t cap = 32768, len = 0; /* ~13 KiB today: room for more routes */
+	size_t cap = 65536, len = 0; /* ~17 KiB today: room for more routes */
 	char *out = malloc(cap);
 
 	if (!out)

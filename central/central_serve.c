@@ -5,7 +5,9 @@
  * certificate and key from the folder `init` made, the agenda's CA as the trust list so that
  * devices are asked for their certificate. The requests are central_handler.c's. Before
  * listening the CA's key (for enrolment) and the store are checked, so a server that could not
- * enrol does not start. Port 0 picks a free port; the port is the first line on stdout, so a
+ * enrol does not start. --lease-seconds and --lease-margin-seconds set how long a slot granted
+ * to a device lasts after each of its rounds, and how long past that central waits before the
+ * slot returns to the pool (central_sync.h; defaults 48 hours and 10 minutes). Port 0 picks a free port; the port is the first line on stdout, so a
  * test or a supervisor never races for one. SIGTERM or SIGINT stops the server cleanly:
  * connections under way are finished, then the process exits 0.
  */
@@ -19,6 +21,7 @@
 
 #include <microhttpd.h>
 
+#include "central_args.h"
 #include "central_cli.h"
 #include "central_files.h"
 #include "central_handler.h"
@@ -30,6 +33,8 @@
 	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
 #define CONNECTION_TIMEOUT 30 /* seconds a silent connection is kept */
 #define THREAD_POOL_SIZE   4
+#define LEASE_SECONDS_MAX  (30 * 86400) /* a device offline longer than a month holds nothing */
+#define LEASE_MARGIN_MAX   86400
 
 struct serve_files {
 	char *server_key, *server_cert, *ca_cert;
@@ -57,21 +62,43 @@ static bool parse_listen(const char *text, struct sockaddr_in *addr)
 	return inet_pton(AF_INET, host, &addr->sin_addr) == 1;
 }
 
-static int parse(const struct central_cli *c, int argc, char **argv, const char **dir,
-                 const char **listen)
+/* A whole number of seconds in [min, max] from an option; false after saying why (exit 9). */
+static bool read_seconds(const struct central_cli *c, const struct central_opt *o, int min,
+                         int max, int64_t *out, int *status)
 {
-	for (int i = 0; i < argc; i++) {
-		if (i + 1 < argc && strcmp(argv[i], "--dir") == 0)
-			*dir = argv[++i];
-		else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0)
-			*listen = argv[++i];
-		else
-			return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_BAD_ARG, argv[i]);
+	const char *text = central_opt(o);
+	char *end;
+	long value;
+
+	if (!text)
+		return true; /* *out keeps its default */
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (*text && !*end && !errno && value >= min && value <= max) {
+		*out = value;
+		return true;
 	}
-	if (!*dir)
-		return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_MISSING, "--dir");
-	if (!*listen)
-		return central_fail_msg(c, AG_ERR_USAGE, MSG_CENTRAL_MISSING, "--listen");
+	*status = central_fail_msg(c, AG_ERR_INVALID, MSG_CENTRAL_BAD_NUMBER, o->name, text, min,
+	                           max);
+	return false;
+}
+
+static int parse(const struct central_cli *c, int argc, char **argv, const char **dir,
+                 const char **listen, struct central_sync_config *sync)
+{
+	struct central_opt o[] = {{"--dir", true, 1, {0}, 0},
+	                          {"--listen", true, 1, {0}, 0},
+	                          {"--lease-seconds", false, 1, {0}, 0},
+	                          {"--lease-margin-seconds", false, 1, {0}, 0}};
+	int status = central_args_parse(c, argc, argv, o, 4);
+
+	*sync = central_sync_config_default();
+	if (status != CENTRAL_EXIT_OK ||
+	    !read_seconds(c, &o[2], 1, LEASE_SECONDS_MAX, &sync->lease_seconds, &status) ||
+	    !read_seconds(c, &o[3], 0, LEASE_MARGIN_MAX, &sync->margin_seconds, &status))
+		return status;
+	*dir = central_opt(&o[0]);
+	*listen = central_opt(&o[1]);
 	return CENTRAL_EXIT_OK;
 }
 
@@ -163,7 +190,7 @@ int central_serve(const struct central_cli *c, int argc, char **argv)
 	struct sockaddr_in addr;
 	int status;
 
-	status = parse(c, argc, argv, &dir, &listen);
+	status = parse(c, argc, argv, &dir, &listen, &srv.sync);
 	if (status != CENTRAL_EXIT_OK)
 		return status;
 	if (!parse_listen(listen, &addr))

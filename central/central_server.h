@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "central_issuer.h"
+#include "central_sync.h"
 #include "store.h"
 
 struct central_server {
@@ -22,6 +23,7 @@ struct central_server {
 	struct central_issuer issuer;
 	pthread_key_t store_key;
 	bool store_key_made;
+	struct central_sync_config sync; /* leases of grants (serve --lease-seconds ...) */
 };
 
 /* The issuer must be open already; makes the thread key. */

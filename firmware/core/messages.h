@@ -23,4 +23,10 @@ const char *msg_get(agenda_msg id, agenda_lang lang);
 /* "it" or "en" (anything else, including NULL, is Italian). */
 agenda_lang msg_lang_from_code(const char *code);
 
+/* The entry's identifier as written in messages.def ("MSG_OK"); NULL for an unknown id. */
+const char *msg_name(agenda_msg id);
+
+/* The entry named name, or -1 (as agenda_msg) when none has that name. */
+agenda_msg msg_by_name(const char *name);
+
 #endif

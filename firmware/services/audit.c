@@ -175,6 +175,62 @@ agenda_err audit_verify(agenda_ctx *ctx, struct audit_report *report, agenda_det
 	return AG_OK;
 }
 
+/* 64 lowercase hex digits of a 32-byte hash (zeros when blob is not one). */
+static void hash_hex(const void *blob, int bytes, char hex[AUDIT_HEX_SIZE])
+{
+	static const char DIGITS[] = "0123456789abcdef";
+	const unsigned char *b = blob;
+
+	for (int i = 0; i < HASH_LEN; i++) {
+		unsigned v = bytes == HASH_LEN && b ? b[i] : 0;
+
+		hex[2 * i] = DIGITS[v >> 4];
+		hex[2 * i + 1] = DIGITS[v & 15];
+	}
+	hex[2 * HASH_LEN] = '\0';
+}
+
+agenda_err audit_head(agenda_ctx *ctx, int64_t *seq, char hex[AUDIT_HEX_SIZE], agenda_detail *why)
+{
+	static const char HEAD[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
+	sqlite3_stmt *st = store_stmt(ctx->store, HEAD, why);
+	int rc;
+
+	*seq = 0;
+	hash_hex(NULL, 0, hex);
+	if (!st)
+		return AG_ERR_STORE;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		hash_hex(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1), hex);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
+}
+
+agenda_err audit_hash_at(agenda_ctx *ctx, int64_t seq, char hex[AUDIT_HEX_SIZE],
+                         agenda_detail *why)
+{
+	static const char AT[] = "SELECT hash FROM audit WHERE seq = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	hash_hex(NULL, 0, hex);
+	if (seq == 0)
+		return AG_OK;
+	if (!(st = store_stmt(ctx->store, AT, why)))
+		return AG_ERR_STORE;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		hash_hex(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), hex);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return AG_OK;
+	return rc == SQLITE_DONE ? AG_ERR_NOT_FOUND : store_error(ctx->store, rc, why);
+}
+
 const char *audit_problem_text(enum audit_problem p, agenda_lang lang)
 {
 	static const agenda_msg MSGS[] = {

@@ -35,6 +35,18 @@ struct audit_report {
 /* AG_OK with the report filled whatever it found; an error only when the store fails. */
 agenda_err audit_verify(agenda_ctx *ctx, struct audit_report *report, agenda_detail *why);
 
+/*
+ * The chain's head as central anchors it: *seq the last record's seq and hex its hash (64
+ * lowercase hex digits); seq 0 and 64 zeros on an empty chain.
+ */
+#define AUDIT_HEX_SIZE 65
+agenda_err audit_head(agenda_ctx *ctx, int64_t *seq, char hex[AUDIT_HEX_SIZE], agenda_detail *why);
+
+/* The hash of record seq as hex; 64 zeros for seq 0; AG_ERR_NOT_FOUND when there is no such
+ * record. */
+agenda_err audit_hash_at(agenda_ctx *ctx, int64_t seq, char hex[AUDIT_HEX_SIZE],
+                         agenda_detail *why);
+
 /* Short Italian / English words for a problem. */
 const char *audit_problem_text(enum audit_problem p, agenda_lang lang);
 

@@ -18,10 +18,12 @@
 #include "core/slot_search.h"
 #include "core/text.h"
 #include "services/audit.h"
+#include "services/clock_trust.h"
 #include "services/journal.h"
 #include "services/journal_payload.h"
 #include "services/questure.h"
 #include "services/slots.h"
+#include "services/sync_state.h"
 
 /* ---- slot search over the store ----------------------------------------------------- */
 
@@ -59,6 +61,20 @@ static agenda_err search_request(agenda_ctx *ctx, const struct practice *p,
 	                      why);
 }
 
+/*
+ * A device central manages that holds no bookable grant at the Questura at all is told to
+ * synchronise rather than that the Questura is full (the search's detail stays otherwise).
+ */
+static void no_lease_detail(agenda_ctx *ctx, const char *questura, agenda_day today,
+                            agenda_detail *why)
+{
+	int64_t bookable = 0;
+
+	if (sync_state_central_managed(ctx) &&
+	    slots_count_bookable(ctx, questura, today, &bookable, NULL) == AG_OK && bookable == 0)
+		agenda_detail_set(why, MSG_BOOK_NO_LEASE, questura);
+}
+
 /* Finds the earliest free held slot for the practice's Questura. */
 static agenda_err find_slot(agenda_ctx *ctx, const struct practice *p,
                             const struct booking_options *opt, struct sched_result *res,
@@ -80,6 +96,8 @@ static agenda_err find_slot(agenda_ctx *ctx, const struct practice *p,
 			*why = src.error;
 		return src.err;
 	}
+	if (err == AG_ERR_NO_CAPACITY)
+		no_lease_detail(ctx, p->questura, req.today, why);
 	return err;
 }
 
@@ -136,7 +154,7 @@ agenda_err booking_propose(agenda_ctx *ctx, const struct session *who, int64_t p
 	memset(out, 0, sizeof *out);
 	if ((err = session_require_personal_data(who, why)) ||
 	    (err = practice_by_id(ctx, practice_id, &p, why)) ||
-	    (err = practice_check_bookable(&p, why)))
+	    (err = practice_check_bookable(&p, why)) || (err = clock_trust_require(ctx, why)))
 		return err;
 	err = booking_load(ctx, BOOKING_LIVE_BY_PRACTICE, NULL, practice_id, out, why);
 	if (err == AG_OK) {
@@ -272,7 +290,7 @@ static agenda_err confirm(agenda_ctx *ctx, const struct session *who, int64_t pr
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
 	if ((err = practice_by_id(ctx, practice_id, &p, why)) ||
-	    (err = practice_check_bookable(&p, why)))
+	    (err = practice_check_bookable(&p, why)) || (err = clock_trust_require(ctx, why)))
 		goto done;
 	/* One live appointment per practice (I3): booking again shows the one it has. */
 	err = booking_load(ctx, BOOKING_LIVE_BY_PRACTICE, NULL, practice_id, out, why);
@@ -298,6 +316,9 @@ static agenda_err confirm(agenda_ctx *ctx, const struct session *who, int64_t pr
 		goto done;
 	audit_detail(out, detail, sizeof detail);
 	if ((err = audit_append(ctx, who->username, "book", out->id, detail, why)) != AG_OK)
+		goto done;
+	/* The latest time a booking saw: a clock set back later shows against it. */
+	if (sync_state_central_managed(ctx) && (err = clock_trust_note_now(ctx, why)) != AG_OK)
 		goto done;
 	err = store_commit(ctx->store, why);
 done:
@@ -400,6 +421,33 @@ done:
 	return err;
 }
 
+agenda_err booking_cancel_by_central(agenda_ctx *ctx, const char *appointment_id,
+                                     const char *reason, struct booking *out, agenda_detail *why)
+{
+	static const char CENTRAL[] = "central";
+	struct booking b;
+	json_t *payload;
+	agenda_err err;
+
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if ((err = load_live(ctx, appointment_id, &b, why)) ||
+	    (err = end_appointment(ctx, b.id, "cancelled", reason, NULL, why)) ||
+	    (err = slots_release(ctx, b.slot_id, why)))
+		goto done;
+	payload = journal_payload_cancel(b.id, reason, CENTRAL);
+	if ((err = journal_add(ctx, JOURNAL_KIND_CANCEL, b.id, payload, why)) ||
+	    (err = audit_append(ctx, CENTRAL, "cancel", b.id, b.numero_pratica, why)))
+		goto done;
+	if (out)
+		*out = b;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	return err;
+}
+
 agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *appointment_id,
                         const char *reason, const struct booking_options *opt, struct booking *out,
                         agenda_detail *why)
@@ -416,7 +464,8 @@ agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
 	if ((err = load_live(ctx, appointment_id, &old, why)) ||
-	    (err = practice_by_id(ctx, old.practice_id, &p, why)))
+	    (err = practice_by_id(ctx, old.practice_id, &p, why)) ||
+	    (err = clock_trust_require(ctx, why)))
 		goto done;
 	/*
 	 * The old appointment stops being live first (one live per practice), but its slot is

@@ -82,6 +82,16 @@ agenda_err booking_cancel(agenda_ctx *ctx, const struct session *who, const char
                           const char *reason, agenda_detail *why);
 
 /*
+ * Central ended a confirmed appointment (issue 12: the practice booked earlier elsewhere, or
+ * withdrawn): cancelled with reason, its slot freed, journalled and audited as booking_cancel
+ * does with operator "central". Inside the caller's transaction (no session: central's word).
+ * *out (may be NULL) gets the appointment as it was. AG_ERR_NOT_FOUND / AG_ERR_REFUSED when it
+ * is unknown / not confirmed.
+ */
+agenda_err booking_cancel_by_central(agenda_ctx *ctx, const char *appointment_id,
+                                     const char *reason, struct booking *out, agenda_detail *why);
+
+/*
  * Moves a confirmed appointment to the earliest other free slot: cancel + book in one
  * transaction (the old one becomes "moved" and points to the new one).
  */

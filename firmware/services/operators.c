@@ -187,3 +187,45 @@ agenda_err operator_list(agenda_ctx *ctx, operator_visit_fn visit, void *arg, ag
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
 }
+
+agenda_err operator_upsert_from_central(agenda_ctx *ctx, const char *username,
+                                        enum operator_role role, const char *password_hash,
+                                        agenda_detail *why)
+{
+	static const char SQL[] =
+	        "INSERT INTO operator(username, role, password_hash, created_at) VALUES(?, ?, ?, ?)"
+	        " ON CONFLICT(username) DO UPDATE SET role = excluded.role,"
+	        " password_hash = excluded.password_hash";
+	static const char PREFIX[] = "$argon2id$";
+	sqlite3_stmt *st;
+	agenda_err err;
+
+	if ((err = operator_username_check(username, why)) != AG_OK)
+		return err;
+	if (!password_hash || strncmp(password_hash, PREFIX, sizeof PREFIX - 1) != 0 ||
+	    strlen(password_hash) >= PASSWORD_HASH_ENCODED_MAX || role == ROLE_NONE) {
+		agenda_detail_set(why, MSG_OPERATOR_BAD_HASH, username);
+		return AG_ERR_INVALID;
+	}
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if (!(st = store_stmt(ctx->store, SQL, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, clock_now(&ctx->clock));
+	/* Central's change follows an administrator's act (add, reset, unlock): a lock the
+	 * device counted for this name goes with it. */
+	if ((err = store_step_done(ctx->store, st, why)) ||
+	    (err = login_guard_clear(ctx, username, why)) ||
+	    (err = audit_append(ctx, "central", "operator_from_central", username,
+	                        operator_role_name(role), why)))
+		goto done;
+	return store_commit(ctx->store, why);
+done:
+	store_rollback(ctx->store);
+	return err;
+}

@@ -56,6 +56,16 @@ typedef void (*operator_visit_fn)(void *arg, const struct operator_info *op);
 agenda_err operator_list(agenda_ctx *ctx, operator_visit_fn visit, void *arg, agenda_detail *why);
 
 /*
+ * An operator account central sent (issue 12): created or updated by user name with central's
+ * role and Argon2id hash (encoded, "$argon2id$..."), which session_login then accepts; the
+ * name's failure count is cleared. Audited as operator_from_central (actor "central"). A hash
+ * that is not an Argon2id encoding is refused (AG_ERR_INVALID). Inside the caller's transaction.
+ */
+agenda_err operator_upsert_from_central(agenda_ctx *ctx, const char *username,
+                                        enum operator_role role, const char *password_hash,
+                                        agenda_detail *why);
+
+/*
  * Log-in: AG_OK and *out, or AG_ERR_AUTH with one detail for unknown user, wrong password and
  * locked name alike (nothing tells which names exist). Five failures in a row for a typed name
  * lock it for LOGIN_LOCK_SECONDS; every attempt is counted before its password is checked and

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/messages.h"
+#include "services/audit.h"
 
 #define SELECT_COLUMNS                                                                             \
 	"SELECT id, numero_pratica, coalesce(numero_visto, ''), cognome, nome, data_nascita,"      \
@@ -148,4 +149,43 @@ agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_det
 		return AG_ERR_EXISTS;
 	}
 	return store_error(ctx->store, rc, why);
+}
+
+agenda_err practice_upsert_from_central(agenda_ctx *ctx, const struct practice *p,
+                                        agenda_detail *why)
+{
+	/* Central's record wins: a visa number now on this practice leaves an older one. */
+	static const char FREE_VISTO[] = "UPDATE practice SET numero_visto = NULL"
+	                                 " WHERE numero_visto = ?1 AND numero_pratica <> ?2";
+	struct practice q = *p;
+	enum number_part part;
+	sqlite3_stmt *st;
+	agenda_err err;
+
+	if ((err = numero_pratica_normalise(p->numero_pratica, q.numero_pratica, &part, why)))
+		return err;
+	if (p->numero_visto[0] &&
+	    (err = numero_visto_normalise(p->numero_visto, q.numero_visto, &part, why)))
+		return err;
+	q.demo = false;
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if (q.numero_visto[0]) {
+		if (!(st = store_stmt(ctx->store, FREE_VISTO, why))) {
+			err = AG_ERR_STORE;
+			goto done;
+		}
+		sqlite3_bind_text(st, 1, q.numero_visto, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, q.numero_pratica, -1, SQLITE_STATIC);
+		if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
+			goto done;
+	}
+	if ((err = practice_upsert(ctx, &q, why)) ||
+	    (err = audit_append(ctx, "central", "practice_from_central", q.numero_pratica,
+	                        q.status[0] ? q.status : "nulla_osta_rilasciato", why)))
+		goto done;
+	return store_commit(ctx->store, why);
+done:
+	store_rollback(ctx->store);
+	return err;
 }

@@ -51,6 +51,15 @@ agenda_err practice_check_bookable(const struct practice *p, agenda_detail *why)
 /* Inserts or updates (by numero_pratica) one practice; numbers must already be canonical. */
 agenda_err practice_upsert(agenda_ctx *ctx, const struct practice *p, agenda_detail *why);
 
+/*
+ * A practice record central sent (issue 12): numbers normalised here, status kept as central
+ * says (a withdrawn practice, "ritirata", can no longer be booked), upserted by numero_pratica
+ * and audited as practice_from_central (actor "central"). A numero_visto another practice holds
+ * is taken from it (central's record is the newer truth). Inside the caller's transaction.
+ */
+agenda_err practice_upsert_from_central(agenda_ctx *ctx, const struct practice *p,
+                                        agenda_detail *why);
+
 /* Result of an import: good rows kept, bad rows reported through the callback and skipped. */
 struct import_report {
 	int rows_read; /* records after the header (blank lines are not records) */

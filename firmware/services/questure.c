@@ -273,3 +273,54 @@ agenda_err capacity_set(agenda_ctx *ctx, const char *actor, const char *code,
 		store_rollback(ctx->store);
 	return err;
 }
+
+agenda_err questura_exception_from_central(agenda_ctx *ctx, const char *code, agenda_day day,
+                                           bool open, const char *note, agenda_detail *why)
+{
+	static const char SQL[] = "INSERT INTO calendar_exception(questura, day, open, note)"
+	                          " VALUES(?,?,?,?) ON CONFLICT(questura, day) DO UPDATE"
+	                          " SET open = excluded.open, note = excluded.note";
+	static const char PLACEHOLDER[] = "INSERT INTO questura(code, name, city)"
+	                                  " VALUES(?1, ?1, ?1) ON CONFLICT(code) DO NOTHING";
+	char date[DATE_TEXT_MAX];
+	sqlite3_stmt *st;
+	agenda_err err;
+
+	if (note && (strlen(note) >= NOTE_MAX || !text_is_utf8(note, strlen(note)) ||
+	             text_has_control(note))) {
+		agenda_detail_set(why, MSG_NOTE_BAD, NOTE_MAX - 1);
+		return AG_ERR_INVALID;
+	}
+	if (!code || !provincia_is_known(code)) {
+		agenda_detail_set(why, MSG_QUESTURA_BAD, code ? code : "");
+		return AG_ERR_INVALID;
+	}
+	date_format(day, date, sizeof date);
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	/* The exception references its Questura: until central's record of it arrives, a
+	 * placeholder named by its code stands in (questura_put replaces it). */
+	if (!(st = store_stmt(ctx->store, PLACEHOLDER, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if ((err = store_step_done(ctx->store, st, why)) != AG_OK)
+		goto done;
+	if (!(st = store_stmt(ctx->store, SQL, why))) {
+		err = AG_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, day);
+	sqlite3_bind_int(st, 3, open);
+	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
+	if ((err = store_step_done(ctx->store, st, why)) ||
+	    (err = audit_append(ctx, "central", open ? "calendar_open" : "calendar_close", code,
+	                        date, why)))
+		goto done;
+	return store_commit(ctx->store, why);
+done:
+	store_rollback(ctx->store);
+	return err;
+}

@@ -58,6 +58,15 @@ agenda_err questura_exception_add(agenda_ctx *ctx, const char *actor, const char
                                   agenda_day day, bool open, const char *note, agenda_detail *why);
 
 /*
+ * Central's calendar for a day (issue 12): a closure or an opening, upserted, audited with actor
+ * "central". Unlike questura_exception_add a closure is never refused for the appointments it
+ * has: central decided; the slots it takes back come as revokes (grants.h) and the counter's
+ * worklist. A Questura from central is put with questura_put(ctx, GRANT_ACTOR_CENTRAL, ...).
+ */
+agenda_err questura_exception_from_central(agenda_ctx *ctx, const char *code, agenda_day day,
+                                           bool open, const char *note, agenda_detail *why);
+
+/*
  * Sets this device's slots of matching days to the plan (slots.h: slots_apply_plan); booked
  * slots and slots held by another device are never touched.
  */

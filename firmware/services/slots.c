@@ -9,6 +9,15 @@
 
 #include "core/messages.h"
 
+/*
+ * Which free slots may be booked (issue 12): on a device central manages (sync_state
+ * central_managed = 1) only those central granted whose lease has not ended (?5 = now; a
+ * revoked one has lease 0); a stand-alone device books every free slot it holds, as before.
+ */
+#define LEASE_RULE                                                                                 \
+	"(coalesce((SELECT value FROM sync_state WHERE key = 'central_managed'), '0') <> '1'"      \
+	" OR (grant_id IS NOT NULL AND lease_end > ?5))"
+
 /* Steps a statement that returns nothing; *changes: rows it changed. */
 static agenda_err step_done(agenda_ctx *ctx, sqlite3_stmt *st, int *changes, agenda_detail *why)
 {
@@ -59,17 +68,20 @@ agenda_err slots_next_free(agenda_ctx *ctx, const char *questura, agenda_day fro
 {
 	static const char SQL[] = "SELECT id, day, minute FROM slot WHERE questura = ?"
 	                          " AND held_by = ? AND state = 'free' AND day BETWEEN ? AND ?"
-	                          " ORDER BY day, minute LIMIT 1";
+	                          " AND " LEASE_RULE " ORDER BY day, minute LIMIT 1";
 	sqlite3_stmt *st = range_stmt(ctx, SQL, questura, from, until, why);
 
-	return st ? step_slot(ctx, st, out, why) : AG_ERR_STORE;
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_int64(st, 5, clock_now(&ctx->clock));
+	return step_slot(ctx, st, out, why);
 }
 
 agenda_err slots_free_held(agenda_ctx *ctx, int64_t slot_id, const char *questura,
                            struct sched_free_slot *out, agenda_detail *why)
 {
 	static const char SQL[] = "SELECT id, day, minute FROM slot WHERE id = ? AND questura = ?"
-	                          " AND held_by = ? AND state = 'free'";
+	                          " AND held_by = ? AND state = 'free' AND " LEASE_RULE;
 	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
 
 	if (!st)
@@ -77,7 +89,30 @@ agenda_err slots_free_held(agenda_ctx *ctx, int64_t slot_id, const char *questur
 	sqlite3_bind_int64(st, 1, slot_id);
 	sqlite3_bind_text(st, 2, questura, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, ctx->device_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, clock_now(&ctx->clock));
 	return step_slot(ctx, st, out, why);
+}
+
+agenda_err slots_count_bookable(agenda_ctx *ctx, const char *questura, agenda_day from,
+                                int64_t *count, agenda_detail *why)
+{
+	static const char SQL[] = "SELECT count(*) FROM slot WHERE questura = ?1 AND held_by = ?2"
+	                          " AND state = 'free' AND day >= ?3 AND " LEASE_RULE;
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	int rc;
+
+	*count = 0;
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, questura, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ctx->device_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, from);
+	sqlite3_bind_int64(st, 5, clock_now(&ctx->clock));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? AG_OK : store_error(ctx->store, rc, why);
 }
 
 agenda_err slots_take(agenda_ctx *ctx, int64_t slot_id, agenda_detail *why)

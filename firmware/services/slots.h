@@ -46,6 +46,15 @@ agenda_err slots_next_free(agenda_ctx *ctx, const char *questura, agenda_day fro
 agenda_err slots_free_held(agenda_ctx *ctx, int64_t slot_id, const char *questura,
                            struct sched_free_slot *out, agenda_detail *why);
 
+/*
+ * On a device central manages (sync_state central_managed = 1), the two calls above find only
+ * slots central granted whose lease has not ended; a stand-alone device's are all its free ones.
+ */
+
+/* Free slots the rule above lets this device book at questura from day on. */
+agenda_err slots_count_bookable(agenda_ctx *ctx, const char *questura, agenda_day from,
+                                int64_t *count, agenda_detail *why);
+
 /* free -> booked; AG_ERR_NOT_FOUND when the slot is not a free slot this device holds. */
 agenda_err slots_take(agenda_ctx *ctx, int64_t slot_id, agenda_detail *why);
 

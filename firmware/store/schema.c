@@ -195,5 +195,27 @@ static const char MIGRATION_4[] =
         "CREATE INDEX outbox_due ON outbox(next_try) WHERE state = 'queued';\n"
         "CREATE INDEX journal_unacked ON journal(id) WHERE acked = 0;\n";
 
-const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4};
+/*
+ * Migration 5: grants and leases from central, and the counter's worklist (issue 12).
+ * - A slot central granted carries its lease (epoch seconds): NULL for the device's own
+ *   capacity, 0 once central revoked it (never bookable again). grants.c finds a grant's row
+ *   by central's slot id (grant_id, indexed since migration 4), so applying it twice is harmless.
+ * - The worklist keeps what an operator must look at after central changed something under a
+ *   booked appointment; open items are found through a partial index.
+ */
+static const char MIGRATION_5[] =
+        "ALTER TABLE slot ADD COLUMN lease_end INTEGER;\n"
+        "CREATE TABLE worklist(\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  created_at INTEGER NOT NULL,\n"
+        "  kind TEXT NOT NULL,\n"
+        "  appointment_id TEXT,\n"
+        "  numero_pratica TEXT,\n"
+        "  detail TEXT NOT NULL DEFAULT '',\n"
+        "  done_at INTEGER,\n"
+        "  done_by TEXT) STRICT;\n"
+        "CREATE INDEX worklist_open ON worklist(id) WHERE done_at IS NULL;\n";
+
+const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
+                                         MIGRATION_5};
 const int SCHEMA_VERSION = (int)(sizeof SCHEMA_MIGRATIONS / sizeof SCHEMA_MIGRATIONS[0]);
