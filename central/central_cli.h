@@ -70,6 +70,8 @@ int central_capacity_set(const struct central_cli *c, int argc, char **argv);
 int central_closure_add(const struct central_cli *c, int argc, char **argv);
 int central_closure_open(const struct central_cli *c, int argc, char **argv);
 int central_practice_import(const struct central_cli *c, int argc, char **argv);
+/* central_withdraw.c (issue 12) */
+int central_practice_withdraw(const struct central_cli *c, int argc, char **argv);
 int central_operator_add(const struct central_cli *c, int argc, char **argv);
 int central_operator_list(const struct central_cli *c, int argc, char **argv);
 int central_operator_unlock(const struct central_cli *c, int argc, char **argv);

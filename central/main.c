@@ -31,6 +31,7 @@ static const struct central_verb VERBS[] = {
         {"closure", "add", central_closure_add, MSG_CENTRAL_SUM_CLOSURE_ADD},
         {"closure", "open", central_closure_open, MSG_CENTRAL_SUM_CLOSURE_OPEN},
         {"practice", "import", central_practice_import, MSG_CENTRAL_SUM_PRACTICE_IMPORT},
+        {"practice", "withdraw", central_practice_withdraw, MSG_CENTRAL_SUM_PRACTICE_WITHDRAW},
         {"operator", "add", central_operator_add, MSG_CENTRAL_SUM_OPERATOR_ADD},
         {"operator", "list", central_operator_list, MSG_CENTRAL_SUM_OPERATOR_LIST},
         {"operator", "unlock", central_operator_unlock, MSG_CENTRAL_SUM_OPERATOR_UNLOCK},
