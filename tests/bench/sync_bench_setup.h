@@ -24,7 +24,7 @@
 #include "sync/sync_session.h"
 
 struct sync_bench {
-	char base[4096], central[4200], db[4200], data_dir[4200], csv[4200];
+	char base[512], central[1024], db[1024], data_dir[1024], csv[1024];
 	char fingerprint[128];
 	struct bench_server server;
 	agenda_ctx ctx;
@@ -93,7 +93,7 @@ static inline void sync_bench_capacity(struct sync_bench *b, agenda_day from, ag
 static inline void sync_bench_open(struct sync_bench *b, const char *pg_url, int practices,
                                    const char *const *settings)
 {
-	char code[64] = "", out[2048], url[64], slip[4300], pw[PASSWORD_MAX], device[4200];
+	char code[64] = "", out[2048], url[64], slip[1200], pw[PASSWORD_MAX], device[800];
 	agenda_detail why;
 	json_t *j;
 	FILE *f;
