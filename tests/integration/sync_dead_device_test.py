@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sync_harness import (Central, Device, check, minute_of, practice_rows,  # noqa: E402
-                          sync_until_quiet, text_day)
+                          same_digest, sync_until_quiet, text_day)
 
 LEASE, MARGIN = 8, 2
 SITES = {"ROMA": ["RM"]}
@@ -111,8 +111,8 @@ def main():
                   % (p4["date"], p4["time"]))
             sync_until_quiet(central, devices)
             for d in devices:
-                check(d.digest() == central.digest_of(d.id),
-                      "%s: its digest equals central's" % d.name)
+                same, diff = same_digest(central, d)
+                check(same, "%s: its digest equals central's %s" % (d.name, diff))
         finally:
             for d in devices:
                 d.stop()

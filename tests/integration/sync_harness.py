@@ -237,6 +237,9 @@ class Central:
 
     def digest_of(self, device):
         """The digest of contract §2, computed here from central's tables for device."""
+        return hashlib.sha256("".join(self.digest_lines(device)).encode()).hexdigest()
+
+    def digest_lines(self, device):
         lines = []
         for r in sorted(self.store.rows("SELECT id, questura, day, minute FROM appointment "
                                         "WHERE state = 'confirmed' AND device = ?",
@@ -245,7 +248,7 @@ class Central:
         for sid in sorted(int(r[0]) for r in self.store.rows(
                 "SELECT id FROM slot WHERE holder = ?", (device,))):
             lines.append("s %d\n" % sid)
-        return hashlib.sha256("".join(lines).encode()).hexdigest()
+        return lines
 
 
 # ------------------------------------------------------------------ proxy ----
@@ -336,9 +339,11 @@ class Device:
     def book(self, pratica, *extra):
         return self.run("book", "--pratica", pratica, *extra, user=True)
 
-    def worklist(self):
-        r = self.run("worklist")
-        check(r.returncode == 0, "%s: worklist (%s)" % (self.name, r.stderr.strip()[:200]))
+    def worklist_cli(self):
+        """`agendactl worklist` as the counter sees it (one JSON object per item)."""
+        r = self.run("worklist", user=True)
+        check(r.returncode == 0, "%s: agendactl worklist (%s)" % (self.name,
+                                                                  r.stderr.strip()[:200]))
         items = []
         for obj in r.lines:
             items.extend(obj["items"] if isinstance(obj.get("items"), list) else [obj])
@@ -358,6 +363,12 @@ class Device:
             "SELECT a.id, p.numero_pratica, s.questura, s.day, s.minute FROM appointment a "
             "JOIN slot s ON s.id = a.slot_id JOIN practice p ON p.id = a.practice_id "
             "WHERE a.state = 'confirmed'")}
+
+    def worklist(self):
+        """The worklist items in the device's file: [{id, kind, appointment_id, ...}]."""
+        cols = ("id", "kind", "appointment_id", "numero_pratica", "detail", "done_at", "done_by")
+        return [dict(zip(cols, r)) for r in self.sql(
+            "SELECT %s FROM worklist ORDER BY id" % ", ".join(cols))]
 
     def appointment_state(self, appointment_id):
         rows = self.sql("SELECT state FROM appointment WHERE id = ?", (appointment_id,))
@@ -382,6 +393,9 @@ class Device:
 
     def digest(self):
         """The digest of contract §2 computed here from the device's file."""
+        return hashlib.sha256("".join(self.digest_lines()).encode()).hexdigest()
+
+    def digest_lines(self):
         lines = []
         confirmed = self.confirmed()
         for aid in sorted(confirmed, key=lambda a: a.encode()):
@@ -389,10 +403,19 @@ class Device:
             lines.append("a %s %s %s %d\n" % (aid, questura, day_text(day), minute))
         for sid in sorted(self.granted()):
             lines.append("s %d\n" % sid)
-        return hashlib.sha256("".join(lines).encode()).hexdigest()
+        return lines
 
     def stop(self):
         self.proxy.stop()
+
+
+def same_digest(central, d):
+    """The device's digest equals central's for it; the differing lines when not."""
+    mine, theirs = d.digest_lines(), central.digest_lines(d.id)
+    if mine == theirs:
+        return True, ""
+    return False, "only on the device: %s; only at central: %s" % (
+        sorted(set(mine) - set(theirs))[:6], sorted(set(theirs) - set(mine))[:6])
 
 
 def sync_until_quiet(central, devices, passes=8):

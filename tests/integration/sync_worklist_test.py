@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sync_harness import (Central, Device, check, day_text, practice_rows,  # noqa
-                          sync_until_quiet, text_day)
+                          same_digest, sync_until_quiet, text_day)
 
 SITES = {"ROMA": ["RM", "LT"], "OSTIA": ["RM"]}
 
@@ -87,12 +87,7 @@ def late_closure(central, a, b):
     again = a.book("RM/2026/000002")
     check(again.returncode != 0 or text_day(again.json["date"]) != day,
           "late closure: nothing more is booked on the closed day")
-    r = a.run("worklist", "done", str(item["id"]), user=True)
-    check(r.returncode == 0, "late closure: worklist done %s (%s)" % (item["id"],
-                                                                     r.stderr.strip()[:200]))
-    done = item_for(a, first["id"])
-    check(done is not None and done.get("done_at") and done.get("done_by") == a.user,
-          "late closure: the item is done, by %s (%s)" % (a.user, done))
+    return item, first
 
 
 def duplicate_practice(central, a, b, pratica, b_first):
@@ -120,7 +115,7 @@ def duplicate_practice(central, a, b, pratica, b_first):
 def withdrawn(central, a):
     mine = booked(a, "RM/2026/000030", "withdrawn")
     a.must_sync()
-    central.must("practice", "withdraw", "RM/2026/000030", what="practice withdraw")
+    central.must("practice", "withdraw", "--numero", "RM/2026/000030", what="practice withdraw --numero RM/2026/000030")
     check(central.appointment_state(mine["id"]) == "cancelled",
           "withdrawn: central cancelled the appointment")
     a.must_sync()
@@ -134,10 +129,24 @@ def withdrawn(central, a):
           "%s)" % (r.returncode, r.stderr.strip()[:200]))
 
 
+def worklist_on_the_counter(a, item, first):
+    """The same item through agendactl, as the counter sees it, then marked done."""
+    shown = {w.get("id"): w for w in a.worklist_cli()}
+    check(item["id"] in shown and shown[item["id"]].get("appointment_id") == first["id"],
+          "worklist: `agendactl worklist` shows the item (%s)" % shown.get(item["id"]))
+    r = a.run("worklist", "done", str(item["id"]), user=True)
+    check(r.returncode == 0, "worklist: worklist done %s (%s)" % (item["id"],
+                                                                     r.stderr.strip()[:200]))
+    done = item_for(a, first["id"])
+    check(done is not None and done.get("done_at") and done.get("done_by") == a.user,
+          "worklist: the item is done, by %s (%s)" % (a.user, done))
+
+
 def converged(central, devices):
     sync_until_quiet(central, devices)
     for d in devices:
-        check(d.digest() == central.digest_of(d.id), "%s: its digest equals central's" % d.name)
+        same, diff = same_digest(central, d)
+        check(same, "%s: its digest equals central's %s" % (d.name, diff))
         row = central.device_sync(d.id)
         check(row is not None and row[2] is None, "%s: no alert at central (%s)" % (d.name, row))
         check(set(central.applied(d.id)) == d.entry_ids(),
@@ -160,11 +169,12 @@ def main():
             for d in devices:
                 d.provision()
                 d.must_sync()
-            late_closure(central, a, b)
+            closure_item, closure_booking = late_closure(central, a, b)
             duplicate_practice(central, a, b, "RM/2026/000010", b_first=True)
             duplicate_practice(central, a, b, "RM/2026/000011", b_first=False)
             withdrawn(central, a)
             converged(central, devices)
+            worklist_on_the_counter(a, closure_item, closure_booking)
         finally:
             for d in devices:
                 d.stop()
