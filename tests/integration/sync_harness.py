@@ -409,6 +409,26 @@ class Device:
         self.proxy.stop()
 
 
+def explain_slot(central, d, questura, day, minute):
+    """Both sides' rows for one time, for a failure message."""
+    return {"device slot": d.sql("SELECT id, state, grant_id, lease_end FROM slot WHERE "
+                                 "questura = ? AND day = ? AND minute = ?",
+                                 (questura, day, minute)),
+            "device appointments": d.sql(
+                "SELECT a.id, a.state FROM appointment a JOIN slot s ON s.id = a.slot_id "
+                "WHERE s.questura = ? AND s.day = ? AND s.minute = ?", (questura, day, minute)),
+            "device journal": d.sql(
+                "SELECT j.kind, j.acked FROM journal j JOIN appointment a ON a.id = "
+                "j.appointment_id JOIN slot s ON s.id = a.slot_id WHERE s.questura = ? AND "
+                "s.day = ? AND s.minute = ?", (questura, day, minute)),
+            "central slot": central.store.rows(
+                "SELECT id, holder, lease_end FROM slot WHERE questura = ? AND day = ? AND "
+                "minute = ?", (questura, day, minute)),
+            "central appointments": central.store.rows(
+                "SELECT id, device, state FROM appointment WHERE questura = ? AND day = ? AND "
+                "minute = ?", (questura, day, minute))}
+
+
 def same_digest(central, d):
     """The device's digest equals central's for it; the differing lines when not."""
     mine, theirs = d.digest_lines(), central.digest_lines(d.id)

@@ -39,7 +39,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sync_harness import (Central, Device, check, minute_of, practice_rows, rome_today,  # noqa
+from sync_harness import (Central, Device, check, explain_slot, minute_of, practice_rows, rome_today,  # noqa
                           same_digest, seeded, spawn, sync_until_quiet, text_day)
 
 SITES = {"ROMA": ["RM", "LT"], "OSTIA": ["RM"]}
@@ -88,8 +88,8 @@ def script(dev, central, steps, seed, practices, ledger, today, errors):
     mine = []  # appointment ids this device booked and the script has not undone
     try:
         for step in range(steps):
-            if rng.random() < 0.3:
-                dev.proxy.mode = rng.choice(("up", "up", "down", "faulty"))
+            if rng.random() < 0.4:
+                dev.proxy.mode = rng.choice(("up", "down", "faulty"))
             roll = rng.random()
             if roll < 0.5:
                 pratica = rng.choice(practices)
@@ -138,6 +138,14 @@ def script(dev, central, steps, seed, practices, ledger, today, errors):
 
 
 def final_checks(central, devices, ledger):
+    """Every invariant is checked and reported, then the test fails if any did not hold."""
+    failed = []
+
+    def check(cond, what):
+        print("%s - %s" % ("ok" if cond else "NOT OK", what), flush=True)
+        if not cond:
+            failed.append(what)
+
     by_name = {d.name: d for d in devices}
     times = collections.Counter()
     pratiche = collections.Counter()
@@ -162,9 +170,14 @@ def final_checks(central, devices, ledger):
     for d in devices:
         granted = d.granted()
         held.update(granted.keys())
-        check(set(granted) == set(central.held_by(d.id)),
-              "%s: the slots it holds are exactly those central gives to %s (%d)"
-              % (d.name, d.id, len(granted)))
+        at_central = central.held_by(d.id)
+        check(set(granted) == set(at_central),
+              "%s: the slots it holds are exactly those central gives to %s (%d; only on the "
+              "device: %s; only at central: %s)"
+              % (d.name, d.id, len(granted),
+                 {k: granted[k] for k in sorted(set(granted) - set(at_central))[:5]},
+                 [(k, at_central[k], explain_slot(central, d, *at_central[k]))
+                  for k in sorted(set(at_central) - set(granted))[:3]]))
     check(max(held.values() or [0]) <= 1, "no central slot held by two devices")
 
     worklists = {d.name: {w.get("appointment_id"): w for w in d.worklist()} for d in devices}
@@ -210,6 +223,8 @@ def final_checks(central, devices, ledger):
               "once (%d entries, %d applied)" % (d.name, len(entries), len(applied)))
     check(not ledger.not_earliest, "every online booking got the pool's earliest slot "
           "(%s)" % ledger.not_earliest[:5])
+    if failed:
+        raise AssertionError("%d invariant(s) did not hold:\n  %s" % (len(failed), "\n  ".join(failed)))
 
 
 def main():
