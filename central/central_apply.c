@@ -81,11 +81,12 @@ static agenda_err take_slot(struct central_round *r, const struct booking *b, in
 	I64(day, b->day);
 	I64(minute, b->minute);
 	I64(lease, r->lease_end);
-	err = query(r,
-	            "SELECT s.id, s.holder, (SELECT count(*) FROM appointment a WHERE a.slot_id = s.id"
-	            " AND a.state = 'confirmed') FROM slot s"
-	            " WHERE s.questura = $1 AND s.day = $2 AND s.minute = $3",
-	            3, find, &rows, why);
+	err = query(
+	        r,
+	        "SELECT s.id, s.holder, (SELECT count(*) FROM appointment a WHERE a.slot_id = s.id"
+	        " AND a.state = 'confirmed') FROM slot s"
+	        " WHERE s.questura = $1 AND s.day = $2 AND s.minute = $3",
+	        3, find, &rows, why);
 	if (err != AG_OK)
 		return err;
 	if (rows.n_rows == 1) {
@@ -93,7 +94,8 @@ static agenda_err take_slot(struct central_round *r, const struct booking *b, in
 		bool pool = central_rows_null(&rows, 0, 1);
 
 		*slot_id = central_rows_int(&rows, 0, 0);
-		if ((!pool && strcmp(holder, r->device) != 0) || central_rows_int(&rows, 0, 2) > 0) {
+		if ((!pool && strcmp(holder, r->device) != 0) ||
+		    central_rows_int(&rows, 0, 2) > 0) {
 			central_rows_free(&rows);
 			set_conflict(out, "slot_taken", SYNC_ACTION_WORKLIST);
 			return AG_OK;
@@ -167,12 +169,12 @@ static agenda_err settle_practice(struct central_round *r, const struct booking 
 	} else {
 		const char *cancel[] = {central_rows_text(&rows, 0, 0)};
 
-		err = query(r, "UPDATE appointment SET state = 'cancelled' WHERE id = $1", 1, cancel,
-		            NULL, why);
+		err = query(r, "UPDATE appointment SET state = 'cancelled' WHERE id = $1", 1,
+		            cancel, NULL, why);
 		if (err == AG_OK)
 			err = central_change_revoke(r->s, central_rows_text(&rows, 0, 1),
-			                            central_rows_int(&rows, 0, 2), "duplicate_practice",
-			                            r->now, why);
+			                            central_rows_int(&rows, 0, 2),
+			                            "duplicate_practice", r->now, why);
 		if (err == AG_OK)
 			r->rep->revoked++;
 	}
@@ -218,19 +220,27 @@ static agenda_err apply_booking(struct central_round *r, const struct sync_entry
 	}
 	{
 		char day[16], minute[16], slot[24], at[24];
-		const char *add[] = {b->appointment_id, r->device, b->numero_pratica, b->questura, day,
-		                     minute, slot, at, e->entry_id};
+		const char *add[] = {b->appointment_id,
+		                     r->device,
+		                     b->numero_pratica,
+		                     b->questura,
+		                     day,
+		                     minute,
+		                     slot,
+		                     at,
+		                     e->entry_id};
 
 		I64(day, b->day);
 		I64(minute, b->minute);
 		I64(slot, slot_id);
 		I64(at, b->at);
-		err = query(r,
-		            "INSERT INTO appointment(id, device, numero_pratica, questura, day, minute,"
-		            " slot_id, state, at, entry_id) VALUES($1, $2, $3, $4, CAST($5 AS bigint),"
-		            " CAST($6 AS bigint), CAST($7 AS bigint), 'confirmed', CAST($8 AS bigint),"
-		            " $9)",
-		            9, add, NULL, why);
+		err = query(
+		        r,
+		        "INSERT INTO appointment(id, device, numero_pratica, questura, day, minute,"
+		        " slot_id, state, at, entry_id) VALUES($1, $2, $3, $4, CAST($5 AS bigint),"
+		        " CAST($6 AS bigint), CAST($7 AS bigint), 'confirmed', CAST($8 AS bigint),"
+		        " $9)",
+		        9, add, NULL, why);
 	}
 	return err;
 }
@@ -261,10 +271,11 @@ static agenda_err apply_new(struct central_round *r, const struct sync_entry *e,
 			set_conflict(out, "invalid", SYNC_ACTION_WORKLIST);
 			return AG_OK;
 		}
-		return query(r,
-		             "UPDATE appointment SET state = 'cancelled' WHERE id = $1 AND device = $2"
-		             " AND state = 'confirmed'",
-		             2, cancel, NULL, why);
+		return query(
+		        r,
+		        "UPDATE appointment SET state = 'cancelled' WHERE id = $1 AND device = $2"
+		        " AND state = 'confirmed'",
+		        2, cancel, NULL, why);
 	}
 	return AG_OK; /* print, modello209, print_failed, close_day, kinds of a newer device */
 }
@@ -309,10 +320,11 @@ agenda_err central_apply_entry(struct central_round *r, const struct sync_entry 
 		                        out->conflict ? sync_action_name(out->action) : NULL,
 		                        at};
 
-		return query(r,
-		             "INSERT INTO journal_applied(entry_id, device, seq, kind, outcome, reason,"
-		             " action, applied_at) VALUES($1, $2, CAST($3 AS bigint), $4, $5, $6, $7,"
-		             " CAST($8 AS bigint))",
-		             8, record, NULL, why);
+		return query(
+		        r,
+		        "INSERT INTO journal_applied(entry_id, device, seq, kind, outcome, reason,"
+		        " action, applied_at) VALUES($1, $2, CAST($3 AS bigint), $4, $5, $6, $7,"
+		        " CAST($8 AS bigint))",
+		        8, record, NULL, why);
 	}
 }

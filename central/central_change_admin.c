@@ -46,8 +46,8 @@ agenda_err central_changes_questura(central_store *s, const char *code, int64_t 
 }
 
 /* Revokes every slot held on that day; granted ones not booked at central leave. */
-static agenda_err revoke_closed_day(central_store *s, const char *code, agenda_day day,
-                                    int64_t now, agenda_detail *why)
+static agenda_err revoke_closed_day(central_store *s, const char *code, agenda_day day, int64_t now,
+                                    agenda_detail *why)
 {
 	char day_text[16];
 	const char *params[] = {code, day_text};

@@ -43,16 +43,17 @@ agenda_err central_change_add(central_store *s, const struct sync_change *c, con
 		return nomem(why);
 	I64(created, now);
 	{
-		const char *params[] = {sync_change_type_name(c->type), device, questura, site, body,
-		                        created};
+		const char *params[] = {
+		        sync_change_type_name(c->type), device, questura, site, body, created};
 
 		err = central_sync_lock_changes(s, why);
 		if (err == AG_OK)
-			err = central_sync_query(s,
-			                         "INSERT INTO change(type, device, questura, site, body,"
-			                         " created_at) VALUES($1, $2, $3, $4, $5, $6)"
-			                         " RETURNING seq",
-			                         6, params, &rows, NULL, why);
+			err = central_sync_query(
+			        s,
+			        "INSERT INTO change(type, device, questura, site, body,"
+			        " created_at) VALUES($1, $2, $3, $4, $5, $6)"
+			        " RETURNING seq",
+			        6, params, &rows, NULL, why);
 	}
 	if (err == AG_OK && seq)
 		*seq = rows.n_rows == 1 ? central_rows_int(&rows, 0, 0) : 0;
@@ -141,8 +142,8 @@ agenda_err central_changes_for(central_store *s, const char *device, const char 
 	return AG_OK;
 }
 
-agenda_err central_changes_pending_for_device(central_store *s, const char *device,
-                                              int64_t after, bool *pending, agenda_detail *why)
+agenda_err central_changes_pending_for_device(central_store *s, const char *device, int64_t after,
+                                              bool *pending, agenda_detail *why)
 {
 	char after_text[24];
 	const char *params[] = {device, after_text};

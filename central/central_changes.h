@@ -35,8 +35,8 @@ agenda_err central_changes_for(central_store *s, const char *device, const char 
                                bool *more, int64_t *cursor, agenda_detail *why);
 
 /* True when device has a grant or revoke with seq > after (the digest is not compared then). */
-agenda_err central_changes_pending_for_device(central_store *s, const char *device,
-                                              int64_t after, bool *pending, agenda_detail *why);
+agenda_err central_changes_pending_for_device(central_store *s, const char *device, int64_t after,
+                                              bool *pending, agenda_detail *why);
 
 /* The time the admin verbs stamp on their changes: the process clock (AGENDA_NOW in tests). */
 int64_t central_changes_now(void);

@@ -75,17 +75,16 @@ static json_t *device_json(const struct listed_device *d)
 {
 	const struct central_device_sync *s = &d->sync;
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o}",
-	                 "device_id", d->id, "site", d->site, "enrolled_at",
-	                 time_or_null(d->enrolled_at), "not_after", time_or_null(d->not_after),
-	                 "renewed_at", time_or_null(d->renewed_at), "revoked_at",
-	                 time_or_null(d->revoked_at), "last_round_at",
-	                 time_or_null(s->last_round_at), "cursor", (json_int_t)s->cursor_sent,
-	                 "held", (json_int_t)s->held, "lease_end", time_or_null(s->lease_end),
-	                 "alert",
-	                 s->alert == CENTRAL_ALERT_NONE ? json_null()
-	                                                : json_string(central_alert_name(s->alert)),
-	                 "alert_at", time_or_null(s->alert_at));
+	return json_pack(
+	        "{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o}", "device_id", d->id,
+	        "site", d->site, "enrolled_at", time_or_null(d->enrolled_at), "not_after",
+	        time_or_null(d->not_after), "renewed_at", time_or_null(d->renewed_at), "revoked_at",
+	        time_or_null(d->revoked_at), "last_round_at", time_or_null(s->last_round_at),
+	        "cursor", (json_int_t)s->cursor_sent, "held", (json_int_t)s->held, "lease_end",
+	        time_or_null(s->lease_end), "alert",
+	        s->alert == CENTRAL_ALERT_NONE ? json_null()
+	                                       : json_string(central_alert_name(s->alert)),
+	        "alert_at", time_or_null(s->alert_at));
 }
 
 /* One line: id, site, enrolment, expiry, then revoked, sync state and alert when there are. */
@@ -93,7 +92,6 @@ static void print_device(const struct central_cli *c, const struct listed_device
 {
 	const struct central_device_sync *s = &d->sync;
 	char enrolled[CENTRAL_TIME_SIZE], expires[CENTRAL_TIME_SIZE], when[CENTRAL_TIME_SIZE];
-	char lease[CENTRAL_TIME_SIZE];
 	char mark[512] = "";
 	size_t len = 0;
 
@@ -105,6 +103,8 @@ static void print_device(const struct central_cli *c, const struct listed_device
 		                        msg_get(MSG_CENTRAL_DEVICE_REVOKED_MARK, c->lang), when);
 	}
 	if (s->last_round_at) {
+		char lease[CENTRAL_TIME_SIZE];
+
 		central_time_text(s->last_round_at, when);
 		central_time_text(s->lease_end, lease);
 		len += (size_t)snprintf(mark + len, sizeof mark - len,
@@ -117,7 +117,8 @@ static void print_device(const struct central_cli *c, const struct listed_device
 	}
 	if (s->alert != CENTRAL_ALERT_NONE && len < sizeof mark) {
 		central_time_text(s->alert_at, when);
-		snprintf(mark + len, sizeof mark - len, msg_get(MSG_CENTRAL_DEVICE_ALERT_SINCE, c->lang),
+		snprintf(mark + len, sizeof mark - len,
+		         msg_get(MSG_CENTRAL_DEVICE_ALERT_SINCE, c->lang),
 		         central_alert_name(s->alert), when);
 	}
 	printf(msg_get(MSG_CENTRAL_DEVICE_LINE, c->lang), d->id, d->site, enrolled, expires, mark);
@@ -251,9 +252,9 @@ int central_device_clear_alert(const struct central_cli *c, int argc, char **arg
 	if (err != AG_OK)
 		return central_fail(c, err, &why);
 	if (c->json) {
-		central_emit(json_pack("{s:s, s:b, s:o}", "device_id", device, "cleared", had, "alert",
-		                       had ? json_string(central_alert_name(state.alert))
-		                           : json_null()));
+		central_emit(json_pack(
+		        "{s:s, s:b, s:o}", "device_id", device, "cleared", had, "alert",
+		        had ? json_string(central_alert_name(state.alert)) : json_null()));
 	} else if (had) {
 		printf(msg_get(MSG_CENTRAL_ALERT_CLEARED, c->lang), device,
 		       central_alert_name(state.alert));

@@ -109,9 +109,9 @@ agenda_err central_grants_give(struct central_round *r, int64_t id, const char *
 	I64(seq_text, seq);
 	I64(lease, r->lease_end);
 	if (err == AG_OK)
-		err = central_sync_query(r->s,
-		                         "UPDATE slot SET grant_seq = $2, lease_end = $3 WHERE id = $1",
-		                         3, params, NULL, NULL, why);
+		err = central_sync_query(
+		        r->s, "UPDATE slot SET grant_seq = $2, lease_end = $3 WHERE id = $1", 3,
+		        params, NULL, NULL, why);
 	if (err == AG_OK) {
 		r->rep->granted++;
 		r->last_seq = seq;
@@ -166,12 +166,13 @@ agenda_err central_grants_demand(struct central_round *r, const struct sync_dema
 			err = AG_ERR_NOMEM;
 			break;
 		}
-		/* from today, earliest first, whatever the device's days: the pool decides how far */
+		/* from today, earliest first, whatever the device's days: the pool decides how far
+		 */
 		err = central_store_allocate(r->s, d->questura, today, today + SYNC_MAX_DEMAND_DAYS,
 		                             r->device, want, got, &count, why);
 		for (size_t k = 0; err == AG_OK && k < count; k++)
-			err = central_grants_give(r, got[k].id, d->questura, got[k].day, got[k].minute,
-			                          why);
+			err = central_grants_give(r, got[k].id, d->questura, got[k].day,
+			                          got[k].minute, why);
 		left -= count;
 	}
 	free(got);

@@ -112,10 +112,10 @@ static enum MHD_Result metrics(struct central_server *srv, struct MHD_Connection
 	agenda_err err = s ? central_store_count_devices(s, &active, &revoked, &why) : AG_ERR_IO;
 	char *text, *sync_text, *both = NULL;
 
-	if (err == AG_OK)
+	if (err == AG_OK) {
 		counts = (struct central_device_counts){1, active, revoked};
-	if (err == AG_OK)
 		err = central_sync_alert_counts(s, alerts, &why);
+	}
 	if (err != AG_OK)
 		central_server_store_failed(srv, err, &why);
 	text = central_metrics_text(&counts);

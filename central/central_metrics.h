@@ -23,7 +23,7 @@ enum central_route {
 	ROUTE_DEVICE_RENEW,
 	ROUTE_DEVICE_SYNC,  /* issue 12: a sync round */
 	ROUTE_DEVICE_GRANT, /* issue 12: the online earliest-slot grant */
-	ROUTE_OTHER, /* anything else: 404 */
+	ROUTE_OTHER,        /* anything else: 404 */
 	ROUTE_COUNT
 };
 

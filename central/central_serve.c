@@ -7,9 +7,10 @@
  * listening the CA's key (for enrolment) and the store are checked, so a server that could not
  * enrol does not start. --lease-seconds and --lease-margin-seconds set how long a slot granted
  * to a device lasts after each of its rounds, and how long past that central waits before the
- * slot returns to the pool (central_sync.h; defaults 48 hours and 10 minutes). Port 0 picks a free port; the port is the first line on stdout, so a
- * test or a supervisor never races for one. SIGTERM or SIGINT stops the server cleanly:
- * connections under way are finished, then the process exits 0.
+ * slot returns to the pool (central_sync.h; defaults 48 hours and 10 minutes). Port 0 picks a free
+ * port; the port is the first line on stdout, so a test or a supervisor never races for one.
+ * SIGTERM or SIGINT stops the server cleanly: connections under way are finished, then the process
+ * exits 0.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,8 +64,8 @@ static bool parse_listen(const char *text, struct sockaddr_in *addr)
 }
 
 /* A whole number of seconds in [min, max] from an option; false after saying why (exit 9). */
-static bool read_seconds(const struct central_cli *c, const struct central_opt *o, int min,
-                         int max, int64_t *out, int *status)
+static bool read_seconds(const struct central_cli *c, const struct central_opt *o, int min, int max,
+                         int64_t *out, int *status)
 {
 	const char *text = central_opt(o);
 	char *end;

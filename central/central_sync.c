@@ -156,7 +156,8 @@ static agenda_err run_round(struct central_round *r, const struct sync_request *
 	    (err = apply_entries(r, req, out, why)) != AG_OK ||
 	    (err = central_grants_release(r, req->releasing, req->n_releasing, why)) != AG_OK ||
 	    (err = central_tamper_check(r, req, why)) != AG_OK ||
-	    (err = central_grants_demand(r, req->demand, req->n_demand, max_grants, why)) != AG_OK ||
+	    (err = central_grants_demand(r, req->demand, req->n_demand, max_grants, why)) !=
+	            AG_OK ||
 	    (err = central_grants_renew(r, why)) != AG_OK)
 		return err;
 	err = central_changes_for(r->s, r->device, r->site, req->cursor, SYNC_MAX_CHANGES,
@@ -171,10 +172,9 @@ static agenda_err run_round(struct central_round *r, const struct sync_request *
 }
 
 agenda_err central_sync_round(central_store *s, const char *device_id,
-                              const struct sync_request *req,
-                              const struct central_sync_config *cfg, int64_t now,
-                              struct sync_response *out, struct central_round_report *rep,
-                              agenda_detail *why)
+                              const struct sync_request *req, const struct central_sync_config *cfg,
+                              int64_t now, struct sync_response *out,
+                              struct central_round_report *rep, agenda_detail *why)
 {
 	struct central_round_report own_report;
 	struct central_sync_config defaults = central_sync_config_default();

@@ -14,8 +14,8 @@ static const char *const REASONS[] = {"duplicate_practice", "slot_taken", "inval
 #define REASON_COUNT (sizeof REASONS / sizeof REASONS[0])
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned long long rounds, applied, repeated, granted_round, granted_online,
-        online_none, released, expired, revoked, conflicts[REASON_COUNT];
+static unsigned long long rounds, applied, repeated, granted_round, granted_online, online_none,
+        released, expired, revoked, conflicts[REASON_COUNT];
 
 static size_t reason_index(const char *reason)
 {
@@ -70,13 +70,14 @@ char *central_sync_metrics_text(const int64_t alerts[CENTRAL_ALERT_COUNT])
 	pthread_mutex_lock(&lock);
 	len = counter(out, cap, len, "agenda_central_sync_rounds_total",
 	              "Sync rounds answered (200).", rounds);
-	len += (size_t)snprintf(out + len, cap - len,
-	                        "# HELP agenda_central_sync_entries_total Journal entries of rounds, "
-	                        "applied now or repeated (applied before: the same answer).\n"
-	                        "# TYPE agenda_central_sync_entries_total counter\n"
-	                        "agenda_central_sync_entries_total{outcome=\"applied\"} %llu\n"
-	                        "agenda_central_sync_entries_total{outcome=\"repeated\"} %llu\n",
-	                        applied, repeated);
+	len += (size_t)snprintf(
+	        out + len, cap - len,
+	        "# HELP agenda_central_sync_entries_total Journal entries of rounds, "
+	        "applied now or repeated (applied before: the same answer).\n"
+	        "# TYPE agenda_central_sync_entries_total counter\n"
+	        "agenda_central_sync_entries_total{outcome=\"applied\"} %llu\n"
+	        "agenda_central_sync_entries_total{outcome=\"repeated\"} %llu\n",
+	        applied, repeated);
 	len += (size_t)snprintf(out + len, cap - len,
 	                        "# HELP agenda_central_sync_conflicts_total Conflicts answered, by "
 	                        "reason.\n# TYPE agenda_central_sync_conflicts_total counter\n");
@@ -103,15 +104,16 @@ char *central_sync_metrics_text(const int64_t alerts[CENTRAL_ALERT_COUNT])
 	              revoked);
 	pthread_mutex_unlock(&lock);
 	if (alerts) {
-		len += (size_t)snprintf(out + len, cap - len,
-		                        "# HELP agenda_central_device_alerts Devices with an open tamper "
-		                        "alert, by reason (until device clear-alert).\n"
-		                        "# TYPE agenda_central_device_alerts gauge\n");
+		len += (size_t)snprintf(
+		        out + len, cap - len,
+		        "# HELP agenda_central_device_alerts Devices with an open tamper "
+		        "alert, by reason (until device clear-alert).\n"
+		        "# TYPE agenda_central_device_alerts gauge\n");
 		for (int a = CENTRAL_ALERT_NONE + 1; a < CENTRAL_ALERT_COUNT; a++)
-			len += (size_t)snprintf(out + len, cap - len,
-			                        "agenda_central_device_alerts{reason=\"%s\"} %lld\n",
-			                        central_alert_name((enum central_alert)a),
-			                        (long long)alerts[a]);
+			len += (size_t)snprintf(
+			        out + len, cap - len,
+			        "agenda_central_device_alerts{reason=\"%s\"} %lld\n",
+			        central_alert_name((enum central_alert)a), (long long)alerts[a]);
 	}
 	(void)len;
 	return out;

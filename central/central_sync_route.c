@@ -65,7 +65,8 @@ enum MHD_Result central_sync_answer(struct central_server *srv, struct MHD_Conne
 		/* a device speaks for itself only: its certificate says who it is */
 		agenda_detail_set(&why, MSG_CENTRAL_SYNC_OTHER_DEVICE, req.device_id);
 		sync_request_free(&req);
-		return central_reply_detail(conn, route, MHD_HTTP_FORBIDDEN, "device_mismatch", &why);
+		return central_reply_detail(conn, route, MHD_HTTP_FORBIDDEN, "device_mismatch",
+		                            &why);
 	}
 	memset(&res, 0, sizeof res);
 	memset(&rep, 0, sizeof rep);

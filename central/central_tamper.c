@@ -13,8 +13,7 @@
 #include "central_sync_internal.h"
 #include "store_sync.h"
 
-static agenda_err raise_alert(struct central_round *r, enum central_alert alert,
-                              agenda_detail *why)
+static agenda_err raise_alert(struct central_round *r, enum central_alert alert, agenda_detail *why)
 {
 	char at[24];
 	const char *params[] = {r->device, central_alert_name(alert), at};
@@ -65,7 +64,8 @@ agenda_err central_tamper_check(struct central_round *r, const struct sync_reque
 		                         3, head, NULL, NULL, why);
 	}
 	if (err == AG_OK && req->n_entries == 0)
-		err = central_changes_pending_for_device(r->s, r->device, req->cursor, &pending, why);
+		err = central_changes_pending_for_device(r->s, r->device, req->cursor, &pending,
+		                                         why);
 	if (err == AG_OK && req->n_entries == 0 && !pending) {
 		char hex[SYNC_HEX_SIZE];
 		bool same;
@@ -76,10 +76,11 @@ agenda_err central_tamper_check(struct central_round *r, const struct sync_reque
 		{
 			const char *ok[] = {r->device, same ? "1" : "0"};
 
-			err = central_sync_query(r->s,
-			                         "UPDATE device_sync SET digest_ok = CAST($2 AS bigint)"
-			                         " WHERE device = $1",
-			                         2, ok, NULL, NULL, why);
+			err = central_sync_query(
+			        r->s,
+			        "UPDATE device_sync SET digest_ok = CAST($2 AS bigint)"
+			        " WHERE device = $1",
+			        2, ok, NULL, NULL, why);
 		}
 		if (err == AG_OK && !same)
 			err = raise_alert(r, CENTRAL_ALERT_DIGEST_MISMATCH, why);

@@ -38,7 +38,8 @@ int central_practice_withdraw(const struct central_cli *c, int argc, char **argv
 		                       "status", "ritirata", "appointment_cancelled", cancelled));
 	} else {
 		printf(msg_get(MSG_CENTRAL_PRACTICE_WITHDRAWN, c->lang), central_opt(&o[1]),
-		       cancelled ? msg_get(MSG_CENTRAL_PRACTICE_WITHDRAWN_APPOINTMENT, c->lang) : "");
+		       cancelled ? msg_get(MSG_CENTRAL_PRACTICE_WITHDRAWN_APPOINTMENT, c->lang)
+		                 : "");
 		printf("\n");
 	}
 	fflush(stdout);

@@ -102,7 +102,7 @@ static const char MIGRATION_3_PG[] = MIGRATION_3_COMMON(
  * journal entry count once, by entry id, with the outcome it got; device_sync is each device's
  * last round, its anchored audit record and the first tamper alert seen.
  */
-#define MIGRATION_4_COMMON(BIGINT, SEQ, STRICT)                                                     \
+#define MIGRATION_4_COMMON(BIGINT, SEQ, STRICT)                                                    \
 	"ALTER TABLE slot ADD COLUMN lease_end " BIGINT ";\n"                                      \
 	"ALTER TABLE slot ADD COLUMN grant_seq " BIGINT ";\n"                                      \
 	"CREATE TABLE change(\n"                                                                   \

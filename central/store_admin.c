@@ -152,8 +152,7 @@ agenda_err central_store_put_closure(central_store *s, const char *code, agenda_
 /* The upsert, and a practice change for each row it inserted or changed (not one rewritten
  * as it was: importing the same file again sends nothing). */
 static agenda_err upsert_with_changes(central_store *s, const struct practice_row *rows, size_t n,
-                                      int64_t now, bool *taken, size_t *written,
-                                      agenda_detail *why)
+                                      int64_t now, bool *taken, size_t *written, agenda_detail *why)
 {
 	char **before = calloc(n, sizeof *before);
 	agenda_err err = before ? central_sync_lock_changes(s, why) : AG_ERR_NOMEM;

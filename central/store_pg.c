@@ -377,5 +377,5 @@ const central_store_ops central_store_pg_ops = {
         .list_sites = central_pg_list_sites,
         .admin = &central_pg_admin_ops,
         .enrol = &central_pg_enrol_ops, /* store_pg_enrol.c (i11-enrol) */
-        .sync = &central_pg_sync_ops, /* store_*_sync.c (i12-cstore) */
+        .sync = &central_pg_sync_ops,   /* store_*_sync.c (i12-cstore) */
 };

@@ -379,5 +379,5 @@ const central_store_ops central_store_sqlite_ops = {
         .list_sites = central_sqlite_list_sites,
         .admin = &central_sqlite_admin_ops,
         .enrol = &central_sqlite_enrol_ops, /* store_sqlite_enrol.c (i11-enrol) */
-        .sync = &central_sqlite_sync_ops, /* store_*_sync.c (i12-cstore) */
+        .sync = &central_sqlite_sync_ops,   /* store_*_sync.c (i12-cstore) */
 };

@@ -12,16 +12,19 @@ lease end; an entry pushed twice is acknowledged twice and applied once; a body 
 (past 16 KiB) is read whole; a round naming another device is 403 device_mismatch; a revoked
 device 403 revoked; malformed JSON, a missing field (named), another version: 400; oversize
 (declared, and chunked without a length): 413; a slot another device holds: conflict
-slot_taken; a slot handed back goes to the pool and the grant route gives it, the earliest;
+slot_taken; the same practice booked later elsewhere: duplicate_practice / cancel_copy; a slot handed back goes to the pool and the grant route gives it, the earliest;
 nothing earlier: granted false; the digest of docs/SYNC.md computed here matches central's and
 a wrong one raises digest_mismatch in `device list` and /metrics until `device clear-alert`;
 the lease settings of `serve`: inside the margin nothing expires, past it the free slots come
-back as `revoke lease_expired` and a booked one stays; /metrics counts all this and names no
-device. Prints the time of a no-change round and of the 300-entry round.
+back as `revoke lease_expired` and a booked one stays; six devices demanding at the same moment
+get 5 slots each, none twice, and hand them back; /metrics counts all this and names no
+device. Prints the time of a no-change round, of the 300-entry round, of the six at once, and
+the time central spent inside /v1/device/sync (its histogram).
 Usage: sync_test.py AGENDA_CENTRAL
 """
 import datetime
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -32,6 +35,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import zoneinfo
@@ -103,6 +107,32 @@ class PinnedServer(Server):
                     break
                 reply += chunk
         return int(reply.split(b" ", 2)[1])
+
+
+def reused_rounds(server, kiosk, n):
+    """n no-change rounds on ONE kept-alive TLS connection (as the device's session does):
+    seconds per round."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(server.ca)
+    ctx.load_cert_chain(*kiosk.dev.pair())
+    conn = http.client.HTTPSConnection("localhost", server.port, context=ctx, timeout=TIMEOUT)
+    statuses, sockets = [], set()
+    try:
+        conn.connect()
+        started = time.monotonic()
+        for _ in range(n):
+            conn.request("POST", "/v1/device/sync", encode(kiosk.request()),
+                         {"Content-Type": "application/json"})
+            reply = conn.getresponse()
+            reply.read()
+            statuses.append(reply.status)
+            sockets.add(id(conn.sock) if conn.sock else None)  # None: the server closed it
+        took = (time.monotonic() - started) / n
+    finally:
+        conn.close()
+    check(statuses == [200] * n and len(sockets) == 1 and None not in sockets,
+          "%d rounds on one kept-alive connection all answer 200" % n, statuses)
+    return took
 
 
 class Kiosk:
@@ -329,6 +359,16 @@ def test_grants_and_conflicts(server, k1, k2):
     check(status == 200 and {c["slot_id"] for c in answer["changes"] if c["type"] == "grant"}
           == set(k2.held), "the next round repeats the online grants", answer)
     k2.apply(answer)
+    # k2 books k1's practice later (by its clock) on a slot of its own: central keeps k1's
+    _, entry = k2.book("2026-05-05", 600, "RM/2026/000001", epoch(PINNED) + 120)
+    status, answer = server.post("/v1/device/sync", encode(k2.request(entries=[entry])),
+                                 k2.dev.pair())
+    check(status == 200 and answer["conflicts"] == [
+        {"entry_id": entry["entry_id"], "reason": "duplicate_practice",
+         "action": "cancel_copy"}],
+          "the same practice booked later on another device: duplicate_practice / cancel_copy",
+          answer)
+    k2.apply(answer)
 
 
 def device_row(central, device_id):
@@ -372,9 +412,10 @@ def test_digest_and_alert(central, server, k1):
 def test_metrics(server, devices):
     text = metrics(server)
     expected = {
-        ("agenda_central_sync_entries_total", 'outcome="applied"'): 1 + 300 + 1,
+        ("agenda_central_sync_entries_total", 'outcome="applied"'): 1 + 300 + 1 + 1,
         ("agenda_central_sync_entries_total", 'outcome="repeated"'): 1,
         ("agenda_central_sync_conflicts_total", 'reason="slot_taken"'): 1,
+        ("agenda_central_sync_conflicts_total", 'reason="duplicate_practice"'): 1,
         ("agenda_central_sync_grants_total", 'via="round"'): 6,
         ("agenda_central_sync_grants_total", 'via="online"'): 2,
         ("agenda_central_sync_online_grant_none_total", None): 1,
@@ -424,6 +465,49 @@ def test_leases(central, k1, k2):
         server.stop()
 
 
+def test_concurrent(server, kiosks, others):
+    """Every device asks for 5 slots at the same moment (the server's threads, one store
+    connection each): no slot granted twice, none of another device's, each gets its 5; then
+    each hands all of them back."""
+    results = [None] * len(kiosks)
+    barrier = threading.Barrier(len(kiosks))
+
+    def run(i):
+        barrier.wait()
+        results[i] = server.post("/v1/device/sync",
+                                 encode(kiosks[i].request(demand=[{"questura": "RM", "days": 10,
+                                                                   "slots": 5}])),
+                                 kiosks[i].dev.pair())
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(kiosks))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT)
+    took = time.monotonic() - started
+    check(all(r and r[0] == 200 for r in results), "%d devices' rounds at once all answer 200"
+          % len(kiosks), [r[0] if r else None for r in results])
+    granted = [[c["slot_id"] for c in r[1]["changes"] if c["type"] == "grant"] for r in results]
+    every = [i for g in granted for i in g]
+    held_elsewhere = {i for k in others for i in k.held}
+    check(all(len(g) == 5 for g in granted) and len(set(every)) == len(every) and
+          not set(every) & held_elsewhere,
+          "each got 5 slots, none given twice, none another device holds", granted)
+    for k, r in zip(kiosks, results):
+        k.apply(r[1])
+    for k in kiosks:
+        ids = sorted(k.held)
+        k.held.clear()
+        status, answer = server.post("/v1/device/sync", encode(k.request(releasing=ids)),
+                                     k.dev.pair())
+        check(status == 200, "%d slots handed back" % len(ids))
+        k.apply(answer)
+    released = metric(metrics(server), "agenda_central_sync_released_total")
+    check(released == 1 + len(every), "/metrics: %d slots handed back in all" % released)
+    return took
+
+
 def main():
     binary = sys.argv[1]
     started = time.monotonic()
@@ -441,7 +525,7 @@ def main():
             check(status == 0, " ".join(args[:2]), out)
         server = Server(central)  # the real clock: certificates valid now
         try:
-            k1, k2, k3 = enrol(central, server, tmp, 3)
+            k1, k2, k3, *crowd = enrol(central, server, tmp, 9)
         finally:
             server.stop()
         server = PinnedServer(central, PINNED, "--lease-seconds", str(LEASE),
@@ -454,16 +538,25 @@ def main():
             test_grants_and_conflicts(server, k1, k2)
             test_metrics(server, (k1, k2, k3))
             test_digest_and_alert(central, server, k1)
+            together = test_concurrent(server, crowd, (k1, k2))
+            text = metrics(server)
+            inside = (metric(text, "agenda_central_request_duration_seconds_count",
+                             'route="/v1/device/sync"'),
+                      re.search(r'^agenda_central_request_duration_seconds_sum\{route='
+                                r'"/v1/device/sync"\} ([0-9.]+)$', text, re.M).group(1))
             started_empty = time.monotonic()
             for _ in range(10):
                 server.post("/v1/device/sync", encode(k1.request()), k1.dev.pair())
             empty = (time.monotonic() - started_empty) / 10
+            kept = reused_rounds(server, k1, 20)
         finally:
             code = server.stop()
         check(code == 0, "SIGTERM stops the server cleanly (exit 0)")
         test_leases(central, k1, k2)
     print("timing: first two rounds %.3f s; a 300-entry round %.3f s; a no-change round %.4f s "
-          "(new TLS connection each)" % (first, large, empty))
+          "(new TLS connection each), %.4f s on a kept-alive connection; %d rounds at once %.3f s; inside central %s requests to "
+          "/v1/device/sync took %s s in all" % (first, large, empty, kept, len(crowd), together,
+                                                 inside[0], inside[1]))
     print("all passed in %.1f s" % (time.monotonic() - started))
 
 
