@@ -231,6 +231,11 @@ int ctl_outbox_list(struct ctl *c, int argc, char **argv);
 int ctl_outbox_show(struct ctl *c, int argc, char **argv);
 int ctl_outbox_retry(struct ctl *c, int argc, char **argv);
 
+/* ---- worklist (ctl_worklist.c, issue 12) ---- */
+
+int ctl_worklist(struct ctl *c, int argc, char **argv);
+int ctl_worklist_done(struct ctl *c, int argc, char **argv);
+
 /* ---- help (ctl_help.c) ---- */
 
 extern const struct ctl_command CTL_COMMANDS[];

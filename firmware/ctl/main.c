@@ -67,6 +67,10 @@ const struct ctl_command CTL_COMMANDS[] = {
         {"outbox", "list", ctl_outbox_list, MSG_CTL_SUM_OUTBOX_LIST, MSG_CTL_HELP_OUTBOX_LIST},
         {"outbox", "show", ctl_outbox_show, MSG_CTL_SUM_OUTBOX_SHOW, MSG_CTL_HELP_OUTBOX_SHOW},
         {"outbox", "retry", ctl_outbox_retry, MSG_CTL_SUM_OUTBOX_RETRY, MSG_CTL_HELP_OUTBOX_RETRY},
+        /* worklist (issue 12): "done" before the bare verb, which matches any sub-word */
+        {"worklist", "done", ctl_worklist_done, MSG_CTL_SUM_WORKLIST_DONE,
+         MSG_CTL_HELP_WORKLIST_DONE},
+        {"worklist", NULL, ctl_worklist, MSG_CTL_SUM_WORKLIST, MSG_CTL_HELP_WORKLIST},
         {"demo-seed", NULL, ctl_demo_seed, MSG_CTL_SUM_DEMO_SEED, MSG_CTL_HELP_DEMO_SEED},
         {"help", NULL, ctl_help, MSG_CTL_SUM_HELP, MSG_CTL_HELP_HELP},
 };

@@ -209,8 +209,7 @@ agenda_err audit_head(agenda_ctx *ctx, int64_t *seq, char hex[AUDIT_HEX_SIZE], a
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
 }
 
-agenda_err audit_hash_at(agenda_ctx *ctx, int64_t seq, char hex[AUDIT_HEX_SIZE],
-                         agenda_detail *why)
+agenda_err audit_hash_at(agenda_ctx *ctx, int64_t seq, char hex[AUDIT_HEX_SIZE], agenda_detail *why)
 {
 	static const char AT[] = "SELECT hash FROM audit WHERE seq = ?";
 	sqlite3_stmt *st;

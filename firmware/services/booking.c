@@ -482,6 +482,8 @@ agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *
 	audit_detail(out, detail, sizeof detail);
 	if ((err = audit_append(ctx, who->username, "move", old.id, detail, why)) != AG_OK)
 		goto done;
+	if (sync_state_central_managed(ctx) && (err = clock_trust_note_now(ctx, why)) != AG_OK)
+		goto done;
 	err = store_commit(ctx->store, why);
 done:
 	if (err != AG_OK) {

@@ -18,6 +18,8 @@
 #include "core/numbers.h"
 #include "services/audit.h"
 #include "services/booking.h"
+#include "services/booking_row.h"
+#include "services/journal.h"
 #include "services/questure.h"
 #include "services/sync_state.h"
 #include "services/worklist.h"
@@ -94,11 +96,11 @@ static agenda_err claim_row(agenda_ctx *ctx, int64_t slot_id, const char *key, i
 }
 
 static agenda_err insert_granted(agenda_ctx *ctx, const char *key, const char *questura,
-                                 agenda_day day, int minute, int64_t lease_end,
-                                 agenda_detail *why)
+                                 agenda_day day, int minute, int64_t lease_end, agenda_detail *why)
 {
-	static const char SQL[] = "INSERT INTO slot(questura, day, minute, held_by, state, grant_id,"
-	                          " lease_end) VALUES(?, ?, ?, ?, 'free', ?, ?)";
+	static const char SQL[] =
+	        "INSERT INTO slot(questura, day, minute, held_by, state, grant_id,"
+	        " lease_end) VALUES(?, ?, ?, ?, 'free', ?, ?)";
 	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
 
 	if (!st)
@@ -153,7 +155,8 @@ agenda_err grants_apply(agenda_ctx *ctx, int64_t central_id, const char *questur
 		goto done;
 	err = slot_by_grant(ctx, central_id, &row, why);
 	if (err == AG_OK) {
-		/* Known grant: the lease is refreshed; only a revived slot is news for the audit. */
+		/* Known grant: the lease is refreshed; only a revived slot is news for the audit.
+		 */
 		bool revived = strcmp(row.state, "releasing") == 0 || row.lease_end == 0;
 
 		if ((err = claim_row(ctx, row.id, key, lease_end, why)) != AG_OK || !revived)
@@ -263,15 +266,17 @@ static agenda_err revoke_booked(agenda_ctx *ctx, const struct slot_row *row, con
 	if ((err = run(ctx, st, why)) != AG_OK)
 		return err;
 	if (reason_cancels(reason)) {
-		if ((err = booking_cancel_by_central(ctx, appointment, reason, NULL, why)) ||
-		    (err = remove_slot(ctx, row->id, why)))
+		/* The slot stays here, free with lease 0: central keeps it as this device's (its
+		 * digest counts it) but the device never books it again. */
+		if ((err = booking_cancel_by_central(ctx, appointment, reason, NULL, why)) != AG_OK)
 			return err;
 		*outcome = GRANT_REVOKE_CANCELLED;
 	} else {
 		*outcome = GRANT_REVOKE_KEPT;
 	}
 	if (worklist_kind_message(kind) == MSG_WORKLIST_OTHER)
-		kind = GRANT_REASON_CLOSURE; /* an unknown reason: someone looks at it all the same */
+		kind = GRANT_REASON_CLOSURE; /* an unknown reason: someone looks at it all the same
+		                              */
 	return worklist_add(ctx, kind, appointment, pratica, NULL, NULL, why);
 }
 
@@ -374,6 +379,26 @@ agenda_err grants_cancel_copy(agenda_ctx *ctx, const char *appointment_id, const
 	return store_commit(ctx->store, why);
 }
 
+agenda_err grants_conflict(agenda_ctx *ctx, const char *entry_id, const char *reason,
+                           bool cancel_copy, agenda_detail *why)
+{
+	char appointment[JOURNAL_ENTRY_ID_MAX], detail[64];
+	struct booking b;
+	agenda_err err = journal_entry_appointment(ctx, entry_id, appointment, why);
+
+	if (err != AG_OK && err != AG_ERR_NOT_FOUND)
+		return err;
+	agenda_detail_clear(why);
+	if (cancel_copy && appointment[0])
+		return grants_cancel_copy(ctx, appointment, reason, why);
+	memset(&b, 0, sizeof b);
+	if (appointment[0] && booking_load(ctx, BOOKING_BY_ID, appointment, 0, &b, NULL) != AG_OK)
+		memset(&b, 0, sizeof b);
+	snprintf(detail, sizeof detail, "entry=%.40s", entry_id ? entry_id : "");
+	return worklist_add(ctx, worklist_kind_ok(reason) ? reason : "conflict", appointment,
+	                    b.numero_pratica, detail, NULL, why);
+}
+
 /* Reads central ids (one integer column) from st into ids, up to max. */
 static agenda_err read_ids(agenda_ctx *ctx, sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n,
                            agenda_detail *why)
@@ -389,8 +414,8 @@ static agenda_err read_ids(agenda_ctx *ctx, sqlite3_stmt *st, int64_t *ids, size
 	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
 }
 
-agenda_err grants_hand_back(agenda_ctx *ctx, int horizon_days, int64_t *ids, size_t max,
-                            size_t *n, agenda_detail *why)
+agenda_err grants_hand_back(agenda_ctx *ctx, int horizon_days, int64_t *ids, size_t max, size_t *n,
+                            agenda_detail *why)
 {
 	static const char FIND[] =
 	        "SELECT CAST(grant_id AS INTEGER) FROM slot WHERE grant_id IS NOT NULL"
@@ -450,14 +475,14 @@ agenda_err grants_forget(agenda_ctx *ctx, const int64_t *ids, size_t n, agenda_d
 {
 	struct slot_row row;
 	size_t forgotten = 0;
-	char detail[32];
 	agenda_err err;
 
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
 	for (size_t i = 0; i < n && err == AG_OK; i++) {
 		err = slot_by_grant(ctx, ids[i], &row, why);
-		if (err == AG_ERR_NOT_FOUND || (err == AG_OK && strcmp(row.state, "releasing") != 0)) {
+		if (err == AG_ERR_NOT_FOUND ||
+		    (err == AG_OK && strcmp(row.state, "releasing") != 0)) {
 			err = AG_OK; /* re-granted meanwhile, or already gone */
 			continue;
 		}
@@ -465,6 +490,8 @@ agenda_err grants_forget(agenda_ctx *ctx, const int64_t *ids, size_t n, agenda_d
 			forgotten++;
 	}
 	if (err == AG_OK && forgotten > 0) {
+		char detail[32];
+
 		snprintf(detail, sizeof detail, "count=%zu", forgotten);
 		err = audit_append(ctx, GRANT_ACTOR_CENTRAL, "grants_released", "-", detail, why);
 	}

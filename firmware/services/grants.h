@@ -87,6 +87,16 @@ agenda_err grants_cancel_copy(agenda_ctx *ctx, const char *appointment_id, const
                               agenda_detail *why);
 
 /*
+ * A conflict central answered for the journal entry entry_id (the round has entry ids, not
+ * appointments): with cancel_copy, grants_cancel_copy on the entry's appointment; otherwise
+ * (action 'worklist') a worklist item of kind reason (a token that is not [a-z0-9_]+ becomes
+ * "conflict") naming the entry's appointment and practice. An entry that names no appointment
+ * (a day close) or is unknown still gets its worklist item, with no appointment.
+ */
+agenda_err grants_conflict(agenda_ctx *ctx, const char *entry_id, const char *reason,
+                           bool cancel_copy, agenda_detail *why);
+
+/*
  * Free granted slots on days after today + horizon_days become 'releasing' (never bookable)
  * until central acknowledges them; their central ids (up to max) go to ids, *n how many were
  * marked now.

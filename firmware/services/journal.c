@@ -73,6 +73,27 @@ static agenda_err stored_cursor(agenda_ctx *ctx, int64_t *cursor, agenda_detail 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
 }
 
+agenda_err journal_entry_appointment(agenda_ctx *ctx, const char *entry_id,
+                                     char out[JOURNAL_ENTRY_ID_MAX], agenda_detail *why)
+{
+	static const char SQL[] = "SELECT coalesce(appointment_id, '') FROM journal"
+	                          " WHERE entry_id = ?";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	int rc;
+
+	out[0] = '\0';
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_text(st, 0, out, JOURNAL_ENTRY_ID_MAX);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return AG_OK;
+	return rc == SQLITE_DONE ? AG_ERR_NOT_FOUND : store_error(ctx->store, rc, why);
+}
+
 agenda_err journal_cursor(agenda_ctx *ctx, int64_t *cursor, agenda_detail *why)
 {
 	/* From the stored cursor, the last entry before the first unacknowledged one. */

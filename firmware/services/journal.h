@@ -77,6 +77,13 @@ struct journal_ack_report {
 agenda_err journal_ack(agenda_ctx *ctx, const char *const *entry_ids, size_t n,
                        struct journal_ack_report *out, agenda_detail *why);
 
+/*
+ * The appointment an entry is about (by its entry_id, e.g. from central's conflict), into out
+ * ("" when the entry names none, like a day close); AG_ERR_NOT_FOUND for no such entry.
+ */
+agenda_err journal_entry_appointment(agenda_ctx *ctx, const char *entry_id,
+                                     char out[JOURNAL_ENTRY_ID_MAX], agenda_detail *why);
+
 /* Entries central has not acknowledged. */
 agenda_err journal_unacked_count(agenda_ctx *ctx, int64_t *count, agenda_detail *why);
 

@@ -10,6 +10,7 @@
 #include "services/journal.h"
 #include "services/outbox.h"
 #include "services/slots.h"
+#include "services/sync_state.h"
 #include "store/schema.h"
 
 static int64_t count(agenda_ctx *ctx, const char *sql, int64_t arg, int *rc_out)
@@ -44,8 +45,14 @@ agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda
 	memset(out, 0, sizeof *out);
 	store_setting_get(ctx->store, "site", out->site, sizeof out->site);
 	snprintf(out->device_id, sizeof out->device_id, "%s", ctx->device_id);
-	if (store_setting_get(ctx->store, "last_sync", last, sizeof last))
-		out->last_sync = strtoll(last, NULL, 10);
+	/* The sync round records its last success in sync_state (issue 12); the older setting
+	 * stays readable for a file written before. */
+	if (sync_state_get_int(ctx, SYNC_KEY_LAST_SUCCESS_AT, 0, &out->last_sync, NULL) != AG_OK ||
+	    out->last_sync == 0) {
+		out->last_sync = 0;
+		if (store_setting_get(ctx->store, "last_sync", last, sizeof last))
+			out->last_sync = strtoll(last, NULL, 10);
+	}
 	out->schema_version = SCHEMA_VERSION;
 	out->firmware_version = AGENDA_VERSION;
 	out->appointments_live = count(ctx, LIVE, 0, &rc);

@@ -10,7 +10,7 @@
 #include "core/text.h"
 #include "services/audit.h"
 
-static bool kind_ok(const char *kind)
+bool worklist_kind_ok(const char *kind)
 {
 	size_t n = kind ? strlen(kind) : 0;
 
@@ -43,12 +43,12 @@ agenda_err worklist_add(agenda_ctx *ctx, const char *kind, const char *appointme
 	agenda_err err;
 	int64_t new_id;
 
-	if (!kind_ok(kind)) {
+	if (!worklist_kind_ok(kind)) {
 		agenda_detail_set(why, MSG_WORKLIST_BAD_KIND, kind ? kind : "");
 		return AG_ERR_INVALID;
 	}
-	if (detail && (strlen(detail) >= WORKLIST_DETAIL_MAX || !text_is_utf8(detail, strlen(detail)) ||
-	               text_has_control(detail))) {
+	if (detail && (strlen(detail) >= WORKLIST_DETAIL_MAX ||
+	               !text_is_utf8(detail, strlen(detail)) || text_has_control(detail))) {
 		agenda_detail_set(why, MSG_NOTE_BAD, WORKLIST_DETAIL_MAX - 1);
 		return AG_ERR_INVALID;
 	}
@@ -105,8 +105,7 @@ agenda_err worklist_list(agenda_ctx *ctx, bool open_only, worklist_visit_fn visi
 	return rc == SQLITE_DONE ? AG_OK : store_error(ctx->store, rc, why);
 }
 
-agenda_err worklist_done(agenda_ctx *ctx, const struct session *who, int64_t id,
-                         agenda_detail *why)
+agenda_err worklist_done(agenda_ctx *ctx, const struct session *who, int64_t id, agenda_detail *why)
 {
 	static const char DONE[] = "UPDATE worklist SET done_at = ?2, done_by = ?3"
 	                           " WHERE id = ?1 AND done_at IS NULL";

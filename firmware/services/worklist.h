@@ -43,6 +43,9 @@ agenda_err worklist_add(agenda_ctx *ctx, const char *kind, const char *appointme
                         const char *numero_pratica, const char *detail, int64_t *id,
                         agenda_detail *why);
 
+/* True for a kind worklist_add accepts ([a-z0-9_]+, shorter than WORKLIST_KIND_MAX). */
+bool worklist_kind_ok(const char *kind);
+
 /* Visits items: open ones first (oldest first), then done ones (latest done first) unless
  * open_only. */
 typedef void (*worklist_visit_fn)(void *arg, const struct worklist_item *item);

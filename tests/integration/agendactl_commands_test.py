@@ -27,7 +27,8 @@ COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity 
             "move", "show", "reprint", "modello209", "day", "close-day", "audit verify",
             "demo-seed", "help", "printer list", "printer status", "printer test",
             "printer print", "printer reprint", "printer queue", "printer set", "outbox list", "outbox show",
-            "outbox retry", "device show", "provision", "renew", "factory-reset"]
+            "outbox retry", "device show", "provision", "renew", "factory-reset",
+            "worklist", "worklist done"]
 
 
 class Commands(h.AgendaTest):
@@ -173,6 +174,41 @@ class Commands(h.AgendaTest):
         finally:
             db.close()
         self.assertEqual(n, 1)
+
+    def test_worklist_commands(self):
+        """What a sync round leaves for the counter (issue 12), listed and marked done."""
+        ag = self.ag
+        ag.standard_site()
+        ag.add_operator("sara.bruno", role="tecnico")
+        db = sqlite3.connect(ag.db)
+        db.executescript(
+            "INSERT INTO worklist(created_at, kind, appointment_id, numero_pratica)"
+            " VALUES(1777878000, 'closure', '11111111-1111-4111-8111-111111111111',"
+            " 'RM/2026/000001');"
+            "INSERT INTO worklist(created_at, kind, numero_pratica)"
+            " VALUES(1777878060, 'withdrawn', 'RM/2026/000002');")
+        db.close()
+        items = ag.ok("worklist", user="mario.rossi").objs
+        self.assertEqual([i["kind"] for i in items], ["closure", "withdrawn"])
+        self.assertEqual(items[0]["numero_pratica"], "RM/2026/000001")
+        self.assertIn("Questura", items[0]["what"])
+        self.assertIsNone(items[1]["appointment_id"])
+        plain = ag.run("worklist", user="mario.rossi", json_mode=False)
+        self.assertEqual(plain.rc, 0, plain)
+        self.assertIn("2 attività", plain.out)
+        done = ag.ok("worklist", "done", str(items[0]["id"]), user="mario.rossi").json
+        self.assertTrue(done["done"])
+        self.assertExit(ag.run("worklist", "done", str(items[0]["id"]), user="mario.rossi"), 4,
+                        "exists")
+        self.assertExit(ag.run("worklist", "done", "99", user="mario.rossi"), 3, "not_found")
+        self.assertExit(ag.run("worklist", "done", "tre", user="mario.rossi"), 2, "usage")
+        self.assertEqual(len(ag.ok("worklist", user="mario.rossi").objs), 1)
+        every = ag.ok("worklist", "--all", user="mario.rossi").objs
+        self.assertEqual(len(every), 2)
+        self.assertEqual(every[1]["done_by"], "mario.rossi")
+        # Practice numbers are personal data: a tecnico is refused, and no log-in no list.
+        self.assertExit(ag.run("worklist", user="sara.bruno"), 4)
+        self.assertEqual(ag.run("worklist").rc, 2)
 
     def test_outbox_commands(self):
         """The outbox seen by a technician: states, the server's replies, never a body; a

@@ -156,6 +156,77 @@ static void slot_table_rebuild_keeps_bookings(void **state)
 	store_close(s);
 }
 
+/*
+ * Migration 5 (issue 12) on a populated version-4 file: every slot, appointment, journal
+ * entry and sync state survives, slots get lease_end NULL (own capacity, no lease), the
+ * worklist starts empty, and foreign keys still hold.
+ */
+static void migration_5_keeps_a_populated_v4_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], sql[64];
+	sqlite3 *db;
+	store *s;
+
+	snprintf(path, sizeof path, "%s/v4.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 4; v++)
+		assert_int_equal(sqlite3_exec(db, SCHEMA_MIGRATIONS[v], 0, 0, 0), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(db, sql, 0, 0, 0), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(
+	                db,
+	                "PRAGMA user_version = 4;"
+	                "INSERT INTO questura(code, name, city) VALUES('RM', 'Roma', 'Roma');"
+	                "INSERT INTO slot VALUES(7, 'RM', 20000, 540, 'dev-a', 'booked', NULL);"
+	                "INSERT INTO slot VALUES(8, 'RM', 20000, 560, 'dev-a', 'free', '41');"
+	                "INSERT INTO slot VALUES(9, 'RM', 20001, 560, 'dev-a', 'releasing',"
+	                " NULL);"
+	                "INSERT INTO practice(id, numero_pratica, cognome, nome, data_nascita,"
+	                " nazionalita, tipo, questura, updated_at)"
+	                " VALUES(1, 'P1', 'X', 'Y', 1, 'MA', 'lavoro', 'RM', 0);"
+	                "INSERT INTO operator VALUES(1, 'op', 'operatore', 'h', 0);"
+	                "INSERT INTO appointment(id, practice_id, slot_id, operator_id,"
+	                " created_at, state) VALUES('a1', 1, 7, 1, 0, 'confirmed');"
+	                "INSERT INTO journal(entry_id, kind, appointment_id, payload,"
+	                " created_at) VALUES('e1', 'book', 'a1', '{}', 0);"
+	                "INSERT INTO sync_state VALUES('journal_acked_through', 'e0');",
+	                0, 0, 0),
+	        SQLITE_OK);
+	sqlite3_close(db);
+	chmod(path, 0600);
+	assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, NULL), AG_OK);
+	db = store_db(s);
+	const char *const checks[] = {
+	        "SELECT count(*) = 3 FROM slot WHERE lease_end IS NULL",
+	        "SELECT count(*) = 1 FROM slot WHERE id = 8 AND grant_id = '41' AND state = 'free'",
+	        "SELECT count(*) = 1 FROM appointment a JOIN slot s ON s.id = a.slot_id"
+	        " WHERE s.state = 'booked' AND a.state = 'confirmed'",
+	        "SELECT count(*) = 1 FROM journal WHERE entry_id = 'e1' AND acked = 0",
+	        "SELECT count(*) = 1 FROM sync_state WHERE value = 'e0'",
+	        "SELECT count(*) = 0 FROM worklist",
+	        "SELECT count(*) = 0 FROM pragma_foreign_key_check",
+	        "PRAGMA user_version",
+	};
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, checks[i], -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0),
+		                 i + 1 < sizeof checks / sizeof checks[0] ? 1 : SCHEMA_VERSION);
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(SCHEMA_VERSION, 5);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO worklist(created_at, kind) VALUES(1, 'closure');"
+	                              "UPDATE slot SET lease_end = 0 WHERE id = 8",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	store_close(s);
+}
+
 static void missing_file_not_created_without_flag(void **state)
 {
 	struct fixture *f = *state;
@@ -336,6 +407,7 @@ int main(void)
 	        T(creates_migrates_reopens),
 	        T(older_schema_is_migrated_keeping_data),
 	        T(slot_table_rebuild_keeps_bookings),
+	        T(migration_5_keeps_a_populated_v4_file),
 	        T(missing_file_not_created_without_flag),
 	        T(foreign_database_refused),
 	        T(not_sqlite_refused),
