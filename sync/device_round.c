@@ -157,8 +157,8 @@ static agenda_err hand_back(agenda_ctx *ctx, agenda_detail *why)
 	agenda_err err;
 
 	if (store_setting_get(ctx->store, ROUND_SETTING_HAND_BACK_DAYS, text, sizeof text) &&
-	    atoi(text) > 0)
-		days = atoi(text);
+	    atoi(text) >= 0)
+		days = atoi(text); /* 0: hand back every free granted slot after today */
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
 	err = grants_hand_back(ctx, days, ids, sizeof ids / sizeof ids[0], &n, why);
@@ -187,11 +187,12 @@ static agenda_err central_refused(const struct https_response *r, struct sync_ro
 
 /*
  * One request and its answer applied. *again: central has more changes, or the batch was full
- * so entries remain; *next_after: where the journal resumes within this round.
+ * so entries remain; *next_after: where the journal resumes within this round; *sent_demand:
+ * how many Questure the request asked slots for.
  */
 static agenda_err one_request(agenda_ctx *ctx, sync_session *session, int64_t after_id,
                               struct sync_round_report *report, bool *again, int64_t *next_after,
-                              agenda_msg *last, agenda_detail *why)
+                              size_t *sent_demand, agenda_msg *last, agenda_detail *why)
 {
 	struct round_request r = {0};
 	struct sync_response res = {0};
@@ -246,12 +247,22 @@ static agenda_err one_request(agenda_ctx *ctx, sync_session *session, int64_t af
 	*again = res.more || r.batch.entries >= SYNC_MAX_ENTRIES ||
 	         r.batch.bytes >= ROUND_MAX_BATCH_BYTES;
 	*next_after = r.batch.last_id;
+	*sent_demand = r.msg.n_demand;
 done:
 	sync_response_free(&res);
 	https_response_free(&answer);
 	free(body);
 	round_request_free(&r);
 	return err;
+}
+
+/* True when the device now wants slots at more Questure than the request just asked for. */
+static bool demand_grew(agenda_ctx *ctx, size_t sent)
+{
+	struct grant_demand demand[SYNC_MAX_DEMAND];
+	size_t n = 0;
+
+	return grants_demand(ctx, demand, SYNC_MAX_DEMAND, &n, NULL) == AG_OK && n > sent;
 }
 
 /* The outcome as the status bar and `agendactl sync status` show it; best effort. */
@@ -271,7 +282,8 @@ agenda_err sync_round_run(agenda_ctx *ctx, sync_session *session, struct sync_ro
 	long connections_before = sync_session_connections(session);
 	agenda_msg last = MSG_SYNC_ROUND_APPLY_FAILED;
 	int64_t after_id = 0;
-	bool again = true;
+	size_t sent_demand = 0;
+	bool again = true, demand_rechecked = false;
 	agenda_err err;
 
 	memset(report, 0, sizeof *report);
@@ -280,9 +292,15 @@ agenda_err sync_round_run(agenda_ctx *ctx, sync_session *session, struct sync_ro
 		goto done;
 	while (again && report->requests < ROUND_MAX_REQUESTS) {
 		again = false;
-		if ((err = one_request(ctx, session, after_id, report, &again, &after_id, &last,
-		                       why)) != AG_OK)
+		if ((err = one_request(ctx, session, after_id, report, &again, &after_id,
+		                       &sent_demand, &last, why)) != AG_OK)
 			goto done;
+		if (!again && !demand_rechecked) {
+			/* The answer may have named the device's first Questure (practices, the
+			 * first round): ask for their slots now rather than a round later. */
+			demand_rechecked = true;
+			again = demand_grew(ctx, sent_demand);
+		}
 	}
 	last = report->clock_skew ? MSG_SYNC_ROUND_CLOCK_SKEW : MSG_COUNT;
 done:

@@ -237,12 +237,6 @@ agenda_err round_apply(agenda_ctx *ctx, const struct round_sent *sent,
 		store_rollback(ctx->store);
 		return err;
 	}
-	out->acked += got.acked;
-	out->conflicts += got.conflicts;
-	out->changes += got.changes;
-	out->grants += got.grants;
-	out->revokes += got.revokes;
-	out->worklist_items += got.worklist_items;
-	out->clock_skew = out->clock_skew || got.clock_skew;
+	*out = got;
 	return AG_OK;
 }

@@ -31,7 +31,7 @@ struct round_sent {
 	int64_t audit_seq; /* the head the request anchored */
 };
 
-/* Counts of what one response changed, added to the caller's totals. */
+/* Counts of what one response changed. */
 struct round_applied {
 	int acked;
 	int conflicts;
@@ -44,7 +44,8 @@ struct round_applied {
 
 /*
  * Applies res (decoded from central's answer to the request described by sent) in one
- * transaction. Any failure rolls everything back and returns its error with why filled.
+ * transaction and fills *out. Any failure rolls everything back and returns its error with why
+ * filled (*out untouched).
  */
 agenda_err round_apply(agenda_ctx *ctx, const struct round_sent *sent,
                        const struct sync_response *res, struct round_applied *out,

@@ -202,6 +202,7 @@ int ctl_device_show(struct ctl *c, int argc, char **argv);
 
 int ctl_sync_now(struct ctl *c, int argc, char **argv);
 int ctl_sync_status(struct ctl *c, int argc, char **argv);
+int ctl_sync_configure(struct ctl *c, int argc, char **argv);
 /* book on a device central manages: ask central for an earlier slot first (online_grant.h). */
 bool ctl_book_goes_online(struct ctl *c);
 agenda_err ctl_book_online(struct ctl *c, int64_t practice_id, const struct booking_options *opt,

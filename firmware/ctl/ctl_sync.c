@@ -8,13 +8,16 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "services/grants.h"
 #include "services/sync_state.h"
 #include "sync/device_files.h"
 #include "sync/device_round.h"
 #include "sync/online_grant.h"
+#include "sync/protocol.h"
 #include "sync/sync_session.h"
 
 #define OPTS(a) (sizeof(a) / sizeof((a)[0]))
@@ -86,7 +89,7 @@ static const char *last_error_text(struct ctl *c, const struct sync_status *s, a
 	return s->last_error_msg >= 0 ? msg_get((agenda_msg)s->last_error_msg, lang) : "";
 }
 
-static void status_json(struct ctl *c, const struct sync_status *s)
+static void status_json(struct ctl *c, const struct sync_status *s, int64_t held)
 {
 	json_t *o = json_pack(
 	        "{s:b, s:b, s:o, s:I, s:I, s:o, s:b, s:o, s:I}", "central_managed",
@@ -96,6 +99,7 @@ static void status_json(struct ctl *c, const struct sync_status *s)
 	        ctl_json_epoch(s->lease_end), "clock_trusted", s->clock_trusted, "clock_synced_at",
 	        ctl_json_epoch(s->clock_synced_at), "worklist_open", (json_int_t)s->worklist_open);
 
+	json_object_set_new(o, "slots_held", json_integer(held));
 	if (s->last_error[0]) {
 		json_object_set_new(o, "last_error", json_string(s->last_error));
 		json_object_set_new(o, "last_error_at", ctl_json_epoch(s->last_error_at));
@@ -123,16 +127,18 @@ int ctl_sync_status(struct ctl *c, int argc, char **argv)
 {
 	struct sync_status s;
 	agenda_detail why = {{0}, {0}};
+	int64_t held = 0, earliest = 0;
 	char when[32];
 	agenda_err err;
 	int status = ctl_parse(c, argc, argv, NULL, 0, NULL, 0, 0);
 
 	if (status != EXIT_OK || (status = ctl_open(c, false)))
 		return status;
-	if ((err = sync_status_read(&c->ctx, &s, &why)) != AG_OK)
+	if ((err = sync_status_read(&c->ctx, &s, &why)) != AG_OK ||
+	    (err = grants_count(&c->ctx, &held, &earliest, &why)) != AG_OK)
 		return ctl_fail(c, err, &why);
 	if (c->json) {
-		status_json(c, &s);
+		status_json(c, &s, held);
 		return EXIT_OK;
 	}
 	if (!s.central_managed)
@@ -143,7 +149,7 @@ int ctl_sync_status(struct ctl *c, int argc, char **argv)
 	ctl_say(c, MSG_CTL_SYNC_STATUS_WAITING, (long long)s.entries_waiting);
 	ctl_say(c, MSG_CTL_SYNC_STATUS_CURSOR, (long long)s.cursor);
 	when_text(c, s.lease_end, when, sizeof when);
-	ctl_say(c, MSG_CTL_SYNC_STATUS_LEASE, when);
+	ctl_say(c, MSG_CTL_SYNC_STATUS_LEASE, (long long)held, when);
 	ctl_say(c, MSG_CTL_SYNC_STATUS_CLOCK,
 	        msg_get(s.clock_trusted ? MSG_CTL_YES : MSG_CTL_NO, c->lang));
 	ctl_say(c, MSG_CTL_SYNC_STATUS_WORKLIST, (long long)s.worklist_open);
@@ -152,6 +158,65 @@ int ctl_sync_status(struct ctl *c, int argc, char **argv)
 		ctl_say(c, MSG_CTL_SYNC_STATUS_ERROR, when, last_error_text(c, &s, c->lang));
 	}
 	return EXIT_OK;
+}
+
+/*
+ * sync configure: the settings that shape a round and the online grant. Each option given is
+ * stored as it is (checked for range); the JSON answer lists every one in force.
+ */
+int ctl_sync_configure(struct ctl *c, int argc, char **argv)
+{
+	static const struct {
+		const char *option, *setting;
+		int min, max, fallback;
+	} knobs[] = {
+	        {"--hold-days", GRANT_SETTING_HOLD_DAYS, 1, SYNC_MAX_DEMAND_DAYS,
+	         GRANT_DEFAULT_HOLD_DAYS},
+	        {"--low-water", GRANT_SETTING_LOW_WATER, 1, SYNC_MAX_DEMAND_SLOTS,
+	         GRANT_DEFAULT_LOW_WATER},
+	        {"--hand-back-days", ROUND_SETTING_HAND_BACK_DAYS, 0, 3660,
+	         ROUND_DEFAULT_HAND_BACK_DAYS},
+	        {"--grant-timeout-ms", ONLINE_GRANT_SETTING_TIMEOUT_MS, 100, 60000,
+	         ONLINE_GRANT_DEFAULT_TIMEOUT_MS},
+	};
+	struct ctl_opt o[OPTS(knobs)];
+	agenda_detail why = {{0}, {0}};
+	json_t *out = json_object();
+	int status;
+
+	for (size_t i = 0; i < OPTS(knobs); i++)
+		o[i] = (struct ctl_opt){knobs[i].option, true, NULL};
+	if ((status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0)) ||
+	    (status = ctl_open(c, false)))
+		goto done;
+	for (size_t i = 0; i < OPTS(knobs); i++) {
+		char text[16];
+		int value = knobs[i].fallback;
+		agenda_err err;
+
+		if (o[i].value) {
+			if ((status = ctl_parse_int(c, knobs[i].option, o[i].value, knobs[i].min,
+			                            knobs[i].max, &value)))
+				goto done;
+			snprintf(text, sizeof text, "%d", value);
+			if ((err = store_setting_set(c->ctx.store, knobs[i].setting, text, &why))) {
+				status = ctl_fail(c, err, &why);
+				goto done;
+			}
+		} else if (store_setting_get(c->ctx.store, knobs[i].setting, text, sizeof text)) {
+			value = atoi(text);
+		}
+		json_object_set_new(out, knobs[i].setting, json_integer(value));
+		if (!c->json)
+			ctl_say(c, MSG_CTL_SYNC_SETTING, knobs[i].setting, value);
+	}
+	if (c->json) {
+		ctl_emit(out);
+		out = NULL;
+	}
+done:
+	json_decref(out);
+	return status;
 }
 
 bool ctl_book_goes_online(struct ctl *c)
@@ -174,8 +239,10 @@ agenda_err ctl_book_online(struct ctl *c, int64_t practice_id, const struct book
 	sync_session_close(session);
 	if (err != AG_OK)
 		return err;
-	*extra = json_pack("{s:b, s:b, s:s}", "online", o.online, "from_central", o.from_central,
-	                   "source", o.from_central ? "central_pool" : "device");
+	*extra = json_pack("{s:b, s:b, s:b, s:s, s:I}", "online", o.online, "granted", o.granted,
+	                   "from_central", o.from_central, "source",
+	                   o.from_central ? "central_pool" : "device", "grant_ms",
+	                   (json_int_t)o.elapsed_ms);
 	return AG_OK;
 }
 

@@ -25,6 +25,8 @@ const struct ctl_command CTL_COMMANDS[] = {
         {"renew", NULL, ctl_renew, MSG_CTL_SUM_RENEW, MSG_CTL_HELP_RENEW},
         {"sync", "now", ctl_sync_now, MSG_CTL_SUM_SYNC_NOW, MSG_CTL_HELP_SYNC_NOW},
         {"sync", "status", ctl_sync_status, MSG_CTL_SUM_SYNC_STATUS, MSG_CTL_HELP_SYNC_STATUS},
+        {"sync", "configure", ctl_sync_configure, MSG_CTL_SUM_SYNC_CONFIGURE,
+         MSG_CTL_HELP_SYNC_CONFIGURE},
         {"factory-reset", NULL, ctl_factory_reset, MSG_CTL_SUM_FACTORY_RESET,
          MSG_CTL_HELP_FACTORY_RESET},
         {"questura", "add", ctl_questura_add, MSG_CTL_SUM_QUESTURA_ADD, MSG_CTL_HELP_QUESTURA_ADD},
