@@ -99,8 +99,14 @@ def main():
                   "written (exit %d: %s)" % (r.returncode, r.stderr.strip()[:200]))
             a.proxy.mode = "up"
             a.must_sync()
-            check(not (set(a.granted(("free",))) & a_free),
-                  "A's round: the slots it held when it died are gone from A")
+            now_free = a.granted(("free",))
+            regranted = set(central.held_by(a.id))
+            check(not ((set(now_free) & a_free) - regranted) and set(now_free) <= regranted,
+                  "A's round: of the slots it held when it died, A keeps only those central "
+                  "granted it again (%d of %d); its free slots are exactly central's"
+                  % (len(set(now_free) & a_free), len(a_free)))
+            check(all(v[4] and v[4] > time.time() for v in now_free.values()),
+                  "A's round: every free slot A holds now has a running lease")
             check(a.appointment_state(p2["id"]) == "confirmed" and
                   central.appointment_state(p2["id"]) != "confirmed",
                   "P2 stays confirmed on A, not at central (B has that slot)")

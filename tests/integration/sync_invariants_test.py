@@ -44,8 +44,8 @@ from sync_harness import (Central, Device, check, explain_slot, minute_of, pract
 
 SITES = {"ROMA": ["RM", "LT"], "OSTIA": ["RM"]}
 DEVICES = (("roma-a", "ROMA"), ("roma-b", "ROMA"), ("ostia", "OSTIA"))
-FAULTS = dict(cut=0.45, delay=0.15, delay_ms=200, stall=0.05, replay=0.15, duplicate=0.1,
-              cut_max=16384, stall_max=3.0)
+FAULTS = dict(cut=0.55, delay=0.15, delay_ms=200, stall=0.05, replay=0.15, duplicate=0.1,
+              cut_max=4096, stall_max=3.0)
 
 
 class Ledger:
@@ -56,7 +56,13 @@ class Ledger:
         self.booked = {}  # appointment id -> (device name, pratica, day, minute, online)
         self.undone = {}  # appointment id -> 'cancelled' | 'moved'
         self.not_earliest = []
+        self.problems = []  # steps that ended in a way the documentation does not allow
         self.outcomes = collections.Counter()
+
+    def problem(self, what):
+        print("NOT OK - " + what, flush=True)
+        with self.lock:
+            self.problems.append(what)
 
     def count(self, what):
         with self.lock:
@@ -88,7 +94,9 @@ def script(dev, central, steps, seed, practices, ledger, today, errors):
     mine = []  # appointment ids this device booked and the script has not undone
     try:
         for step in range(steps):
-            if rng.random() < 0.4:
+            if step == 0:  # each device starts on another kind of link
+                dev.proxy.mode = ("faulty", "down", "up")[DEVICES.index((dev.name, dev.site))]
+            elif rng.random() < 0.4:
                 dev.proxy.mode = rng.choice(("up", "down", "faulty"))
             roll = rng.random()
             if roll < 0.5:
@@ -106,19 +114,18 @@ def script(dev, central, steps, seed, practices, ledger, today, errors):
                 else:
                     ledger.count("book exit %d%s" % (r.returncode, " existing" if r.json and
                                                      r.json.get("existing") else ""))
-                    check(r.returncode in (0, 3, 4, 5, 15, 16), "%s step %d: book %s ends "
-                          "in a documented way (exit %d: %s)" % (dev.name, step, pratica,
-                                                                 r.returncode,
-                                                                 r.stderr.strip()[:200]))
+                    if r.returncode not in (0, 3, 4, 5, 15, 16):
+                        ledger.problem("%s step %d: book %s ended with exit %d: %s"
+                                       % (dev.name, step, pratica, r.returncode,
+                                          r.stderr.strip()[:200]))
             elif roll < 0.85 or not mine:
                 r = dev.sync()
                 ledger.count("sync %s exit %d" % (dev.proxy.mode, r.returncode))
-                check(r.returncode in (0, 16), "%s step %d: sync now through a %s link: exit "
-                      "0 or 16 (%d: %s)" % (dev.name, step, dev.proxy.mode, r.returncode,
-                                            r.stderr.strip()[:200]))
-                if dev.proxy.mode == "up":
-                    check(r.returncode == 0, "%s step %d: sync now on a healthy link"
-                          % (dev.name, step))
+                if r.returncode not in (0, 16) or (dev.proxy.mode == "up" and r.returncode):
+                    ledger.problem("%s step %d: sync now through a %s link ended with exit %d, "
+                                   "not 0 or 16 (network): %s" % (dev.name, step, dev.proxy.mode,
+                                                                  r.returncode,
+                                                                  r.stderr.strip()[:200]))
             else:
                 victim = mine.pop(rng.randrange(len(mine)))
                 verb = "cancel" if roll < 0.93 else "move"
@@ -188,7 +195,10 @@ def final_checks(central, devices, ledger):
         if aid in ledger.undone:
             undone += 1
             want = ledger.undone[aid]
-            if d.appointment_state(aid) != want or central.appointment_state(aid) != want:
+            # central may have cancelled it first (a duplicate practice resolved for another
+            # device): what matters is that it is not confirmed anywhere any more
+            if d.appointment_state(aid) != want or central.appointment_state(aid) not in (
+                    want, "cancelled"):
                 lost.append((name, aid, pratica, "should be %s" % want,
                              d.appointment_state(aid), central.appointment_state(aid)))
             continue
@@ -221,6 +231,9 @@ def final_checks(central, devices, ledger):
         entries = d.entry_ids()
         check(set(applied) == entries, "%s: every journal entry applied at central exactly "
               "once (%d entries, %d applied)" % (d.name, len(entries), len(applied)))
+    check(not ledger.problems, "every step ended in a documented way: a sync in 0 or 16 "
+          "(network), 0 on a healthy link; a booking in 0, 3, 4, 5, 15 or 16 (%s)"
+          % ledger.problems[:3])
     check(not ledger.not_earliest, "every online booking got the pool's earliest slot "
           "(%s)" % ledger.not_earliest[:5])
     if failed:
