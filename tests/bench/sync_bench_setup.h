@@ -93,10 +93,8 @@ static inline void sync_bench_capacity(struct sync_bench *b, agenda_day from, ag
 static inline void sync_bench_open(struct sync_bench *b, const char *pg_url, int practices,
                                    const char *const *settings)
 {
-	char code[64] = "", out[2048], url[64], slip[1200], pw[PASSWORD_MAX], device[800];
+	char code[64] = "", url[64], slip[1200], pw[PASSWORD_MAX], device[800];
 	agenda_detail why;
-	json_t *j;
-	FILE *f;
 
 	memset(b, 0, sizeof *b);
 	setenv("TZ", "Europe/Rome", 1);
@@ -126,6 +124,7 @@ static inline void sync_bench_open(struct sync_bench *b, const char *pg_url, int
 		        NULL};
 		char *questura[] = {"questura", "add", "--code", "RM", "--name", "Roma", NULL};
 		char *import[] = {"practice", "import", "--file", b->csv, NULL};
+		FILE *f;
 
 		sync_bench_central(b, site);
 		sync_bench_central(b, questura);
@@ -145,6 +144,8 @@ static inline void sync_bench_open(struct sync_bench *b, const char *pg_url, int
 		char *enrol[] = {AGENDA_CENTRAL_BIN, "--json", "enrol-code", "--dir", b->central,
 		                 "--site",           "BENCH",  "--expires",  "1h",    NULL};
 		const char *c = NULL, *fp = NULL;
+		char out[2048];
+		json_t *j;
 
 		if (bench_run_capture(enrol, out, sizeof out) != 0)
 			sync_bench_die("enrol-code");

@@ -35,7 +35,6 @@ static void run(const char *label, const char *pg_url, int n)
 	sqlite3_stmt *st;
 	int64_t *online = calloc((size_t)n, sizeof *online),
 	        *offline = calloc((size_t)n, sizeof *offline);
-	int64_t t0, id;
 	long grants_ms = 0;
 	int from_central = 0;
 
@@ -53,6 +52,7 @@ static void run(const char *label, const char *pg_url, int n)
 	                   NULL);
 	for (int i = 0; i < n; i++) {
 		struct online_grant_outcome o;
+		int64_t t0, id;
 
 		if (sqlite3_step(st) != SQLITE_ROW)
 			sync_bench_die("practices");

@@ -40,14 +40,14 @@ static const char *const SETTINGS[] = {"sync.low_water",
  * /metrics histogram read with the system curl: the part of a round spent inside central. */
 static double central_sync_seconds(const struct sync_bench *b, long *count)
 {
-	char url[96], *text = malloc(1 << 20), *at;
+	char url[96], *text = malloc(1 << 20);
 	char *argv[] = {"/usr/bin/curl", "-sk", url, NULL};
 	double sum = -1;
 
 	snprintf(url, sizeof url, "https://127.0.0.1:%d/metrics", b->server.port);
 	*count = -1;
 	if (text && bench_run_capture(argv, text, 1 << 20) == 0) {
-		at = strstr(
+		const char *at = strstr(
 		        text,
 		        "agenda_central_request_duration_seconds_sum{route=\"/v1/device/sync\"}");
 		if (at)
