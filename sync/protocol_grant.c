@@ -67,7 +67,7 @@ agenda_err sync_grant_request_decode(const void *bytes, size_t length,
 agenda_err sync_grant_response_decode(const void *bytes, size_t length,
                                       struct sync_grant_response *out, agenda_detail *why)
 {
-	json_t *root = NULL, *grant;
+	json_t *root = NULL;
 	agenda_err err;
 
 	memset(out, 0, sizeof *out);
@@ -78,7 +78,8 @@ agenda_err sync_grant_response_decode(const void *bytes, size_t length,
 	    !(err = pf_bool(root, "", "granted", &out->granted, why)) &&
 	    !(err = pf_int(root, "", "lease_end", 0, INT64_MAX, &out->lease_end, why)) &&
 	    out->granted) {
-		grant = json_object_get(root, "grant");
+		json_t *grant = json_object_get(root, "grant");
+
 		if (!grant) {
 			err = pf_refuse(why, MSG_SYNC_PROTO_MISSING, "", "grant");
 		} else if (!(err = sync_change_read(grant, "grant", &out->grant, why)) &&

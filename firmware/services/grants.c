@@ -419,7 +419,8 @@ agenda_err grants_hand_back(agenda_ctx *ctx, int horizon_days, int64_t *ids, siz
 {
 	static const char FIND[] =
 	        "SELECT CAST(grant_id AS INTEGER) FROM slot WHERE grant_id IS NOT NULL"
-	        " AND held_by = ? AND state = 'free' AND day > ? ORDER BY day DESC, minute DESC";
+	        " AND held_by = ? AND state = 'free' AND (day > ? OR lease_end = 0)"
+	        " ORDER BY lease_end = 0 DESC, day DESC, minute DESC";
 	static const char MARK[] = "UPDATE slot SET state = 'releasing' WHERE grant_id = ?"
 	                           " AND state = 'free'";
 	agenda_day last = agenda_today(ctx, NULL) + (horizon_days > 0 ? horizon_days : 0);

@@ -97,9 +97,10 @@ agenda_err grants_conflict(agenda_ctx *ctx, const char *entry_id, const char *re
                            bool cancel_copy, agenda_detail *why);
 
 /*
- * Free granted slots on days after today + horizon_days become 'releasing' (never bookable)
- * until central acknowledges them; their central ids (up to max) go to ids, *n how many were
- * marked now.
+ * Free granted slots on days after today + horizon_days, and free ones central revoked while
+ * booked (lease 0: the device will never book them, central still counts them as its), become
+ * 'releasing' (never bookable) until central acknowledges them; their central ids (up to max,
+ * revoked ones first) go to ids, *n how many were marked now.
  */
 agenda_err grants_hand_back(agenda_ctx *ctx, int horizon_days, int64_t *ids, size_t max, size_t *n,
                             agenda_detail *why);

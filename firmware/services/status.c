@@ -37,7 +37,6 @@ static int64_t count(agenda_ctx *ctx, const char *sql, int64_t arg, int *rc_out)
 agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda_detail *why)
 {
 	static const char LIVE[] = "SELECT count(*) FROM appointment WHERE state = 'confirmed'";
-	char last[32];
 	int rc = SQLITE_OK;
 	int64_t journal = 0;
 	agenda_err err;
@@ -49,6 +48,8 @@ agenda_err device_status_read(agenda_ctx *ctx, struct device_status *out, agenda
 	 * stays readable for a file written before. */
 	if (sync_state_get_int(ctx, SYNC_KEY_LAST_SUCCESS_AT, 0, &out->last_sync, NULL) != AG_OK ||
 	    out->last_sync == 0) {
+		char last[32];
+
 		out->last_sync = 0;
 		if (store_setting_get(ctx->store, "last_sync", last, sizeof last))
 			out->last_sync = strtoll(last, NULL, 10);

@@ -197,6 +197,12 @@ static void revoke_withdrawn_cancels_journals_and_lists(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM slot WHERE grant_id = '11'"
 	                          " AND state = 'free' AND lease_end = 0"),
 	                 1);
+	/* The next round hands it back, whatever its day. */
+	int64_t ids[4];
+	size_t n;
+	assert_int_equal(grants_hand_back(&f->ctx, 10, ids, 4, &n, NULL), AG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 11);
 	assert_int_equal(booking_confirm(&f->ctx, &f->op, f->practice_famiglia, NULL, &b, NULL),
 	                 AG_ERR_NO_CAPACITY);
 	/* Granted again later, the same time comes back to life. */
