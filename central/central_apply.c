@@ -280,51 +280,9 @@ static agenda_err apply_new(struct central_round *r, const struct sync_entry *e,
 	return AG_OK; /* print, modello209, print_failed, close_day, kinds of a newer device */
 }
 
-static enum sync_action action_of(const char *name)
+agenda_err central_apply_new(struct central_round *r, const struct sync_entry *e,
+                             struct central_outcome *out, agenda_detail *why)
 {
-	return strcmp(name, "cancel_copy") == 0 ? SYNC_ACTION_CANCEL_COPY : SYNC_ACTION_WORKLIST;
-}
-
-agenda_err central_apply_entry(struct central_round *r, const struct sync_entry *e,
-                               struct central_outcome *out, bool *repeated, agenda_detail *why)
-{
-	const char *find[] = {e->entry_id};
-	struct central_rows rows = {0};
-	char seq[24], at[24];
-	agenda_err err;
-
 	memset(out, 0, sizeof *out);
-	*repeated = false;
-	err = query(r, "SELECT outcome, reason, action FROM journal_applied WHERE entry_id = $1", 1,
-	            find, &rows, why);
-	if (err == AG_OK && rows.n_rows == 1) {
-		*repeated = true;
-		if (strcmp(central_rows_text(&rows, 0, 0), "conflict") == 0)
-			set_conflict(out, central_rows_text(&rows, 0, 1),
-			             action_of(central_rows_text(&rows, 0, 2)));
-	}
-	central_rows_free(&rows);
-	if (err != AG_OK || *repeated)
-		return err;
-	if ((err = apply_new(r, e, out, why)) != AG_OK)
-		return err;
-	I64(seq, e->seq);
-	I64(at, r->now);
-	{
-		const char *record[] = {e->entry_id,
-		                        r->device,
-		                        seq,
-		                        e->kind,
-		                        out->conflict ? "conflict" : "ack",
-		                        out->conflict ? out->reason : NULL,
-		                        out->conflict ? sync_action_name(out->action) : NULL,
-		                        at};
-
-		return query(
-		        r,
-		        "INSERT INTO journal_applied(entry_id, device, seq, kind, outcome, reason,"
-		        " action, applied_at) VALUES($1, $2, CAST($3 AS bigint), $4, $5, $6, $7,"
-		        " CAST($8 AS bigint))",
-		        8, record, NULL, why);
-	}
+	return apply_new(r, e, out, why);
 }

@@ -123,34 +123,6 @@ agenda_err central_changes_operator(central_store *s, const char *username, int6
 	"SELECT numero_pratica, numero_visto, cognome, nome, data_nascita, nazionalita, tipo,"     \
 	" questura, status FROM practice WHERE numero_pratica = $1"
 
-agenda_err central_practice_fingerprint(central_store *s, const char *numero, char **out,
-                                        agenda_detail *why)
-{
-	const char *params[] = {numero};
-	struct central_rows rows = {0};
-	agenda_err err = central_sync_query(s, PRACTICE_COLUMNS, 1, params, &rows, NULL, why);
-	size_t size = 1;
-
-	*out = NULL;
-	if (err != AG_OK || rows.n_rows != 1) {
-		central_rows_free(&rows);
-		return err;
-	}
-	for (size_t c = 0; c < rows.n_cols; c++)
-		size += strlen(central_rows_text(&rows, 0, c)) + 1;
-	if (!(*out = calloc(1, size))) {
-		central_rows_free(&rows);
-		agenda_detail_set(why, MSG_NOMEM);
-		return AG_ERR_NOMEM;
-	}
-	for (size_t c = 0; c < rows.n_cols; c++) {
-		strcat(*out, central_rows_text(&rows, 0, c));
-		strcat(*out, "\x1f"); /* unit separator: never in a checked field */
-	}
-	central_rows_free(&rows);
-	return AG_OK;
-}
-
 agenda_err central_changes_practice(central_store *s, const char *numero, int64_t now,
                                     agenda_detail *why)
 {

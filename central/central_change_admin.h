@@ -26,10 +26,14 @@ agenda_err central_changes_closure(central_store *s, const char *code, agenda_da
 agenda_err central_changes_operator(central_store *s, const char *username, int64_t now,
                                     agenda_detail *why);
 
-/* What a practice looks like now (malloc'd text, NULL when there is none): compared before and
- * after an import so only rows inserted or changed become changes. */
-agenda_err central_practice_fingerprint(central_store *s, const char *numero, char **out,
-                                        agenda_detail *why);
+/* The practices of an import batch as they are now (one statement), and the practice changes
+ * of those inserted or changed between two such reads (central_change_practice.c). */
+struct central_rows;
+agenda_err central_practices_read(central_store *s, const struct practice_row *rows, size_t n,
+                                  struct central_rows *out, agenda_detail *why);
+agenda_err central_changes_practices(central_store *s, const struct central_rows *before,
+                                     const struct central_rows *after, int64_t now,
+                                     agenda_detail *why);
 /* A practice change for numero as it is now. */
 agenda_err central_changes_practice(central_store *s, const char *numero, int64_t now,
                                     agenda_detail *why);

@@ -42,18 +42,16 @@ agenda_err central_change_add(central_store *s, const struct sync_change *c, con
 	if (!body)
 		return nomem(why);
 	I64(created, now);
-	{
+	err = central_sync_lock_changes(s, why);
+	if (err == AG_OK) {
 		const char *params[] = {
 		        sync_change_type_name(c->type), device, questura, site, body, created};
 
-		err = central_sync_lock_changes(s, why);
-		if (err == AG_OK)
-			err = central_sync_query(
-			        s,
-			        "INSERT INTO change(type, device, questura, site, body,"
-			        " created_at) VALUES($1, $2, $3, $4, $5, $6)"
-			        " RETURNING seq",
-			        6, params, &rows, NULL, why);
+		err = central_sync_query(s,
+		                         "INSERT INTO change(type, device, questura, site, body,"
+		                         " created_at) VALUES($1, $2, $3, $4, $5, $6)"
+		                         " RETURNING seq",
+		                         6, params, &rows, NULL, why);
 	}
 	if (err == AG_OK && seq)
 		*seq = rows.n_rows == 1 ? central_rows_int(&rows, 0, 0) : 0;

@@ -70,7 +70,8 @@ int central_capacity_set(const struct central_cli *c, int argc, char **argv);
 int central_closure_add(const struct central_cli *c, int argc, char **argv);
 int central_closure_open(const struct central_cli *c, int argc, char **argv);
 int central_practice_import(const struct central_cli *c, int argc, char **argv);
-/* central_withdraw.c (issue 12) */
+/* central_withdraw.c, central_device_alert.c (issue 12) */
+int central_device_clear_alert(const struct central_cli *c, int argc, char **argv);
 int central_practice_withdraw(const struct central_cli *c, int argc, char **argv);
 int central_operator_add(const struct central_cli *c, int argc, char **argv);
 int central_operator_list(const struct central_cli *c, int argc, char **argv);

@@ -93,7 +93,6 @@ agenda_err central_grants_give(struct central_round *r, int64_t id, const char *
 {
 	struct sync_change c;
 	char seq_text[24], id_text[24], lease[24];
-	const char *params[] = {id_text, seq_text, lease};
 	int64_t seq = 0;
 	agenda_err err;
 
@@ -108,10 +107,13 @@ agenda_err central_grants_give(struct central_round *r, int64_t id, const char *
 	I64(id_text, id);
 	I64(seq_text, seq);
 	I64(lease, r->lease_end);
-	if (err == AG_OK)
+	if (err == AG_OK) {
+		const char *params[] = {id_text, seq_text, lease};
+
 		err = central_sync_query(
 		        r->s, "UPDATE slot SET grant_seq = $2, lease_end = $3 WHERE id = $1", 3,
 		        params, NULL, NULL, why);
+	}
 	if (err == AG_OK) {
 		r->rep->granted++;
 		r->last_seq = seq;
@@ -161,11 +163,14 @@ agenda_err central_grants_demand(struct central_round *r, const struct sync_dema
 		want = (size_t)(d->slots - have);
 		if (want > left)
 			want = left;
-		if (!(got = realloc(got, want * sizeof *got))) {
+		central_slot *bigger = realloc(got, want * sizeof *got);
+
+		if (!bigger) {
 			agenda_detail_set(why, MSG_NOMEM);
 			err = AG_ERR_NOMEM;
 			break;
 		}
+		got = bigger;
 		/* from today, earliest first, whatever the device's days: the pool decides how far
 		 */
 		err = central_store_allocate(r->s, d->questura, today, today + SYNC_MAX_DEMAND_DAYS,

@@ -90,41 +90,80 @@ static agenda_err ensure_state(struct central_round *r, agenda_detail *why)
 	                          1, params, NULL, NULL, why);
 }
 
+/* The answer for entry e with outcome o. */
+static void answer(struct central_round *r, const struct sync_entry *e,
+                   const struct central_outcome *o, struct sync_response *out)
+{
+	if (o->conflict) {
+		struct sync_conflict *c = &out->conflicts[out->n_conflicts++];
+
+		snprintf(c->entry_id, sizeof c->entry_id, "%s", e->entry_id);
+		snprintf(c->reason, sizeof c->reason, "%s", o->reason);
+		c->action = o->action;
+		r->rep->conflicts++;
+	} else {
+		snprintf(out->acks[out->n_acks++], SYNC_UUID_SIZE, "%s", e->entry_id);
+	}
+}
+
+/* An earlier entry of the same request with this id (a device repeating itself): its index. */
+static bool earlier_twin(const struct sync_request *req, size_t i, size_t *twin)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(req->entries[k].entry_id, req->entries[i].entry_id) == 0) {
+			*twin = k;
+			return true;
+		}
+	return false;
+}
+
 static agenda_err apply_entries(struct central_round *r, const struct sync_request *req,
                                 struct sync_response *out, agenda_detail *why)
 {
-	agenda_err err = AG_OK;
+	size_t n = req->n_entries, fresh = 0;
+	struct central_outcome *outcomes = NULL, *recorded = NULL;
+	const struct sync_entry **applied = NULL;
+	struct central_applied *stored = NULL;
+	agenda_err err;
 
-	if (req->n_entries > 0) {
-		out->acks = calloc(req->n_entries, sizeof *out->acks);
-		out->conflicts = calloc(req->n_entries, sizeof *out->conflicts);
-		if (!out->acks || !out->conflicts) {
-			agenda_detail_set(why, MSG_NOMEM);
-			return AG_ERR_NOMEM;
-		}
+	if (n == 0)
+		return AG_OK;
+	out->acks = calloc(n, sizeof *out->acks);
+	out->conflicts = calloc(n, sizeof *out->conflicts);
+	outcomes = calloc(n, sizeof *outcomes);
+	recorded = calloc(n, sizeof *recorded);
+	applied = calloc(n, sizeof *applied);
+	if (!out->acks || !out->conflicts || !outcomes || !recorded || !applied) {
+		agenda_detail_set(why, MSG_NOMEM);
+		err = AG_ERR_NOMEM;
+		goto done;
 	}
-	for (size_t i = 0; err == AG_OK && i < req->n_entries; i++) {
+	if ((err = central_applied_load(r, req, &stored, why)) != AG_OK)
+		goto done;
+	for (size_t i = 0; err == AG_OK && i < n; i++) {
 		const struct sync_entry *e = &req->entries[i];
-		struct central_outcome o;
-		bool repeated;
+		size_t twin;
 
-		if ((err = central_apply_entry(r, e, &o, &repeated, why)) != AG_OK)
-			break;
-		if (repeated)
+		if (central_applied_find(stored, e->entry_id, &outcomes[i])) {
 			r->rep->repeated++;
-		else
+		} else if (earlier_twin(req, i, &twin)) {
+			outcomes[i] = outcomes[twin];
+			r->rep->repeated++;
+		} else if ((err = central_apply_new(r, e, &outcomes[i], why)) == AG_OK) {
 			r->rep->applied++;
-		if (o.conflict) {
-			struct sync_conflict *c = &out->conflicts[out->n_conflicts++];
-
-			snprintf(c->entry_id, sizeof c->entry_id, "%s", e->entry_id);
-			snprintf(c->reason, sizeof c->reason, "%s", o.reason);
-			c->action = o.action;
-			r->rep->conflicts++;
-		} else {
-			snprintf(out->acks[out->n_acks++], SYNC_UUID_SIZE, "%s", e->entry_id);
+			applied[fresh] = e;
+			recorded[fresh++] = outcomes[i];
 		}
+		if (err == AG_OK)
+			answer(r, e, &outcomes[i], out);
 	}
+	if (err == AG_OK)
+		err = central_applied_record(r, applied, recorded, fresh, why);
+done:
+	central_applied_free(stored);
+	free(outcomes);
+	free(recorded);
+	free(applied);
 	return err;
 }
 

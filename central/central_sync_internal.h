@@ -39,9 +39,22 @@ agenda_err central_round_open(struct central_round *r, central_store *s, const c
                               agenda_detail *why);
 bool central_round_serves(const struct central_round *r, const char *questura);
 
-/* Step 2: one entry, exactly once (*repeated: its stored outcome again). */
-agenda_err central_apply_entry(struct central_round *r, const struct sync_entry *e,
-                               struct central_outcome *out, bool *repeated, agenda_detail *why);
+/* Step 2: one entry not applied before (central_apply.c). */
+agenda_err central_apply_new(struct central_round *r, const struct sync_entry *e,
+                             struct central_outcome *out, agenda_detail *why);
+
+/* Step 2's bookkeeping (central_applied.c): the outcomes stored for the request's entries, read
+ * in one statement, and the new ones written in a few multi-row INSERTs. */
+struct central_applied;
+agenda_err central_applied_load(struct central_round *r, const struct sync_request *req,
+                                struct central_applied **out, agenda_detail *why);
+/* The stored outcome of entry_id into *out; false when it was never applied. */
+bool central_applied_find(const struct central_applied *a, const char *entry_id,
+                          struct central_outcome *out);
+void central_applied_free(struct central_applied *a);
+agenda_err central_applied_record(struct central_round *r, const struct sync_entry *const *entries,
+                                  const struct central_outcome *outcomes, size_t n,
+                                  agenda_detail *why);
 
 /* Step 1: every device's slots whose lease ended (+ margin) without a confirmed booking. */
 agenda_err central_grants_expire(struct central_round *r, agenda_detail *why);

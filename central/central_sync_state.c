@@ -66,7 +66,6 @@ agenda_err central_sync_alert_counts(central_store *s, int64_t counts[CENTRAL_AL
 agenda_err central_sync_clear_alert(central_store *s, const char *device, bool *had,
                                     agenda_detail *why)
 {
-	const char *params[] = {device};
 	central_device d;
 	int64_t changed = 0;
 	bool own;
@@ -78,11 +77,14 @@ agenda_err central_sync_clear_alert(central_store *s, const char *device, bool *
 		return err;
 	err = central_store_get_device(s, device, false, &d, why);
 	central_device_clear(&d);
-	if (err == AG_OK)
+	if (err == AG_OK) {
+		const char *params[] = {device};
+
 		err = central_sync_query(s,
 		                         "UPDATE device_sync SET alert = NULL, alert_at = NULL,"
 		                         " digest_ok = 1 WHERE device = $1 AND alert IS NOT NULL",
 		                         1, params, NULL, &changed, why);
+	}
 	*had = err == AG_OK && changed > 0;
 	return central_store_leave(s, own, err, why);
 }

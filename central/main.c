@@ -42,7 +42,6 @@ static const struct central_verb VERBS[] = {
         {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
         {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},
         {"device", "revoke", central_device_revoke, MSG_CENTRAL_SUM_DEVICE_REVOKE},
-        /* sync (issue 12) */
         {"device", "clear-alert", central_device_clear_alert, MSG_CENTRAL_SUM_DEVICE_CLEAR_ALERT},
 };
 #define VERB_COUNT (sizeof VERBS / sizeof VERBS[0])

@@ -154,28 +154,19 @@ agenda_err central_store_put_closure(central_store *s, const char *code, agenda_
 static agenda_err upsert_with_changes(central_store *s, const struct practice_row *rows, size_t n,
                                       int64_t now, bool *taken, size_t *written, agenda_detail *why)
 {
-	char **before = calloc(n, sizeof *before);
-	agenda_err err = before ? central_sync_lock_changes(s, why) : AG_ERR_NOMEM;
+	struct central_rows before = {0}, after = {0};
+	agenda_err err = central_sync_lock_changes(s, why);
 
-	for (size_t i = 0; err == AG_OK && i < n; i++)
-		err = central_practice_fingerprint(s, rows[i].numero_pratica, &before[i], why);
+	if (err == AG_OK)
+		err = central_practices_read(s, rows, n, &before, why);
 	if (err == AG_OK)
 		err = admin(s)->upsert_practices(s, rows, n, now, taken, written, why);
-	for (size_t i = 0; err == AG_OK && i < n; i++) {
-		char *after = NULL;
-
-		if (taken[i])
-			continue;
-		err = central_practice_fingerprint(s, rows[i].numero_pratica, &after, why);
-		if (err == AG_OK && after && (!before[i] || strcmp(before[i], after) != 0))
-			err = central_changes_practice(s, rows[i].numero_pratica, now, why);
-		free(after);
-	}
-	for (size_t i = 0; before && i < n; i++)
-		free(before[i]);
-	free(before);
-	if (err == AG_ERR_NOMEM)
-		agenda_detail_set(why, MSG_NOMEM);
+	if (err == AG_OK)
+		err = central_practices_read(s, rows, n, &after, why);
+	if (err == AG_OK)
+		err = central_changes_practices(s, &before, &after, now, why);
+	central_rows_free(&before);
+	central_rows_free(&after);
 	return err;
 }
 

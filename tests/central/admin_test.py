@@ -477,6 +477,50 @@ def test_help(c):
           "help lists the admin verbs")
 
 
+# ---- issue 12 (helper C1): the verbs' change rows, practice withdraw, device clear-alert ----
+def test_sync_verbs(c, store):
+    kinds = dict(store.rows("SELECT type, count(*) FROM change GROUP BY type"))
+    check(int(kinds.get("questura", 0)) >= 2 and int(kinds.get("capacity", 0)) >= 2
+          and int(kinds.get("practice", 0)) >= 3 and int(kinds.get("operator", 0)) >= 1,
+          "the admin verbs wrote their change rows (%s)" % kinds)
+    before = store.value("SELECT count(*) FROM change WHERE type = 'practice'")
+    store.execute("INSERT INTO device(id, site, public_key_sha256, certificate, not_after,"
+                  " enrolled_at) VALUES('ROMA-0042', 'ROMA', 'x', 'PEM', 1900000000, 1)")
+    store.execute("INSERT INTO appointment(id, device, numero_pratica, questura, day, minute,"
+                  " slot_id, state, at, entry_id) VALUES('a-1', 'ROMA-0042', 'RM/2026/000001',"
+                  " 'RM', 20577, 540, 77, 'confirmed', 1, 'e-1')")
+    code, out, _ = c.run("practice", "withdraw", "--numero", "RM/2026/000001")
+    check(code == 0 and out == {"numero_pratica": "RM/2026/000001", "status": "ritirata",
+                                "appointment_cancelled": True},
+          "practice withdraw: ritirata, its confirmed appointment cancelled")
+    check(store.value("SELECT status FROM practice WHERE numero_pratica = 'RM/2026/000001'")
+          == "ritirata" and store.value("SELECT state FROM appointment WHERE id = 'a-1'")
+          == "cancelled" and store.value("SELECT count(*) FROM change WHERE type = 'revoke' AND"
+                                         " device = 'ROMA-0042' AND body LIKE '%withdrawn%'")
+          == "1" and int(store.value("SELECT count(*) FROM change WHERE type = 'practice'"))
+          == int(before) + 1,
+          "withdraw: a practice change for the province and a revoke 'withdrawn' to the device")
+    code, out, _ = c.run("practice", "withdraw", "--numero", "RM/2026/000001", json_out=False)
+    check(code == 0 and "ritirata" in out, "withdraw again, in text: nothing left to cancel")
+    code, out, _ = c.run("practice", "withdraw", "--numero", "RM/2099/999999")
+    check(code == 3 and "RM/2099/999999" in out["message"], "withdraw an unknown practice: exit 3")
+    store.execute("INSERT INTO device_sync(device, alert, alert_at)"
+                  " VALUES('ROMA-0042', 'digest_mismatch', 1)")
+    code, out, _ = c.run("device", "list")
+    listed = {d["device_id"]: d for d in out["devices"]}
+    check(code == 0 and listed["ROMA-0042"]["alert"] == "digest_mismatch",
+          "device list shows the alert")
+    code, out, _ = c.run("device", "list", json_out=False)
+    check(code == 0 and "ALLARME digest_mismatch" in out, "device list in text: ALLARME")
+    code, out, _ = c.run("device", "clear-alert", "--device", "ROMA-0042")
+    check(code == 0 and out == {"device_id": "ROMA-0042", "cleared": "digest_mismatch"},
+          "device clear-alert clears it")
+    code, out, _ = c.run("device", "clear-alert", "--device", "ROMA-0042")
+    check(code == 0 and out["cleared"] is None, "clear-alert without an alert: nothing to clear")
+    code, out, _ = c.run("device", "clear-alert", "--device", "NESSUNO-1")
+    check(code == 3, "clear-alert of an unknown device: exit 3")
+
+
 def main():
     binary = sys.argv[1]
     started = time.monotonic()
@@ -495,6 +539,7 @@ def main():
         test_practice_import(c, store, tmp)
         test_import_killed(c, store, tmp)
         test_operators(c, store, tmp)
+        test_sync_verbs(c, store)
         test_help(c)
     print("all passed in %.1f s" % (time.monotonic() - started))
 

@@ -190,7 +190,7 @@ static const char *entry(struct sync_request *r, const char *kind, json_t *paylo
 static const char *book(struct sync_request *r, const char *practice, int day_offset, int minute,
                         int64_t at, char appt[SYNC_UUID_SIZE])
 {
-	char date[11], time[6], id[SYNC_UUID_SIZE];
+	char date[11], time[16], id[SYNC_UUID_SIZE];
 
 	uuid(id, 1000 + ++serial);
 	if (appt)
@@ -270,13 +270,19 @@ static void a_repeated_round_changes_nothing_and_acknowledges_again(void **state
 	req = request(ROMA_A, cursor);
 	book(&req, "RM/2026/000001", 0, 540, now0 + 60, NULL);
 	entry(&req, "print", json_pack("{s:s}", "device", ROMA_A));
+	/* a device repeating an entry within one request: applied once too */
+	req.entries = realloc(req.entries, 3 * sizeof *req.entries);
+	req.entries[2] = req.entries[0];
+	json_incref(req.entries[2].payload);
+	req.n_entries = 3;
 	for (int round = 0; round < 2; round++) {
 		res = run(s, &req, now0 + 120, &rep);
-		assert_int_equal(res.n_acks, 2);
+		assert_int_equal(res.n_acks, 3);
 		assert_int_equal(res.n_conflicts, 0);
 		assert_string_equal(res.acks[0], req.entries[0].entry_id);
+		assert_string_equal(res.acks[2], req.entries[0].entry_id);
 		assert_int_equal(rep.applied, round == 0 ? 2 : 0);
-		assert_int_equal(rep.repeated, round == 0 ? 0 : 2);
+		assert_int_equal(rep.repeated, round == 0 ? 1 : 3);
 		assert_int_equal(res.now, now0 + 120);
 		assert_int_equal(res.lease_end, now0 + 120 + LEASE);
 		sync_response_free(&res);
