@@ -70,11 +70,16 @@ class Ledger:
 
 
 def online_book(dev, central, pratica, ledger, today):
-    """A booking on a healthy link, with the pool as it was just before."""
+    """A booking with the pool as it was just before: when central answered the grant request
+    (`online`), the slot booked is the earliest of the whole Questura."""
     before = central.pool("RM", today)
+    healthy = dev.proxy.mode == "up"
     r = dev.book(pratica)
     if r.returncode != 0 or not r.json or r.json.get("existing"):
         return r
+    if not healthy and r.json.get("online") is not True:
+        return r  # the link failed the grant request: booked from what the device holds
+    ledger.count("earliest checked")
     got = (text_day(r.json["date"]), minute_of(r.json["time"]))
     earlier = [s for s in before if (s[1], s[2]) < got]
     for sid, day, minute in earlier:
@@ -102,8 +107,8 @@ def script(dev, central, steps, seed, practices, ledger, today, errors):
             if roll < 0.5:
                 pratica = rng.choice(practices)
                 online = dev.proxy.mode == "up"
-                r = online_book(dev, central, pratica, ledger, today) if online else \
-                    dev.book(pratica)
+                r = online_book(dev, central, pratica, ledger, today) \
+                    if dev.proxy.mode != "down" else dev.book(pratica)
                 if r.returncode == 0 and r.json and not r.json.get("existing"):
                     with ledger.lock:
                         ledger.booked[r.json["id"]] = (dev.name, pratica,
