@@ -89,6 +89,10 @@ static bool handshake_link_ended(CURLcode rc, const char *error_text)
 	        "(-0x0050)", /* MBEDTLS_ERR_NET_CONN_RESET */
 	        "(-0x004C)", /* MBEDTLS_ERR_NET_RECV_FAILED */
 	        "(-0x004E)", /* MBEDTLS_ERR_NET_SEND_FAILED */
+	        /* libcurl's own socket layer, under mbedTLS's callbacks: a reset or a closed pipe
+	         * before the first TLS record (sync_invariants_test: a link that drops) */
+	        "Recv failure: ",
+	        "Send failure: ",
 	};
 
 	if (rc != CURLE_SSL_CONNECT_ERROR)
