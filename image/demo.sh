@@ -2,11 +2,14 @@
 # demo.sh — the README's first command: installs what is missing (Debian 12, as root), builds,
 # starts a local agenda-central (SQLite, its own CA, on loopback, in out/demo/central) with a
 # site and a one-time code, activates the demo kiosk's database with `agendactl provision` (the
-# real enrolment: device id and site printed), then starts the touch screen, agenda-kiosk --demo:
+# real enrolment: device id and site printed), then starts the touch screen, agenda-kiosk --demo,
+# whose sync thread syncs with that central at once and every minute in the background (issue
+# 12: central grants it slots of the Questura di Roma's pool; "In linea" in the status bar):
 # demo Questure, capacity, fictional applicants, demo accounts shown as buttons on the log-in
 # screen, and the virtual printer, whose slips appear on screen and as PNG files. The kiosk does
 # not need central to book: central is stopped when the demo ends, and the kiosk works on
-# without it. With no DISPLAY it says so and runs the kiosk under Xvfb (xvfb-run) on a short
+# without it from the slots it holds (the scripted run below stops central half-way: the bar
+# turns "Non in linea" and the next booking still succeeds). With no DISPLAY it says so and runs the kiosk under Xvfb (xvfb-run) on a short
 # script, writing screenshots to out/demo/kiosk; if that is not possible either, it falls back
 # to the scripted agendactl booking below.
 #
@@ -39,6 +42,15 @@ echo "== agenda-central: its own CA and store in $demo/central, site ROMA, one e
 "$central" init --dir "$demo/central" --host localhost >/dev/null
 "$central" site add --dir "$demo/central" --code ROMA --city Roma --province RM \
 	--dirigente dirigente.roma@example.invalid >/dev/null
+# The Questura di Roma and two months of capacity: the pool central grants devices slots from
+# (from today, or from the day AGENDA_NOW pins, as every program here reads it).
+case "${AGENDA_NOW:-}" in
+[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*) today=$(echo "$AGENDA_NOW" | cut -c1-10) ;;
+*) today=$(date +%F) ;;
+esac
+"$central" questura add --dir "$demo/central" --code RM --name "Questura di Roma" >/dev/null
+"$central" capacity set --dir "$demo/central" --questura RM --from "$today" \
+	--to "$(date -d "$today +60 days" +%F)" --per-day 16 --start 08:30 --every 15 >/dev/null
 enrol=$("$central" --json enrol-code --dir "$demo/central" --site ROMA --expires 1h)
 code=$(echo "$enrol" | sed -n 's/.*"code": *"\([^"]*\)".*/\1/p')
 fingerprint=$(echo "$enrol" | sed -n 's/.*"ca_fingerprint": *"\([^"]*\)".*/\1/p')
@@ -47,7 +59,7 @@ echo "   code $code, CA fingerprint $fingerprint (what the help desk reads out)"
 # serve prints its port (0: any free one) on its first line; stopped when this script ends.
 "$central" serve --dir "$demo/central" --listen 127.0.0.1:0 >"$demo/central/serve.out" 2>&1 &
 central_pid=$!
-trap 'kill "$central_pid" 2>/dev/null; wait "$central_pid" 2>/dev/null || true' EXIT
+trap 'kill "$central_pid" 2>/dev/null || true; wait "$central_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 for _ in $(seq 100); do
 	port=$(grep -m 1 -E '^[0-9]+$' "$demo/central/serve.out" 2>/dev/null || true)
@@ -77,6 +89,7 @@ if command -v xvfb-run >/dev/null && [ "${AGENDA_DEMO_CLI:-}" != 1 ]; then
 	mkdir -p "$shots"
 	script="$shots/demo-script.txt"
 	cat >"$script" <<'EOS'
+sleep 2000
 screenshot 1-login
 tap_button demo:0
 tap_button login
@@ -92,14 +105,41 @@ screenshot 3-proposta
 tap_button confirm
 expect_screen stampa
 screenshot 4-stampa
+EOS
+	# Central stops once the first slip is on screen: the kiosk goes on offline.
+	cat >>"$script" <<EOS
+wait_for_file $shots/central-stopped
+EOS
+	cat >>"$script" <<'EOS'
+tap_button search
+expect_screen ricerca
+type RM/2026/900003
+key Return
+expect_screen scheda
+tap_button propose
+expect_screen proposta
+tap_button confirm
+expect_screen stampa
+sleep 1500
+screenshot 5-stampa-non-in-linea
 tap_button day
-screenshot 5-giornata
+screenshot 6-giornata
 tap_button logout
 tap_button demo:2
 tap_button login
 expect_screen tecnico
-screenshot 6-tecnico
+screenshot 7-tecnico
 EOS
+	rm -f "$shots/central-stopped" "$shots/4-stampa.png"
+	(
+		for _ in $(seq 600); do
+			[ -f "$shots/4-stampa.png" ] && break
+			sleep 0.1
+		done
+		kill "$central_pid" 2>/dev/null || true
+		echo "== agenda-central stopped: the kiosk books on from the slots it holds"
+		touch "$shots/central-stopped"
+	) &
 	if xvfb-run -a -s "-screen 0 1280x800x24" "$kiosk" --demo --db "$AGENDA_DB" \
 		--printer "$slips" --size 1280x800 --script "$script" --screenshots "$shots"; then
 		ls "$shots"/*.png
@@ -114,6 +154,9 @@ echo "== agendactl demo-seed"
 seed=$("$ctl" demo-seed)
 echo "$seed"
 password=$(echo "$seed" | awk '$1 == "demo.operatore" { print $NF }')
+echo "== agendactl sync now (central grants the device slots of the Questura di Roma to book)"
+"$ctl" sync now
+"$ctl" sync status
 
 echo "== lookup RM/2026/900002 (operatore demo.operatore; password from stdin)"
 echo "$password" | "$ctl" --user demo.operatore lookup --pratica "rm 2026 900002"

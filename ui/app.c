@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sync/device_files.h"
+
 /*
  * The screen that handles each request's result: the one that posts it (the result arrives
  * whatever screen shows meanwhile). UI_REQ_STATUS is the app's own: the bar and Tecnico.
@@ -26,7 +28,8 @@ static const enum ui_screen RESULT_SCREEN[] = {
         [UI_REQ_PRINT_DONE] = UI_SCREEN_PRINT, [UI_REQ_DAY] = UI_SCREEN_DAY,
         [UI_REQ_CANCEL] = UI_SCREEN_DAY,       [UI_REQ_MOVE] = UI_SCREEN_DAY,
         [UI_REQ_CLOSE_DAY] = UI_SCREEN_DAY,    [UI_REQ_ENROLMENT] = UI_SCREEN_TECH,
-        [UI_REQ_PROVISION] = UI_SCREEN_TECH,   [UI_REQ_STATUS] = UI_SCREEN_COUNT,
+        [UI_REQ_PROVISION] = UI_SCREEN_TECH,   [UI_REQ_WORKLIST_DONE] = UI_SCREEN_DAY,
+        [UI_REQ_STATUS] = UI_SCREEN_COUNT,
 };
 _Static_assert(sizeof RESULT_SCREEN / sizeof RESULT_SCREEN[0] == UI_REQ_STATUS + 1,
                "every request kind names the screen that handles its result");
@@ -273,6 +276,24 @@ static void status_result(struct ui_app *app, struct ui_result *r)
 	}
 }
 
+/*
+ * The store is open (a --demo run has created it): the sync thread opens its own connection
+ * now. It runs rounds only on a device enrolled with central.
+ */
+static void sync_start(struct ui_app *app)
+{
+	struct sync_worker_config c = {.db_path = app->config.db_path};
+	char dir[4096];
+
+	if (app->sync)
+		return;
+	device_files_data_dir(app->config.db_path, dir, sizeof dir);
+	c.data_dir = dir;
+	app->sync = sync_worker_start(&c);
+	if (!app->sync)
+		SDL_Log("sync: the thread does not start; the kiosk works offline");
+}
+
 void ui_app_result(struct ui_app *app, struct ui_result *r)
 {
 	struct ui_request status = {.kind = UI_REQ_STATUS};
@@ -281,12 +302,16 @@ void ui_app_result(struct ui_app *app, struct ui_result *r)
 		app->outstanding--;
 		if (r->busy)
 			app->busy--;
+		if (app->busy == 0)
+			app->busy_msg = 0;
 	}
 	app->dirty = true;
 	if (r->kind == UI_REQ_STATUS) {
 		status_result(app, r);
 		return;
 	}
+	if (r->kind == UI_REQ_OPEN && r->err == AG_OK)
+		sync_start(app);
 	if ((size_t)r->kind < sizeof RESULT_SCREEN / sizeof RESULT_SCREEN[0]) {
 		const struct ui_screen_ops *ops = app->screens[RESULT_SCREEN[r->kind]];
 

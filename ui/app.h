@@ -22,6 +22,7 @@
 #include "keyboard.h"
 #include "layout.h"
 #include "screens.h"
+#include "sync_worker.h"
 #include "text.h"
 #include "widget.h"
 #include "worker.h"
@@ -110,6 +111,11 @@ struct ui_app {
 	struct device_status status;
 	bool status_known;
 	Uint64 status_asked_ms;
+
+	/* Sync with central (issue 12): the thread, and the copy of its status the bar draws. */
+	struct sync_worker *sync;
+	struct sync_worker_status sync_status;
+	agenda_msg busy_msg; /* the busy band's words while the person waits; 0: "Attendere" */
 
 	struct ui_script_runner *script;
 	bool quit;

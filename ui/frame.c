@@ -19,10 +19,12 @@ void ui_app_draw_screen(struct ui_app *app, const struct ui_draw *d)
 		/* Busy: a band over the bottom of the screen; drawing and input go on. */
 		const struct ui_layout *l = &app->layout;
 		SDL_Rect band = {0, l->h - l->unit, l->w, l->unit};
-		char text[64];
 		int dots = (int)(SDL_GetTicks64() / 300 % 4);
 
-		snprintf(text, sizeof text, "%s%.*s", ui_msg(app, MSG_UI_BUSY), dots, "...");
+		char text[128];
+
+		snprintf(text, sizeof text, "%s%.*s",
+		         ui_msg(app, app->busy_msg ? app->busy_msg : MSG_UI_BUSY), dots, "...");
 		ui_fill(d, band, UI_AMBER);
 		ui_label(d, text, ui_rect_inset(band, l->gap), UI_FONT_TITLE, UI_BLACK,
 		         UI_ALIGN_CENTER, false);

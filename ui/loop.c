@@ -148,6 +148,9 @@ void ui_app_close(struct ui_app *app)
 {
 	ui_script_runner_close(app->script);
 	app->script = NULL;
+	if (!sync_worker_stop(app->sync))
+		SDL_Log("sync: a round still in flight ends with the process");
+	app->sync = NULL;
 	ui_worker_stop(app->worker);    /* no more slips queued */
 	print_queue_stop(app->printer); /* the last completions post their results */
 	drain_results();
@@ -232,6 +235,13 @@ void ui_app_tick(struct ui_app *app)
 	Uint64 now = SDL_GetTicks64();
 	struct ui_request status = {.kind = UI_REQ_STATUS};
 
+	if (app->sync) {
+		unsigned long seen = app->sync_status.version;
+
+		sync_worker_status(app->sync, &app->sync_status);
+		if (app->sync_status.version != seen)
+			app->dirty = true;
+	}
 	for (int s = 0; s < UI_SCREEN_COUNT; s++)
 		if (app->screens[s]->tick)
 			app->screens[s]->tick(app);

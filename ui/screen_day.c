@@ -6,6 +6,12 @@
  * slip again, a DUPLICATO), Annulla or Sposta with a reason typed on the keyboard (booking_cancel,
  * booking_move), or close the day (booking_close_day). The list is re-read from the store after
  * every change.
+ *
+ * On a device enrolled with central (issue 12) the worklist comes first: open items central's
+ * changes left (a day closed under a booking, a slot another counter had, a practice booked
+ * twice or withdrawn), each as its kind in words, the practice number and the appointment's
+ * time, with "Fatto" (worklist_done) once the applicant has been told. A round that adds items
+ * while Giornata shows re-reads the lists.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +32,9 @@ struct ui_day_state {
 	int day_first;                          /* first row shown */
 	int day_reason;                         /* LIST, or typing a REASON_CANCEL / REASON_MOVE */
 	char day_select_id[APPOINTMENT_ID_MAX]; /* select this row when the list comes */
+	struct ui_work_item *work;              /* open worklist items, work_count of them */
+	size_t work_count;
+	int64_t work_seen; /* the sync thread's open-item count when the lists were last asked */
 };
 
 static bool state_open(struct ui_app *app)
@@ -48,6 +57,9 @@ static void logout(struct ui_app *app)
 	free(ds->queue);
 	ds->queue = NULL;
 	ds->queue_count = 0;
+	free(ds->work);
+	ds->work = NULL;
+	ds->work_count = 0;
 	ds->day_selected = -1;
 }
 
@@ -172,6 +184,74 @@ static void draw_queue(struct ui_app *app, const struct ui_draw *d, SDL_Rect *li
 	list->h -= l->gap;
 }
 
+static const char *work_kind_text(const struct ui_app *app, const char *kind)
+{
+	static const struct {
+		const char *kind;
+		agenda_msg msg;
+	} WORDS[] = {
+	        {"closure", MSG_UI_WORKLIST_KIND_CLOSURE},
+	        {"slot_taken", MSG_UI_WORKLIST_KIND_SLOT_TAKEN},
+	        {"lease_expired", MSG_UI_WORKLIST_KIND_LEASE_EXPIRED},
+	        {"duplicate_practice", MSG_UI_WORKLIST_KIND_DUPLICATE},
+	        {"withdrawn", MSG_UI_WORKLIST_KIND_WITHDRAWN},
+	};
+
+	for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
+		if (strcmp(WORDS[i].kind, kind) == 0)
+			return ui_msg(app, WORDS[i].msg);
+	return ui_msg(app, MSG_UI_WORKLIST_KIND_OTHER);
+}
+
+/*
+ * The worklist on top: a title and up to two open items (oldest first), each with "Fatto";
+ * the next ones move up as these are done.
+ */
+static void draw_worklist(struct ui_app *app, const struct ui_draw *d, SDL_Rect *list)
+{
+	const struct ui_day_state *ds = app->day_state;
+	const struct ui_layout *l = d->layout;
+	char text[256], other[256], date[64], sdate[16], time[8], when[96], swhen[32];
+	char id[UI_ID_MAX];
+	int h;
+
+	if (ds->work_count == 0)
+		return;
+	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
+	snprintf(text, sizeof text, ui_msg(app, MSG_UI_WORKLIST_TITLE), (int)ds->work_count);
+	ui_label(d, text, ui_rect_take_top(list, h + h / 4, 0), UI_FONT_SMALL, UI_RED,
+	         UI_ALIGN_LEFT, false);
+	for (size_t i = 0; i < ds->work_count && i < 2; i++) {
+		const struct ui_work_item *w = &ds->work[i];
+		SDL_Rect r = ui_rect_take_top(list, l->unit, l->gap), button;
+		agenda_day day;
+		int minute;
+
+		button = ui_rect_take_right(&r, list->w / 4, l->gap);
+		if (w->has_when) {
+			day = w->day;
+			minute = w->minute;
+		} else {
+			clock_local(w->item.created_at, &day, &minute);
+		}
+		ui_format_when(app, day, minute, date, sizeof date, time, sizeof time);
+		short_date(day, sdate, sizeof sdate);
+		snprintf(when, sizeof when, "%s %s", date, time);
+		snprintf(swhen, sizeof swhen, "%s %s", sdate, time);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_WORKLIST_LINE),
+		         work_kind_text(app, w->item.kind), w->item.numero_pratica, when);
+		snprintf(other, sizeof other, ui_msg(app, MSG_UI_WORKLIST_LINE),
+		         work_kind_text(app, w->item.kind), w->item.numero_pratica, swhen);
+		ui_fill(d, r, UI_WHITE);
+		ui_outline(d, r, UI_AMBER, 3);
+		fitted_line(d, ui_rect_inset(r, l->gap), text, other, UI_BLACK);
+		snprintf(id, sizeof id, "work_done:%zu", i);
+		ui_button(d, id, ui_msg(app, MSG_UI_WORKLIST_DONE), button, UI_BUTTON_PRIMARY);
+	}
+	list->y += l->gap;
+	list->h -= l->gap;
+}
+
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
 	struct ui_day_state *ds = app->day_state;
@@ -204,6 +284,7 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	          on);
 	ui_button(d, "close_day", ui_msg(app, MSG_UI_CLOSE_DAY),
 	          ui_rect_take_top(&side, l->unit, l->gap), UI_BUTTON_PRIMARY);
+	draw_worklist(app, d, &list);
 	draw_queue(app, d, &list);
 	rows = list.h / (l->unit + l->gap);
 	if (rows < 1)
@@ -284,7 +365,17 @@ static void tap(struct ui_app *app, const char *id)
 			ds->day_reason = LIST;
 		return;
 	}
-	if (strncmp(id, "row:", 4) == 0) {
+	if (strncmp(id, "work_done:", 10) == 0) {
+		size_t i = (size_t)atoi(id + 10);
+
+		if (i < ds->work_count) {
+			struct ui_request req = {.kind = UI_REQ_WORKLIST_DONE,
+			                         .session = app->session,
+			                         .worklist_id = ds->work[i].item.id};
+
+			ui_post(app, &req, true);
+		}
+	} else if (strncmp(id, "row:", 4) == 0) {
 		ds->day_selected = atoi(id + 4);
 		ui_note_clear(app);
 	} else if (strncmp(id, "requeue:", 8) == 0) {
@@ -331,7 +422,21 @@ static void enter(struct ui_app *app)
 	struct ui_request req = {.kind = UI_REQ_DAY, .session = app->session};
 
 	ds->day_reason = LIST;
+	ds->work_seen = app->sync_status.worklist_open;
 	ui_post(app, &req, true);
+}
+
+/* A round added (or closed) worklist items while Giornata shows: read the lists again. */
+static void tick(struct ui_app *app)
+{
+	struct ui_day_state *ds = app->day_state;
+	struct ui_request req = {.kind = UI_REQ_DAY, .session = app->session};
+
+	if (app->screen != UI_SCREEN_DAY || !app->logged_in || ds->day_reason != LIST ||
+	    app->busy > 0 || app->sync_status.worklist_open == ds->work_seen)
+		return;
+	ds->work_seen = app->sync_status.worklist_open;
+	ui_post(app, &req, false);
 }
 
 /* UI_REQ_DAY: the lists; UI_REQ_CANCEL, _MOVE, _CLOSE_DAY: done, then the lists again. */
@@ -354,6 +459,10 @@ static void result(struct ui_app *app, struct ui_result *r)
 		ds->queue = r->queue;
 		ds->queue_count = r->queue_count;
 		r->queue = NULL;
+		free(ds->work);
+		ds->work = r->work;
+		ds->work_count = r->work_count;
+		r->work = NULL;
 		if ((size_t)ds->day_selected >= ds->day_count)
 			ds->day_selected = -1;
 		/* After a move the new appointment is the one selected. */
@@ -370,9 +479,13 @@ static void result(struct ui_app *app, struct ui_result *r)
 		return;
 	}
 	ds->day_reason = LIST;
-	if (r->kind == UI_REQ_CANCEL) {
+	if (r->kind == UI_REQ_WORKLIST_DONE) {
+		ui_note_msg(app, false, MSG_UI_WORKLIST_MARKED);
+	} else if (r->kind == UI_REQ_CANCEL) {
+		sync_worker_kick(app->sync);
 		ui_note_msg(app, false, MSG_UI_CANCELLED);
 	} else if (r->kind == UI_REQ_MOVE) {
+		sync_worker_kick(app->sync);
 		snprintf(ds->day_select_id, sizeof ds->day_select_id, "%s", r->booking.id);
 		ui_format_when(app, r->booking.day, r->booking.minute, date, sizeof date, time,
 		               sizeof time);
@@ -395,5 +508,6 @@ const struct ui_screen_ops ui_day_screen = {
         .tap = tap,
         .typing = typing,
         .result = result,
+        .tick = tick,
         .logout = logout,
 };

@@ -30,6 +30,7 @@ struct ui_print_state {
 	bool session_ended; /* logged out since this slip was asked for */
 	SDL_Texture *preview;
 	int preview_w, preview_h;
+	enum ui_date_source source;
 };
 
 static bool state_open(struct ui_app *app)
@@ -87,6 +88,7 @@ void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing
 
 	ps->booked = *b;
 	ps->booked_existing = existing;
+	ps->source = UI_DATE_LOCAL;
 	ps->job_known = false;
 	ps->print_active = false;
 	ps->print_requested = true;
@@ -98,6 +100,12 @@ void ui_print_booking(struct ui_app *app, const struct booking *b, bool existing
 	snprintf(req.appointment_id, sizeof req.appointment_id, "%s", b->id);
 	ui_go(app, UI_SCREEN_PRINT);
 	ui_post(app, &req, false);
+}
+
+void ui_print_date_source(struct ui_app *app, enum ui_date_source source)
+{
+	app->print_state->source = source;
+	app->dirty = true;
 }
 
 /* Progress only (queued, sent %): the end comes with UI_REQ_PRINT_DONE, once recorded. */
@@ -178,6 +186,12 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	         UI_ALIGN_LEFT, true);
 	ui_label(d, ps->booked.numero_pratica, ui_rect_take_top(&left, h, l->gap), UI_FONT_BODY,
 	         UI_INK, UI_ALIGN_LEFT, false);
+	if (ps->source != UI_DATE_LOCAL)
+		ui_label(d,
+		         ui_msg(app, ps->source == UI_DATE_CENTRAL ? MSG_UI_GRANT_CENTRAL
+		                                                   : MSG_UI_GRANT_OFFLINE),
+		         ui_rect_take_top(&left, 2 * h, l->gap), UI_FONT_BODY,
+		         ps->source == UI_DATE_CENTRAL ? UI_GREEN : UI_RED, UI_ALIGN_LEFT, true);
 	ui_label(d, job_text(app, buf, sizeof buf, &c), ui_rect_take_top(&left, 2 * h, l->gap),
 	         UI_FONT_BODY, c, UI_ALIGN_LEFT, true);
 	if (ps->job_known && ps->job.missing_glyphs > 0) {

@@ -6,6 +6,11 @@
  * if another counter took the slot meanwhile (or its day closed), nothing is booked and the
  * screen shows the new proposal with a note saying so, to read out and confirm again. "Annulla"
  * goes back to the Scheda without booking anything.
+ *
+ * On a kiosk enrolled with central (issue 12) confirming first asks central for an earlier slot
+ * of the whole Questura — the busy band says "Ricerca della prima data libera…", frames keep
+ * coming — and books the earliest the kiosk then holds; Stampa says when central answered with
+ * that date or could not be reached (the date is then from the slots the kiosk holds).
  */
 #include "screen_proposal.h"
 
@@ -105,6 +110,9 @@ static void tap(struct ui_app *app, const char *id)
 		                         .modello209 = ps->modello209};
 
 		ui_post(app, &req, true);
+		/* An enrolled kiosk asks central for an earlier slot first (at most 2 s). */
+		if (app->sync_status.provisioned)
+			app->busy_msg = MSG_UI_GRANT_SEARCH;
 	}
 }
 
@@ -128,6 +136,11 @@ static void result(struct ui_app *app, struct ui_result *r)
 	app->has_booking = true;
 	app->existing = r->booking;
 	ui_print_booking(app, &r->booking, r->booking.existing);
+	if (r->online_asked && !r->booking.existing)
+		ui_print_date_source(app, !r->grant.online        ? UI_DATE_HELD_OFFLINE
+		                          : r->grant.from_central ? UI_DATE_CENTRAL
+		                                                  : UI_DATE_LOCAL);
+	sync_worker_kick(app->sync); /* its journal entry goes to central now */
 }
 
 const struct ui_screen_ops ui_proposal_screen = {

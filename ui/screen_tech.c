@@ -10,6 +10,10 @@
  * back to the form. Once activated, the screen shows the status, says so and prints the test
  * slip.
  *
+ * On an enrolled device (issue 12) the status also says whether central answers, the last
+ * successful sync, the entries waiting and the last sync error in plain words (the sync
+ * thread's published status, sync_worker.h); "Sincronizza ora" asks for a round at once.
+ *
  * The test slip is a small slip model built here (title, version, device, time) and queued on
  * the print queue like any slip; it names no person.
  */
@@ -87,6 +91,39 @@ static void enrolment_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rec
 	}
 }
 
+/* "Centrale: in linea · ultima sincronizzazione 04/05 09:30 · in attesa 0", the last error. */
+static void sync_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *area)
+{
+	const struct sync_worker_status *s = &app->sync_status;
+	char text[1200], when[32];
+	agenda_day day;
+	int minute, y, m, dd, h, lines;
+
+	if (s->last_success > 0) {
+		clock_local(s->last_success, &day, &minute);
+		date_to_ymd(day, &y, &m, &dd);
+		snprintf(when, sizeof when, "%02d/%02d %02d:%02d", dd, m, minute / 60, minute % 60);
+	} else {
+		snprintf(when, sizeof when, "%s", ui_msg(app, MSG_UI_STATUS_NEVER));
+	}
+	snprintf(text, sizeof text,
+	         ui_msg(app, s->online ? MSG_UI_TECH_SYNC_ONLINE : MSG_UI_TECH_SYNC_OFFLINE), when,
+	         app->status_known ? (long long)app->status.journal_pending
+	                           : (long long)s->entries_waiting);
+	line(d, area, text, s->online ? UI_GREEN : UI_INK);
+	if (!s->has_error)
+		return;
+	clock_local(s->last_error_at, &day, &minute);
+	snprintf(when, sizeof when, "%02d:%02d", minute / 60, minute % 60);
+	/* Small panels: what to do only; the round's own detail needs more lines than they have. */
+	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_SYNC_ERROR), when,
+	         ui_detail(app, d->layout->h < 600 ? &s->last_error_plain : &s->last_error));
+	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
+	lines = d->layout->h < 600 ? 2 : 3;
+	ui_label(d, text, ui_rect_take_top(area, lines * h + h / 3, 0), UI_FONT_SMALL, UI_RED,
+	         UI_ALIGN_LEFT, true);
+}
+
 static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
 	const struct ui_layout *l = d->layout;
@@ -96,7 +133,8 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	/* A device not enrolled keeps a way back to the activation form. */
 	bool standalone =
 	        app->tech_state->enrolment_known && !app->tech_state->enrolment.provisioned;
-	int columns = standalone ? 3 : 2;
+	bool syncs = app->sync_status.provisioned;
+	int columns = 2 + (standalone ? 1 : 0) + (syncs ? 1 : 0);
 	const printer_profile *profile = print_queue_profile(app->printer);
 	const SDL_version *ttf = TTF_Linked_Version();
 	SDL_version sdl;
@@ -115,9 +153,13 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	         SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "?");
 	line(d, &area, text, UI_INK);
 	enrolment_lines(app, d, &area);
-	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_PENDING), s->journal_pending,
-	         s->outbox_pending);
-	line(d, &area, text, UI_INK);
+	if (syncs) {
+		sync_lines(app, d, &area); /* its "in attesa" is the journal's pending count */
+	} else {
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_PENDING), s->journal_pending,
+		         s->outbox_pending);
+		line(d, &area, text, UI_INK);
+	}
 	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_COUNTS),
 	         (long long)s->appointments_live, (long long)s->slots_free);
 	line(d, &area, text, UI_INK);
@@ -140,6 +182,10 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	if (standalone)
 		ui_button(d, "tech_enrol", ui_msg(app, MSG_UI_TECH_ENROL),
 		          ui_rect_column(buttons, 2, columns, l->gap), UI_BUTTON_NORMAL);
+	if (syncs)
+		ui_button(d, "sync_now", ui_msg(app, MSG_UI_SYNC_NOW),
+		          ui_rect_column(buttons, columns - 1, columns, l->gap),
+		          app->sync_status.syncing ? UI_BUTTON_OFF : UI_BUTTON_NORMAL);
 }
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
@@ -241,6 +287,9 @@ static void tap(struct ui_app *app, const char *id)
 		ui_post(app, &enrolment, true);
 	} else if (strcmp(id, "test_print") == 0) {
 		test_print(app, app->status.device_id, false);
+	} else if (strcmp(id, "sync_now") == 0) {
+		sync_worker_now(app->sync);
+		ui_note_msg(app, false, MSG_UI_SYNC_ASKED);
 	} else if (strcmp(id, "tech_status") == 0) {
 		ts->show_form = false;
 		ui_note_clear(app);
@@ -290,6 +339,7 @@ static void result(struct ui_app *app, struct ui_result *r)
 	/* Activated: the status with the new identity, the words, and the test slip. */
 	ts->show_form = false;
 	explicit_bzero(&ts->form, sizeof ts->form);
+	sync_worker_now(app->sync); /* the first round with the new central, at once */
 	ui_note_msg(app, false, MSG_UI_ENROL_DONE, r->provision.device_id, r->provision.site);
 	test_print(app, r->provision.device_id, true);
 }

@@ -29,6 +29,7 @@ static const struct {
         {"wait_for_file", UI_SCRIPT_WAIT_FOR_FILE, 1},
         {"check_layout", UI_SCRIPT_CHECK_LAYOUT, 0},
         {"print_wait", UI_SCRIPT_PRINT_WAIT, 1},
+        {"screenshot_now", UI_SCRIPT_SCREENSHOT_NOW, 1},
         {"quit", UI_SCRIPT_QUIT, 0},
 };
 
@@ -85,7 +86,8 @@ static bool parse_word_arg(struct ui_script_cmd *out, const char *word, char *er
 			return fail(err, size, "character not allowed in", word);
 	if (!word[0])
 		return fail(err, size, "missing argument", NULL);
-	if (out->op == UI_SCRIPT_SCREENSHOT && (strchr(word, '/') || strstr(word, "..")))
+	if ((out->op == UI_SCRIPT_SCREENSHOT || out->op == UI_SCRIPT_SCREENSHOT_NOW) &&
+	    (strchr(word, '/') || strstr(word, "..")))
 		return fail(err, size, "screenshot names have no '/' or '..':", word);
 	if (out->op == UI_SCRIPT_SLEEP) {
 		char *end;

@@ -48,7 +48,8 @@ enum ui_script_op {
 	UI_SCRIPT_WAIT_FOR_FILE,
 	UI_SCRIPT_CHECK_LAYOUT,
 	UI_SCRIPT_PRINT_WAIT,
-	UI_SCRIPT_QUIT /* stays last: the fuzz target checks op <= UI_SCRIPT_QUIT */
+	UI_SCRIPT_SCREENSHOT_NOW, /* a screenshot without waiting for idle (the busy band) */
+	UI_SCRIPT_QUIT            /* stays last: the fuzz target checks op <= UI_SCRIPT_QUIT */
 };
 
 struct ui_script_cmd {

@@ -225,6 +225,7 @@ static void run(struct ui_app *app, struct ui_script_runner *r, const struct ui_
 		}
 		break;
 	case UI_SCRIPT_SCREENSHOT:
+	case UI_SCRIPT_SCREENSHOT_NOW:
 		snprintf(path, sizeof path, "%s/%s.png", r->dir, c->text);
 		if (!ui_screenshot_png(app, path)) {
 			stop(app, 1, c, "cannot write the screenshot");
@@ -305,7 +306,8 @@ void ui_script_step(struct ui_app *app)
 		return;
 	}
 	c = &r->script.cmds[r->next];
-	if (c->op != UI_SCRIPT_SLEEP && !settled(app, r)) {
+	/* sleep and screenshot_now run at once: the one waits, the other shows work in progress */
+	if (c->op != UI_SCRIPT_SLEEP && c->op != UI_SCRIPT_SCREENSHOT_NOW && !settled(app, r)) {
 		if (!r->waiting_since)
 			r->waiting_since = now;
 		if (now - r->waiting_since > IDLE_TIMEOUT_MS)

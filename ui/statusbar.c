@@ -3,8 +3,10 @@
  * what waits to be sent (journal entries, email), the printer's state, the clock.
  *
  * The counts come from device_status_read on the worker, asked every few seconds and after
- * every change; the printer's state from the print queue's last poll (no I/O here). Until the
- * sync client exists the device is always "Non in linea" and the last sync is "mai".
+ * every change; the printer's state from the print queue's last poll (no I/O here). On a device
+ * enrolled with central the sync line is the sync thread's published status (sync_worker.h):
+ * "In linea · sincronizzato alle HH:MM · N in attesa" or "Non in linea · N in attesa". A
+ * stand-alone device keeps "Non in linea · ultima sinc.: mai".
  */
 #include "statusbar.h"
 
@@ -30,6 +32,29 @@ static const char *printer_text(struct ui_app *app, SDL_Color *c)
 	if (flags & PRINTER_STATUS_UNKNOWN)
 		return ui_msg(app, MSG_UI_PRINTER_UNKNOWN);
 	return ui_msg(app, MSG_UI_PRINTER_READY);
+}
+
+/* The enrolled device's sync line: green while central answers, amber when it does not. */
+static void sync_line(struct ui_app *app, const struct ui_draw *d, SDL_Rect r)
+{
+	const struct sync_worker_status *s = &app->sync_status;
+	/* The store's count, refreshed after every change: the round's is as old as the round. */
+	long long waiting = app->status_known ? app->status.journal_pending : s->entries_waiting;
+	char text[160], when[16];
+	agenda_day day;
+	int minute, w;
+
+	if (s->online && s->last_success > 0) {
+		clock_local(s->last_success, &day, &minute);
+		snprintf(when, sizeof when, "%02d:%02d", minute / 60, minute % 60);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_ONLINE), when, waiting);
+	} else {
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_OFFLINE), waiting);
+	}
+	ui_text_measure(d->text, UI_FONT_SMALL, text, &w, NULL);
+	if (w > r.w && s->online && s->last_success > 0) /* narrow screens: without the words */
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_SYNC_ONLINE_SHORT), when, waiting);
+	ui_label(d, text, r, UI_FONT_SMALL, s->online ? UI_WHITE : UI_AMBER, UI_ALIGN_LEFT, false);
 }
 
 void ui_statusbar_draw(struct ui_app *app, const struct ui_draw *d)
@@ -62,6 +87,11 @@ void ui_statusbar_draw(struct ui_app *app, const struct ui_draw *d)
 			date_to_ymd(day, &y, &m, &dd);
 			snprintf(text, sizeof text, "%02d/%02d/%04d  %02d:%02d", dd, m, y,
 			         minute / 60, minute % 60);
+			ui_label(d, text, bottom, UI_FONT_SMALL, UI_WHITE, UI_ALIGN_LEFT, false);
+		} else if (i == 1 && app->sync_status.provisioned) {
+			sync_line(app, d, top);
+			snprintf(text, sizeof text, ui_msg(app, MSG_UI_STATUS_PENDING),
+			         app->status.journal_pending, app->status.outbox_pending);
 			ui_label(d, text, bottom, UI_FONT_SMALL, UI_WHITE, UI_ALIGN_LEFT, false);
 		} else if (i == 1) {
 			if (app->status_known && app->status.last_sync > 0) {

@@ -33,6 +33,7 @@ struct ui_worker {
 	bool stopping;
 	agenda_ctx ctx;
 	bool open;
+	sync_session *grant_session; /* opened at the first booking of an enrolled device */
 	int64_t clock_storage;
 };
 
@@ -51,6 +52,7 @@ void ui_result_free(struct ui_result *r)
 		return;
 	free(r->day);
 	free(r->queue);
+	free(r->work);
 	if (r->preview)
 		SDL_FreeSurface(r->preview);
 	explicit_bzero(&r->demo, sizeof r->demo);
@@ -140,6 +142,59 @@ static void collect(void *arg, const struct booking *b)
 	l->items[l->count++] = *b;
 }
 
+struct work_list {
+	struct ui_work_item *items;
+	size_t count, cap;
+	bool failed;
+};
+
+static void collect_work(void *arg, const struct worklist_item *item)
+{
+	struct work_list *l = arg;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct ui_work_item *grown = realloc(l->items, cap * sizeof *grown);
+
+		if (!grown) {
+			l->failed = true;
+			return;
+		}
+		l->items = grown;
+		l->cap = cap;
+	}
+	memset(&l->items[l->count], 0, sizeof l->items[l->count]);
+	l->items[l->count++].item = *item;
+}
+
+/* The open worklist items, each with its appointment's day and time when the device has it. */
+static agenda_err read_worklist(struct ui_worker *w, const struct session *who,
+                                struct ui_result *res)
+{
+	struct work_list l = {0};
+	agenda_err err = worklist_list(&w->ctx, true, collect_work, &l, &res->why);
+
+	if (err == AG_OK && l.failed) {
+		err = AG_ERR_NOMEM;
+		agenda_detail_set(&res->why, MSG_NOMEM);
+	}
+	for (size_t i = 0; err == AG_OK && i < l.count; i++) {
+		struct ui_work_item *it = &l.items[i];
+		struct booking b;
+		agenda_detail ignored;
+
+		if (it->item.appointment_id[0] &&
+		    booking_get(&w->ctx, who, it->item.appointment_id, &b, &ignored) == AG_OK) {
+			it->has_when = true;
+			it->day = b.day;
+			it->minute = b.minute;
+		}
+	}
+	res->work = l.items;
+	res->work_count = l.count;
+	return err;
+}
+
 /* Today's appointments, then the confirmed ones of any day whose last print failed. */
 static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
@@ -158,6 +213,8 @@ static void run_day(struct ui_worker *w, const struct ui_request *req, struct ui
 	res->day_count = l.count;
 	res->queue = q.items;
 	res->queue_count = q.count;
+	if (res->err == AG_OK)
+		res->err = read_worklist(w, &req->session, res);
 }
 
 /*
@@ -224,6 +281,37 @@ static void run_enrolment(struct ui_worker *w, struct ui_result *res)
 	res->err = AG_OK;
 }
 
+/*
+ * Confirms a proposal. A stand-alone device books exactly the proposal (booking_confirm_proposal:
+ * a slot gone meanwhile comes back as a new proposal). An enrolled one asks central for an
+ * earlier slot first and books the earliest it then holds (sync_book_online); the result says
+ * whether central answered, so the screen can say the date came from what the kiosk holds.
+ */
+static void run_confirm(struct ui_worker *w, const struct ui_request *req,
+                        const struct booking_options *opt, struct ui_result *res)
+{
+	struct enrolment_info enrolment;
+	agenda_detail ignored;
+	char dir[4096];
+
+	device_files_data_dir(w->db_path, dir, sizeof dir);
+	enrolment_info_read(&w->ctx, dir, &enrolment);
+	if (!enrolment.provisioned || !enrolment.central_url[0] || !enrolment.has_cert) {
+		res->err = booking_confirm_proposal(&w->ctx, &req->session, &req->proposal, opt,
+		                                    &res->booking, &res->why);
+		return;
+	}
+	if (!w->grant_session &&
+	    sync_session_open(&w->ctx, dir, &w->grant_session, &ignored) != AG_OK)
+		w->grant_session =
+		        NULL; /* asked again at the next booking; this one books offline */
+	res->online_asked = true;
+	res->err = sync_book_online(&w->ctx, w->grant_session, &req->session, req->practice_id, opt,
+	                            &res->booking, &res->grant, &res->why);
+	SDL_Log("booking with central: %s, %s, %ld ms", res->grant.online ? "online" : "offline",
+	        res->grant.from_central ? "granted slot" : "held slot", res->grant.elapsed_ms);
+}
+
 static void run(struct ui_worker *w, const struct ui_request *req, struct ui_result *res)
 {
 	const struct session *who = &req->session;
@@ -249,8 +337,7 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 		                           &res->why);
 		break;
 	case UI_REQ_CONFIRM:
-		res->err = booking_confirm_proposal(&w->ctx, who, &req->proposal, &opt,
-		                                    &res->booking, &res->why);
+		run_confirm(w, req, &opt, res);
 		break;
 	case UI_REQ_PRINT:
 		run_print(w, req, res);
@@ -278,6 +365,9 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 		break;
 	case UI_REQ_PROVISION:
 		run_provision(w, req, res);
+		break;
+	case UI_REQ_WORKLIST_DONE:
+		res->err = worklist_done(&w->ctx, who, req->worklist_id, &res->why);
 		break;
 	case UI_REQ_STATUS:
 		res->err = device_status_read(&w->ctx, &res->status, &res->why);
@@ -321,6 +411,8 @@ static void *thread_main(void *arg)
 		explicit_bzero(req, sizeof *req);
 		free(req);
 	}
+	if (w->grant_session)
+		sync_session_close(w->grant_session);
 	if (w->open)
 		agenda_ctx_close(&w->ctx);
 	return NULL;

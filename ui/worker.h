@@ -9,6 +9,9 @@
  * confirm, lists and day close all take milliseconds to tens of milliseconds of disk: the screen
  * shows a busy state meanwhile and keeps drawing. Activating the device (provision_run) talks to
  * agenda-central: up to UI_PROVISION_TIMEOUT_MS per HTTPS request, the UI drawing all along.
+ * On a device enrolled with central, confirming a booking first asks central for an earlier
+ * slot of the whole Questura (sync_book_online, bounded by sync.grant_timeout_ms, 2 s) over
+ * the worker's own kept sync session; unreachable, it books from what the device holds.
  */
 #ifndef AGENDA_UI_WORKER_H
 #define AGENDA_UI_WORKER_H
@@ -25,7 +28,9 @@
 #include "services/convocation.h"
 #include "services/demo.h"
 #include "services/status.h"
+#include "services/worklist.h"
 #include "sync/enrolment_info.h"
+#include "sync/online_grant.h"
 #include "sync/provision.h"
 
 enum ui_request_kind {
@@ -43,7 +48,8 @@ enum ui_request_kind {
 	UI_REQ_CLOSE_DAY,  /* today -> report */
 	UI_REQ_ENROLMENT,  /* whether and with which central the device is enrolled (Tecnico) */
 	UI_REQ_PROVISION,  /* central_url, enrol_code, ca_fingerprint -> enrolled (provision_run) */
-	UI_REQ_STATUS,     /* device status for the status bar and the technician */
+	UI_REQ_WORKLIST_DONE, /* worklist_id: an item of Giornata's worklist marked done */
+	UI_REQ_STATUS,        /* device status for the status bar and the technician */
 };
 
 #define UI_PROVISION_TIMEOUT_MS 15000 /* per request to central; then "unreachable" */
@@ -65,8 +71,17 @@ struct ui_request {
 	char central_url[UI_INPUT_MAX]; /* UI_REQ_PROVISION: the three items as typed */
 	char enrol_code[UI_INPUT_MAX];
 	char ca_fingerprint[UI_INPUT_MAX];
-	bool busy; /* the person waits for it (copied to the result) */
+	int64_t worklist_id; /* UI_REQ_WORKLIST_DONE */
+	bool busy;           /* the person waits for it (copied to the result) */
 	struct ui_request *next;
+};
+
+/* An open worklist item (issue 12) and, when its appointment is known, that appointment's time. */
+struct ui_work_item {
+	struct worklist_item item;
+	bool has_when;
+	agenda_day day;
+	int minute;
 };
 
 struct ui_result {
@@ -86,6 +101,8 @@ struct ui_result {
 	size_t day_count;
 	struct booking *queue; /* UI_REQ_DAY: the reprint queue, malloc'd, queue_count entries */
 	size_t queue_count;
+	struct ui_work_item *work; /* UI_REQ_DAY: open worklist items, malloc'd, work_count */
+	size_t work_count;
 	agenda_day today;
 	struct day_close_report close;
 	struct device_status status;
@@ -94,6 +111,8 @@ struct ui_result {
 	SDL_Surface *preview; /* UI_REQ_PRINT_DONE on a virtual printer: the slip's PNG */
 	bool unasked;         /* UI_REQ_PRINT_DONE: no request of the UI's is answered */
 	struct convocation_printed printed; /* UI_REQ_PRINT_DONE: job, who, recorded or why */
+	bool online_asked; /* UI_REQ_CONFIRM on an enrolled device: central was asked first */
+	struct online_grant_outcome grant; /* what came of asking (sync_book_online) */
 	bool demo_seeded; /* UI_REQ_OPEN with a demo: the accounts below are filled */
 	struct demo_report demo;
 };

@@ -23,3 +23,13 @@ bool backoff_next(const struct backoff_policy *p, int attempts, int64_t now, int
 	*next_try = now + backoff_delay(p, attempts);
 	return false;
 }
+
+const struct backoff_policy BACKOFF_SYNC_MS = {
+        .base_seconds = 2000, .cap_seconds = 300000, .max_attempts = 0};
+
+int64_t backoff_jittered(const struct backoff_policy *p, int attempts, uint32_t random)
+{
+	int64_t half = backoff_delay(p, attempts) / 2;
+
+	return half + (int64_t)(random % (uint64_t)(half + 1));
+}

@@ -33,4 +33,15 @@ int64_t backoff_delay(const struct backoff_policy *p, int attempts);
  */
 bool backoff_next(const struct backoff_policy *p, int attempts, int64_t now, int64_t *next_try);
 
+/*
+ * Sync rounds (issue 12): many kiosks of one office may lose central together and come back
+ * together, so their retries are spread ("equal jitter"): half the exponential delay for sure,
+ * the other half chosen by a random number the caller draws from its injectable RNG. Delays in
+ * milliseconds: 2 s, 4, 8, ... capped at 5 min; never gives up (a person may also retry).
+ */
+extern const struct backoff_policy BACKOFF_SYNC_MS;
+
+/* backoff_delay(p, attempts) / 2 + random % (backoff_delay(p, attempts) / 2 + 1). */
+int64_t backoff_jittered(const struct backoff_policy *p, int attempts, uint32_t random);
+
 #endif

@@ -198,6 +198,18 @@ int ctl_renew(struct ctl *c, int argc, char **argv);
 int ctl_factory_reset(struct ctl *c, int argc, char **argv);
 int ctl_device_show(struct ctl *c, int argc, char **argv);
 
+/* ---- rounds with central (ctl_sync.c) ---- */
+
+int ctl_sync_now(struct ctl *c, int argc, char **argv);
+int ctl_sync_status(struct ctl *c, int argc, char **argv);
+int ctl_sync_configure(struct ctl *c, int argc, char **argv);
+/* book on a device central manages: ask central for an earlier slot first (online_grant.h). */
+bool ctl_book_goes_online(struct ctl *c);
+agenda_err ctl_book_online(struct ctl *c, int64_t practice_id, const struct booking_options *opt,
+                           struct booking *b, json_t **extra, agenda_detail *why);
+/* The line saying whether the date came from central's pool or from what the device holds. */
+void ctl_book_source_say(struct ctl *c, const json_t *extra);
+
 int ctl_operator_add(struct ctl *c, int argc, char **argv);
 int ctl_operator_list(struct ctl *c, int argc, char **argv);
 int ctl_operator_unlock(struct ctl *c, int argc, char **argv);

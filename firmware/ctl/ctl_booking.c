@@ -141,9 +141,11 @@ int ctl_book(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_opt o[] = {{"--pratica", true, NULL},     {"--visto", true, NULL},
 	                      {"--modello209", false, NULL}, {"--slot", true, NULL},
-	                      {"--date", true, NULL},        {"--time", true, NULL}};
+	                      {"--date", true, NULL},        {"--time", true, NULL},
+	                      {"--offline", false, NULL}};
 	struct booking_options opt = {.lead_open_days = -1, .horizon_days = 0};
 	agenda_detail why = {{0}, {0}};
+	json_t *online = NULL; /* where the date came from, on a device central manages */
 	struct booking b, proposal;
 	struct practice p;
 	int status = find_practice(c, argc, argv, o, OPTS(o), read_proposal, &proposal, &p);
@@ -156,6 +158,8 @@ int ctl_book(struct ctl *c, int argc, char **argv)
 		proposal.practice_id = p.id;
 		snprintf(proposal.questura, sizeof proposal.questura, "%s", p.questura);
 		err = booking_confirm_proposal(&c->ctx, &c->session, &proposal, &opt, &b, &why);
+	} else if (!o[6].value && ctl_book_goes_online(c)) {
+		err = ctl_book_online(c, p.id, &opt, &b, &online, &why);
 	} else {
 		err = booking_confirm(&c->ctx, &c->session, p.id, &opt, &b, &why);
 	}
@@ -163,7 +167,17 @@ int ctl_book(struct ctl *c, int argc, char **argv)
 		return proposal_changed(c, &b, &why);
 	if (err != AG_OK)
 		return ctl_fail(c, err, &why);
-	emit_booking(c, &b, NULL, b.existing ? MSG_CTL_BOOK_EXISTING : MSG_CTL_BOOKED);
+	if (c->json && online) {
+		json_t *obj = ctl_booking_json(&b, NULL);
+
+		json_object_update(obj, online);
+		ctl_emit(obj);
+	} else {
+		emit_booking(c, &b, NULL, b.existing ? MSG_CTL_BOOK_EXISTING : MSG_CTL_BOOKED);
+		if (online && !b.existing)
+			ctl_book_source_say(c, online);
+	}
+	json_decref(online);
 	return EXIT_OK;
 }
 

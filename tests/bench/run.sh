@@ -12,8 +12,8 @@ for bench in "$dir"/*_bench; do
 	found=1
 	echo "== $(basename "$bench")"
 	case $(basename "$bench") in
-	central_*)
-		# Central's benchmarks measure PostgreSQL too: on a private server for the run
+	central_*|sync_*)
+		# Central's and the sync benchmarks measure PostgreSQL too: on a private server for the run
 		# (77: PostgreSQL 15 not installed, then SQLite alone).
 		sh "$(dirname "$0")/../central/with_postgres.sh" "$bench"
 		rc=$?

@@ -215,16 +215,24 @@ def pixel_at(png_path, x, y):
     return tuple(rows[y][x * channels:x * channels + 3])
 
 
-def crop_png(src, dst, x, y, w, h):
-    """Writes the w x h rectangle at (x, y) of src as an RGB PNG (for OCR of one widget)."""
+def crop_png(src, dst, x, y, w, h, invert=False, scale=1):
+    """Writes the w x h rectangle at (x, y) of src as an RGB PNG (for OCR of one widget);
+    invert: light text on dark becomes dark on light; scale: each pixel repeated."""
     import struct
     import zlib
     rows, channels = png_rows(src, y + h - 1)
     out = bytearray()
     for r in rows[y:y + h]:
-        out.append(0)
+        line = bytearray()
         for i in range(x, x + w):
-            out += r[i * channels:i * channels + 3]
+            px = r[i * channels:i * channels + 3]
+            if invert:
+                px = bytes(255 - b for b in px)
+            line += px * scale
+        for _ in range(scale):
+            out.append(0)
+            out += line
+    w, h = w * scale, h * scale
 
     def chunk(kind, body):
         return (struct.pack(">I", len(body)) + kind + body
@@ -1109,6 +1117,239 @@ screenshot activated
           f"Tecnico shows device id, site, central and expiry: {text[:300]!r}")
 
 
+def book_script(pratica_digits):
+    """From Ricerca: the practice typed, proposed, confirmed; ends on Stampa."""
+    return f"""expect_screen ricerca
+type rm 2026 {pratica_digits}
+key Return
+expect_screen scheda
+tap_button propose
+expect_screen proposta
+tap_button confirm
+expect_screen stampa
+"""
+
+
+def scenario_sync(h):
+    """Issue 12 on the kiosk, with a real agenda-central on loopback (same fixed clock): the
+    device is provisioned with agendactl; the kiosk's sync thread makes it "In linea" with no
+    tap; a booking asks central first and goes to central at once (kick); a closure at central
+    on the booked day becomes a worklist item on Giornata at the next round, "Fatto" closes it
+    in the store with the operator's name; central stopped: the bar says "Non in linea", a
+    booking still succeeds from the slots held and Stampa says so; Tecnico's "Sincronizza ora"
+    shows the last error in plain Italian."""
+    binary = os.environ.get("AGENDA_CENTRAL")
+    if not binary or not os.access(binary, os.X_OK):
+        raise Failure("AGENDA_CENTRAL must name the agenda-central binary")
+    central = Central(binary, os.path.join(h.work, "central"), h.env)
+    try:
+        central.start()
+        sync_run(h, central)
+    finally:
+        central.stop()
+
+
+def sync_run(h, central):
+    folder = central.folder
+    central.json("questura", "add", "--dir", folder, "--code", "RM", "--name", "Roma")
+    central.json("capacity", "set", "--dir", folder, "--questura", "RM", "--from",
+                 "2026-05-04", "--to", "2026-06-30", "--per-day", "16", "--start", "08:30",
+                 "--every", "15")
+    p = subprocess.run([h.ctl, "--json", "provision", "--central", central.url, "--code",
+                        central.code, "--ca-fingerprint", central.fingerprint, "--printer",
+                        f"virtual:{h.slips}/provision"], env=h.env, capture_output=True,
+                       text=True, timeout=120)
+    check(p.returncode == 0, f"agendactl provision with central ({p.stderr.strip()[:200]})")
+    # Rounds every 2 s instead of 60 (the setting the kiosk reads), so the test is short.
+    con = sqlite3.connect(h.db)
+    con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('sync.interval_s', '2')")
+    con.commit()
+    con.close()
+    closed, stopped = os.path.join(h.work, "closed"), os.path.join(h.work, "stopped")
+    stalled = os.path.join(h.work, "stalled")
+    script = h.login("demo.operatore") + "sleep 3000\nscreenshot online\n" + \
+        book_script("900002") + f"""screenshot booked_online
+sleep 3000
+wait_for_file {closed}
+tap_button day
+expect_screen giornata
+sleep 5000
+screenshot worklist
+check_layout
+tap_button work_done:0
+expect_screen giornata
+screenshot worklist_done
+wait_for_file {stopped}
+sleep 5000
+screenshot offline
+tap_button search
+""" + book_script("900003") + f"""screenshot booked_offline
+wait_for_file {stalled}
+tap_button search
+expect_screen ricerca
+type rm 2026 900004
+key Return
+expect_screen scheda
+tap_button propose
+expect_screen proposta
+tap_button confirm
+sleep 800
+screenshot_now grant_search
+expect_screen stampa
+screenshot booked_stalled
+"""
+    proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        check(wait_for_png(os.path.join(h.shots, "booked_online.png"), proc, timeout=90),
+              "the kiosk booked with central up")
+        text = ocr_bar(h, "online")
+        check("In linea" in text and "sincronizzato alle 09:00" in text,
+              f"the status bar says In linea, synced at 09:00: {text[:200]!r}")
+        first = h.sql("SELECT a.id, s.day, a.state FROM appointment a JOIN practice p ON"
+                      " p.id = a.practice_id JOIN slot s ON s.id = a.slot_id"
+                      " WHERE p.numero_pratica = 'RM/2026/900002'")
+        check(len(first) == 1 and first[0][2] == "confirmed", f"booked on the device: {first}")
+        granted = h.sql("SELECT grant_id FROM slot s JOIN appointment a ON a.slot_id = s.id"
+                        " WHERE a.id = ?", first[0][0])
+        check(granted and granted[0][0], f"on a slot central granted (grant_id {granted})")
+        import time
+        end = time.monotonic() + 30
+        rows = []
+        while time.monotonic() < end:  # the booking's kick sends it at once
+            rows = central_rows(central, "SELECT state FROM appointment WHERE id = ?",
+                                first[0][0])
+            if rows:
+                break
+            time.sleep(0.2)
+        check(rows == [("confirmed",)], f"central has the booking (a round at once): {rows}")
+        import datetime
+        day = (datetime.date(1970, 1, 1) + datetime.timedelta(days=first[0][1])).isoformat()
+        central.json("closure", "add", "--dir", folder, "--questura", "RM", "--date", day,
+                     "--note", "Chiusura straordinaria")
+        touch(closed)
+        check(wait_for_png(os.path.join(h.shots, "worklist_done.png"), proc, timeout=90),
+              "the kiosk showed the worklist")
+        central.stop()
+        touch(stopped)
+        check(wait_for_png(os.path.join(h.shots, "booked_offline.png"), proc, timeout=90),
+              "the kiosk booked with central stopped")
+        # A central that accepts connections and never answers, on central's port: the grant
+        # is bounded (2 s) and the screen keeps drawing meanwhile.
+        staller = Staller(int(central.url.rsplit(":", 1)[1]))
+        touch(stalled)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        if "staller" in locals():
+            staller.stop()
+    if proc.returncode != 0:
+        sys.stderr.write(err)
+    check(proc.returncode == 0, f"the kiosk script ran to its end (exit {proc.returncode})")
+    text = h.ocr("worklist")
+    check("Giornata chiusa" in text and "RM/2026/900002" in text,
+          f"Giornata lists the worklist item (kind in words, practice): {text[:300]!r}")
+    items = h.sql("SELECT kind, numero_pratica, done_at IS NOT NULL, done_by FROM worklist")
+    check(items == [("closure", "RM/2026/900002", 1, "demo.operatore")],
+          f"the closure's item, marked done by the operator: {items}")
+    check("Voce segnata come fatta" in h.ocr("worklist_done"), "Fatto said so")
+    text = ocr_bar(h, "offline")
+    check("Non in linea" in text, f"central stopped: the bar says Non in linea: {text[:200]!r}")
+    second = h.sql("SELECT a.state FROM appointment a JOIN practice p ON p.id = a.practice_id"
+                   " WHERE p.numero_pratica = 'RM/2026/900003'")
+    check(second == [("confirmed",)], f"the offline booking is confirmed: {second}")
+    text = h.ocr("booked_offline")
+    check("Appuntamento confermato" in text and "Centrale non raggiungibile" in text,
+          f"Stampa: booked, from the slots the kiosk holds: {text[:300]!r}")
+    band = os.path.join(h.shots, "grant_search-band.png")  # the bottom touch unit (66 px)
+    crop_png(os.path.join(h.shots, "grant_search.png"), band, 0, 800 - 66, 1280, 66, scale=2)
+    text = " ".join(subprocess.run(["tesseract", band, "-", "-l", "ita", "--psm", "7"],
+                                   capture_output=True, text=True, timeout=60,
+                                   env=dict(h.env, OMP_THREAD_LIMIT="1")).stdout.split())
+    check("Ricerca della prima data libera" in text,
+          f"while central is asked, the busy band says so: {text[-200:]!r}")
+    asked = re.findall(r"booking with central: (\w+), held slot, (\d+) ms", err)
+    check(len(asked) == 3 and asked[1][0] == "offline" and int(asked[1][1]) < 500,
+          f"central stopped: the grant failed at once ({asked})")
+    check(asked[2][0] == "offline" and 1800 <= int(asked[2][1]) <= 3500,
+          f"central hung: the grant gave up within its bound ({asked[2][1]} ms, bound 2000)")
+    third = h.sql("SELECT a.state FROM appointment a JOIN practice p ON p.id = a.practice_id"
+                  " WHERE p.numero_pratica = 'RM/2026/900004'")
+    check(third == [("confirmed",)], f"then booked from what the kiosk holds: {third}")
+    check("Centrale non raggiungibile" in h.ocr("booked_stalled"), "and Stampa says so")
+    check("sync: a round still in flight ends with the process" in err,
+          "at exit the sync thread's stalled round was left within its bound")
+    # Tecnico: "Sincronizza ora" with central gone, the last error in plain Italian.
+    h.run(h.login("demo.tecnico") + "expect_screen tecnico\ntap_button sync_now\nsleep 1500\n"
+          "screenshot tecnico\ncheck_layout\n")
+    text = h.ocr("tecnico")
+    check("non in linea" in text and "Ultimo errore" in text and
+          "Centrale non raggiungibile" in text,
+          f"Tecnico: offline and the last error in Italian: {text[:400]!r}")
+    # The smallest panel: the sync line, the error and four buttons still fit (layout check).
+    h.run(h.login("demo.tecnico") + "expect_screen tecnico\ntap_button sync_now\nsleep 1500\n"
+          "screenshot tecnico_800\ncheck_layout\n", size="800x480")
+    text = ocr_bar(h, "tecnico_800", 480)
+    check("Non in linea" in text, f"800x480: the bar says Non in linea: {text[:200]!r}")
+
+
+def ocr_bar(h, name, height=800):
+    """The status bar of a screenshot of the given height, read by OCR: cropped (layout.c: a
+    touch unit h/12, at least 56 px; the bar 5/8 of it), inverted (dark text on light reads
+    best) and doubled in size."""
+    src = os.path.join(h.shots, name + ".png")
+    rows, channels = png_rows(src, 0)
+    width = len(rows[0]) // channels
+    bar = os.path.join(h.shots, name + "-bar.png")
+    crop_png(src, bar, 0, 0, width, max(height // 12, 56) * 5 // 8, invert=True, scale=2)
+    out = subprocess.run(["tesseract", bar, "-", "-l", "ita", "--psm", "6"], capture_output=True,
+                         text=True, env=dict(h.env, OMP_THREAD_LIMIT="1"), timeout=60)
+    return " ".join(out.stdout.split())
+
+
+class Staller:
+    """Accepts TCP connections on a port and never answers (a hung central)."""
+
+    def __init__(self, port):
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(16)
+        self.held = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        try:
+            while True:
+                self.held.append(self.sock.accept()[0])
+        except OSError:
+            pass
+
+    def stop(self):
+        import socket
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        for c in self.held:
+            c.close()
+
+
+def central_rows(central, query, *args):
+    con = sqlite3.connect(f"file:{os.path.join(central.folder, 'central.db')}?mode=ro",
+                          uri=True, timeout=20)
+    try:
+        return con.execute(query, args).fetchall()
+    finally:
+        con.close()
+
+
 SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logout_while_printing, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
@@ -1119,7 +1360,7 @@ SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logo
              "layout_800x480": lambda h: scenario_layout(h, "800x480"),
              "layout_1024x600": lambda h: scenario_layout(h, "1024x600"),
              "layout_1280x800": lambda h: scenario_layout(h, "1280x800"),
-             "enrolment": scenario_enrolment}
+             "enrolment": scenario_enrolment, "sync": scenario_sync}
 INNER = "KIOSK_E2E_IN_NAMESPACE"
 
 

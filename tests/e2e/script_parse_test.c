@@ -46,6 +46,7 @@ static void every_command_parses(void **state)
 	assert_string_equal(c.text, "Return");
 	assert_int_equal(parse_ok("wait_idle").op, UI_SCRIPT_WAIT_IDLE);
 	assert_int_equal(parse_ok("screenshot 01-login").op, UI_SCRIPT_SCREENSHOT);
+	assert_int_equal(parse_ok("screenshot_now busy-band").op, UI_SCRIPT_SCREENSHOT_NOW);
 	assert_int_equal(parse_ok("expect_screen ricerca").op, UI_SCRIPT_EXPECT_SCREEN);
 	c = parse_ok("sleep 250");
 	assert_int_equal(c.ms, 250);
@@ -75,6 +76,7 @@ static void malformed_lines_are_rejected(void **state)
 	rejected("type \x01");
 	rejected("screenshot ../etc/passwd");
 	rejected("screenshot a/b");
+	rejected("screenshot_now ../x");
 	rejected("sleep -1");
 	rejected("sleep 99999999999");
 	rejected("sleep 12ms");

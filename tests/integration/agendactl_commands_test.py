@@ -29,6 +29,7 @@ COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity 
             "printer print", "printer reprint", "printer queue", "printer set", "outbox list", "outbox show",
             "outbox retry", "device show", "provision", "renew", "factory-reset",
             "worklist", "worklist done"]
+COMMANDS += ["sync now", "sync status", "sync configure"]  # issue 12: the device's rounds
 
 
 class Commands(h.AgendaTest):

@@ -50,12 +50,29 @@ static void mail_gives_up_after_about_a_day(void **state)
 	assert_int_equal(now, 86580); /* 3780 s of doubling, then 23 waits of an hour */
 }
 
+/* Sync retries: at least half the exponential delay, at most all of it, capped at 5 min. */
+static void sync_jitter_stays_in_its_band(void **state)
+{
+	(void)state;
+	assert_int_equal(backoff_jittered(&BACKOFF_SYNC_MS, 1, 0), 1000);
+	assert_int_equal(backoff_jittered(&BACKOFF_SYNC_MS, 1, 1000), 2000);
+	assert_int_equal(backoff_jittered(&BACKOFF_SYNC_MS, 1, 1001), 1000); /* wraps */
+	assert_int_equal(backoff_jittered(&BACKOFF_SYNC_MS, 3, 0), 4000);
+	assert_int_equal(backoff_jittered(&BACKOFF_SYNC_MS, 3, 4000), 8000);
+	for (uint32_t r = 0; r < 100000; r += 7919) {
+		int64_t d = backoff_jittered(&BACKOFF_SYNC_MS, 40, r * 2654435761u);
+
+		assert_true(d >= 150000 && d <= 300000);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(doubles_then_caps),
 	        cmocka_unit_test(gives_up_at_the_limit),
 	        cmocka_unit_test(mail_gives_up_after_about_a_day),
+	        cmocka_unit_test(sync_jitter_stays_in_its_band),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

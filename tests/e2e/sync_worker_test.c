@@ -1,0 +1,226 @@
+/*
+ * sync_worker_test.c — the kiosk's sync thread (ui/sync_worker.h) on a real device database:
+ * when rounds run (at start, every interval, at once on a kick), the jittered back-off after
+ * failures and "Sincronizza ora" starting it over, the published status, a device not enrolled
+ * (no error, no back-off, the real round), and a bounded stop even while a round is in flight.
+ * The round itself is replaced here by functions that count, fail or block: what a round does
+ * with central is tested by the sync tests and by the kiosk's e2e scenario "sync".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <time.h>
+#include <unistd.h>
+
+#include "../unit/fixture.h"
+#include "core/messages.h"
+#include "sync_worker.h"
+
+struct probe {
+	atomic_int calls;
+	agenda_err answer;
+	bool not_provisioned;
+	bool block_until_cancel; /* a request in flight that the cancel flag ends */
+	int sleep_ms;            /* a request in flight that ignores it */
+	int64_t call_ms[64];
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static agenda_err probe_round(void *arg, agenda_ctx *ctx, const atomic_bool *cancel,
+                              bool *not_provisioned, agenda_detail *why)
+{
+	struct probe *p = arg;
+	int n = atomic_load(&p->calls); /* one writer: the worker thread */
+
+	(void)ctx;
+	if (n < 64)
+		p->call_ms[n] = now_ms();
+	atomic_store(&p->calls, n + 1); /* after the time: a reader that sees n + 1 sees it */
+	while (p->block_until_cancel && !atomic_load(cancel))
+		usleep(5000);
+	if (p->sleep_ms)
+		usleep((useconds_t)p->sleep_ms * 1000);
+	*not_provisioned = p->not_provisioned;
+	if (p->answer != AG_OK)
+		agenda_detail_set(why, MSG_NOMEM);
+	return p->answer;
+}
+
+static struct sync_worker *start(struct fixture *f, struct probe *p, int interval_s)
+{
+	struct sync_worker_config c = {.db_path = f->path,
+	                               .data_dir = f->dir,
+	                               .interval_s = interval_s,
+	                               .round = probe_round,
+	                               .round_arg = p,
+	                               .stop_wait_ms = 300};
+	struct sync_worker *w = sync_worker_start(&c);
+
+	assert_non_null(w);
+	return w;
+}
+
+static void wait_calls(struct probe *p, int n, int max_ms)
+{
+	int64_t until = now_ms() + max_ms;
+
+	while (atomic_load(&p->calls) < n && now_ms() < until)
+		usleep(2000);
+}
+
+/* The published status once the worker has finished `rounds` rounds. */
+static void wait_rounds(struct sync_worker *w, unsigned long rounds, struct sync_worker_status *s)
+{
+	int64_t until = now_ms() + 5000;
+
+	do {
+		sync_worker_status(w, s);
+		if (s->rounds >= rounds && !s->syncing)
+			return;
+		usleep(2000);
+	} while (now_ms() < until);
+	fail_msg("only %lu rounds finished", s->rounds);
+}
+
+static void rounds_at_start_every_interval_and_on_kick(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {.answer = AG_OK};
+	struct sync_worker_status s;
+	struct sync_worker *w = start(f, &p, 1);
+	int64_t t0 = now_ms(), kicked;
+
+	wait_calls(&p, 1, 2000);
+	assert_int_equal(atomic_load(&p.calls), 1);
+	assert_true(p.call_ms[0] - t0 < 500); /* at once */
+	wait_rounds(w, 1, &s);
+	assert_true(s.provisioned);
+	assert_false(s.has_error);
+	assert_int_equal(s.failures, 0);
+	wait_calls(&p, 2, 3000);
+	assert_true(p.call_ms[1] - p.call_ms[0] >= 900); /* the interval, not sooner */
+	assert_true(p.call_ms[1] - p.call_ms[0] < 1600);
+	kicked = now_ms();
+	sync_worker_kick(w); /* a booking: at once */
+	wait_calls(&p, 3, 2000);
+	assert_int_equal(atomic_load(&p.calls), 3);
+	assert_true(p.call_ms[2] - kicked < 200);
+	assert_true(sync_worker_stop(w));
+}
+
+static void failures_back_off_with_jitter_and_now_starts_over(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {.answer = AG_ERR_IO};
+	struct sync_worker_status s;
+	struct sync_worker *w = start(f, &p, 1);
+	int64_t gap, asked;
+
+	wait_calls(&p, 3, 12000);
+	assert_int_equal(atomic_load(&p.calls), 3);
+	/* BACKOFF_SYNC_MS: after the 1st failure 1-2 s, after the 2nd 2-4 s (not the 1 s interval)
+	 */
+	gap = p.call_ms[1] - p.call_ms[0];
+	assert_true(gap >= 950 && gap <= 2200);
+	gap = p.call_ms[2] - p.call_ms[1];
+	assert_true(gap >= 1950 && gap <= 4200);
+	wait_rounds(w, 3, &s);
+	assert_true(s.has_error);
+	assert_false(s.online);
+	assert_true(s.failures >= 3);
+	assert_string_equal(s.last_error.it, msg_get(MSG_NOMEM, LANG_IT));
+	assert_true(s.last_error_at > 0);
+	/* The technician's "Sincronizza ora": at once, and the count starts over. */
+	asked = now_ms();
+	sync_worker_now(w);
+	wait_calls(&p, 4, 2000);
+	assert_true(p.call_ms[3] - asked < 200);
+	wait_rounds(w, 4, &s);
+	assert_int_equal(s.failures, 1);
+	/* Central back: the next round (1-2 s later) succeeds and clears the error. */
+	p.answer = AG_OK;
+	wait_rounds(w, 5, &s);
+	assert_false(s.has_error);
+	assert_int_equal(s.failures, 0);
+	assert_true(sync_worker_stop(w));
+}
+
+static void not_enrolled_is_no_error(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {.answer = AG_ERR_REFUSED, .not_provisioned = true};
+	struct sync_worker_status s;
+	struct sync_worker *w = start(f, &p, 1);
+
+	wait_rounds(w, 1, &s);
+	assert_false(s.provisioned);
+	assert_false(s.online);
+	assert_false(s.has_error);
+	assert_int_equal(s.failures, 0);
+	assert_true(sync_worker_stop(w));
+}
+
+/* The real round on a stand-alone device: nothing is sent, the device is "not enrolled". */
+static void real_round_on_a_standalone_device(void **state)
+{
+	struct fixture *f = *state;
+	struct sync_worker_config c = {.db_path = f->path, .data_dir = f->dir, .interval_s = 60};
+	struct sync_worker_status s;
+	struct sync_worker *w = sync_worker_start(&c);
+
+	assert_non_null(w);
+	wait_rounds(w, 1, &s);
+	assert_false(s.provisioned);
+	assert_false(s.has_error);
+	assert_true(sync_worker_stop(w));
+}
+
+static void stop_is_bounded_mid_round(void **state)
+{
+	struct fixture *f = *state;
+	struct probe cancellable = {.answer = AG_OK, .block_until_cancel = true};
+	static struct probe stuck = {.answer = AG_OK, .sleep_ms = 1500};
+	struct sync_worker *w = start(f, &cancellable, 60);
+	int64_t t0;
+
+	wait_calls(&cancellable, 1, 2000);
+	t0 = now_ms();
+	assert_true(sync_worker_stop(w)); /* the round sees the cancel flag and ends */
+	assert_true(now_ms() - t0 < 300);
+
+	/* A request that ignores the flag: stop returns after its wait (300 ms here), the thread
+	 * finishes on its own later with its state kept for it. */
+	w = start(f, &stuck, 60);
+	wait_calls(&stuck, 1, 2000);
+	t0 = now_ms();
+	assert_false(sync_worker_stop(w));
+	assert_true(now_ms() - t0 >= 250 && now_ms() - t0 < 700);
+	usleep(1700 * 1000); /* let it end before the fixture's database goes */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(rounds_at_start_every_interval_and_on_kick,
+	                                        fixture_setup, fixture_teardown),
+	        cmocka_unit_test_setup_teardown(failures_back_off_with_jitter_and_now_starts_over,
+	                                        fixture_setup, fixture_teardown),
+	        cmocka_unit_test_setup_teardown(not_enrolled_is_no_error, fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(real_round_on_a_standalone_device, fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(stop_is_bounded_mid_round, fixture_setup,
+	                                        fixture_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
