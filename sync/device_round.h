@@ -28,6 +28,9 @@
 /* Free granted slots on days further than this are handed back (setting overrides). */
 #define ROUND_SETTING_HAND_BACK_DAYS "sync.hand_back_days"
 #define ROUND_DEFAULT_HAND_BACK_DAYS 31
+/* How often the kiosk's sync thread runs a round when nothing else asks for one (seconds). */
+#define ROUND_SETTING_INTERVAL_S "sync.interval_s"
+#define ROUND_DEFAULT_INTERVAL_S 60
 
 struct sync_round_report {
 	int requests;       /* answered requests applied */

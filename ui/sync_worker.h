@@ -21,9 +21,10 @@
 
 #include "core/error.h"
 #include "services/context.h"
+#include "sync/device_round.h"
 
-#define SYNC_WORKER_SETTING_INTERVAL "sync.interval_s"
-#define SYNC_WORKER_DEFAULT_INTERVAL 60
+#define SYNC_WORKER_SETTING_INTERVAL ROUND_SETTING_INTERVAL_S /* agendactl sync configure */
+#define SYNC_WORKER_DEFAULT_INTERVAL ROUND_DEFAULT_INTERVAL_S
 /* How long sync_worker_stop waits for a round in flight before leaving it to the exit. */
 #define SYNC_WORKER_STOP_WAIT_MS 2000
 

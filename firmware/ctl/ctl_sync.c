@@ -178,6 +178,7 @@ int ctl_sync_configure(struct ctl *c, int argc, char **argv)
 	         ROUND_DEFAULT_HAND_BACK_DAYS},
 	        {"--grant-timeout-ms", ONLINE_GRANT_SETTING_TIMEOUT_MS, 100, 60000,
 	         ONLINE_GRANT_DEFAULT_TIMEOUT_MS},
+	        {"--interval-s", ROUND_SETTING_INTERVAL_S, 10, 86400, ROUND_DEFAULT_INTERVAL_S},
 	};
 	struct ctl_opt o[OPTS(knobs)];
 	agenda_detail why = {{0}, {0}};

@@ -337,6 +337,10 @@ def test_bad_central(central, a):
     finally:
         fake.stop()
         a.ok("sync", "configure", "--grant-timeout-ms", "2000")
+        r = a.ok("sync", "configure", "--interval-s", "30")
+        check(r.json["sync.interval_s"] == 30 and
+              a.ok("sync", "configure").json["sync.interval_s"] == 30,
+              "A: the kiosk's sync interval set by sync configure", r.json)
     central.serve(PINNED)
 
 
