@@ -66,6 +66,7 @@ int central_device_clear_alert(const struct central_cli *c, int argc, char **arg
  * central_operator.c): Questure, capacity, closures, practices, operators, outbox. */
 int central_questura_add(const struct central_cli *c, int argc, char **argv);
 int central_questura_list(const struct central_cli *c, int argc, char **argv);
+int central_questura_set(const struct central_cli *c, int argc, char **argv);
 int central_capacity_set(const struct central_cli *c, int argc, char **argv);
 int central_closure_add(const struct central_cli *c, int argc, char **argv);
 int central_closure_open(const struct central_cli *c, int argc, char **argv);

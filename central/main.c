@@ -27,6 +27,7 @@ static const struct central_verb VERBS[] = {
         /* the admin verbs */
         {"questura", "add", central_questura_add, MSG_CENTRAL_SUM_QUESTURA_ADD},
         {"questura", "list", central_questura_list, MSG_CENTRAL_SUM_QUESTURA_LIST},
+        {"questura", "set", central_questura_set, MSG_CENTRAL_SUM_QUESTURA_SET},
         {"capacity", "set", central_capacity_set, MSG_CENTRAL_SUM_CAPACITY_SET},
         {"closure", "add", central_closure_add, MSG_CENTRAL_SUM_CLOSURE_ADD},
         {"closure", "open", central_closure_open, MSG_CENTRAL_SUM_CLOSURE_OPEN},

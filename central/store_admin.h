@@ -20,13 +20,16 @@
 #include "store.h"
 
 #define CENTRAL_QUESTURA_NAME_MAX 96
-#define CENTRAL_NOTE_MAX          255 /* bytes of UTF-8, as agendactl's notes */
+/* A Questura's address for the end-of-day lists; it must fit the device's (questure.h). */
+#define CENTRAL_QUESTURA_EMAIL_MAX 127
+#define CENTRAL_NOTE_MAX           255 /* bytes of UTF-8, as agendactl's notes */
 
 typedef struct central_questura {
 	char code[CENTRAL_QUESTURA_CODE_MAX + 1];
 	char name[CENTRAL_QUESTURA_NAME_MAX + 1];
 	int patron_month; /* 0: none on file */
 	int patron_day;
+	char email[CENTRAL_QUESTURA_EMAIL_MAX + 1]; /* "" until given: no end-of-day email */
 } central_questura;
 
 typedef struct central_operator {
@@ -109,6 +112,9 @@ extern const central_admin_ops central_pg_admin_ops;
  * patron (0/0: none) a valid day. AG_ERR_EXISTS when the code is taken. */
 agenda_err central_store_add_questura_full(central_store *s, const central_questura *q,
                                            agenda_detail *why);
+/* Sets (or with "" clears) where a Questura's end-of-day lists go, and tells the devices. */
+agenda_err central_store_set_questura_email(central_store *s, const char *code, const char *email,
+                                            agenda_detail *why);
 agenda_err central_store_list_questure(central_store *s, central_questura **out, size_t *count,
                                        agenda_detail *why);
 

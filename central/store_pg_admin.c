@@ -66,8 +66,8 @@ static agenda_err pg_list_questure(central_store *s, central_questura **out, siz
 {
 	PGresult *r;
 	agenda_err err = central_pg_run(
-	        s, "SELECT code, name, patron_month, patron_day FROM questura ORDER BY code", 0,
-	        NULL, PGRES_TUPLES_OK, &r, why);
+	        s, "SELECT code, name, patron_month, patron_day, email FROM questura ORDER BY code",
+	        0, NULL, PGRES_TUPLES_OK, &r, why);
 
 	if (err != AG_OK)
 		return err;
@@ -82,6 +82,7 @@ static agenda_err pg_list_questure(central_store *s, central_questura **out, siz
 		snprintf(q->name, sizeof q->name, "%s", PQgetvalue(r, i, 1));
 		q->patron_month = (int)int_at(r, i, 2);
 		q->patron_day = (int)int_at(r, i, 3);
+		snprintf(q->email, sizeof q->email, "%s", PQgetvalue(r, i, 4));
 	}
 	*count = (size_t)PQntuples(r);
 	PQclear(r);

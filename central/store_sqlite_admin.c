@@ -70,8 +70,8 @@ static agenda_err sqlite_list_questure(central_store *s, central_questura **out,
 	size_t room = 0;
 	int rc;
 	agenda_err err = central_sqlite_prepare(
-	        s, "SELECT code, name, patron_month, patron_day FROM questura ORDER BY code", &st,
-	        why);
+	        s, "SELECT code, name, patron_month, patron_day, email FROM questura ORDER BY code",
+	        &st, why);
 
 	if (err != AG_OK)
 		return err;
@@ -88,6 +88,7 @@ static agenda_err sqlite_list_questure(central_store *s, central_questura **out,
 		snprintf(q->name, sizeof q->name, "%s", central_sqlite_text(st, 1));
 		q->patron_month = sqlite3_column_int(st, 2);
 		q->patron_day = sqlite3_column_int(st, 3);
+		snprintf(q->email, sizeof q->email, "%s", central_sqlite_text(st, 4));
 	}
 	sqlite3_finalize(st);
 	return central_sqlite_fail(s, rc, why);
