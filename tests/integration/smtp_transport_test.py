@@ -134,6 +134,8 @@ with tempfile.TemporaryDirectory() as tmp:
               mode + ": server's 250 reply kept (%s)" % rows[0]["reply"])
         check(report["last"]["code"] == 250, mode + ": code 250")
         delivered_ok(s, rows, mode)
+        check(len({envelope["session"] for _, envelope in s.messages()}) == 1,
+              mode + ": one SMTP session for the whole drain")
         s.stop()
 
     s = Server(tmp, "auth")

@@ -11,7 +11,7 @@ the last change of the fault); --control FILE holds a JSON line {"fault": ..., "
 re-read at each session (and polled, so "down" can come and go: it ignores the count).
 
 Each accepted message is written as DIR/<n>-<sanitised message-id>.eml, whole (temp name, then
-rename), next to DIR/<n>-<...>.json with the envelope (mail_from, rcpt_tos, login). The port
+rename), next to DIR/<n>-<...>.json with the envelope (mail_from, rcpt_tos, login, session number). The port
 is printed on the first stdout line once the server listens (or is down); then "down" and "up"
 lines as the control file closes and reopens the listening socket. Nothing personal is logged (aiosmtpd's log is silenced).
 Run with /usr/bin/python3 (Debian's python3-aiosmtpd).
@@ -41,6 +41,7 @@ class Faults:
     def __init__(self, fault, count, control):
         self.fault, self.count, self.control = fault, count, control
         self.seen = 0
+        self.sessions = 0  # every session since the start, numbered in the .json files
         self.control_text = None
 
     def refresh(self):
@@ -80,7 +81,7 @@ class Mailbox:
         self.directory = directory
         self.number = 0
 
-    def store(self, envelope, login):
+    def store(self, envelope, login, session_number):
         content = envelope.original_content or envelope.content or b""
         try:
             parsed = email.message_from_bytes(content, policy=email.policy.default)
@@ -90,7 +91,7 @@ class Mailbox:
         self.number += 1
         stem = os.path.join(self.directory, "%d-%s" % (self.number, sanitised(message_id)))
         side = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
-                "login": login}
+                "login": login, "session": session_number}
         for path, data in ((stem + ".json", json.dumps(side).encode()), (stem + ".eml", content)):
             temporary = path + ".part"
             with open(temporary, "wb") as f:
@@ -121,7 +122,7 @@ class Handler:
         login = None
         if isinstance(session.auth_data, LoginPassword):
             login = session.auth_data.login.decode(errors="replace")
-        number = self.mailbox.store(envelope, login)
+        number = self.mailbox.store(envelope, login, server.number)
         return "250 2.0.0 OK: queued as %d" % number
 
 
@@ -132,10 +133,13 @@ class FaultySMTP(SMTP):
         super().__init__(handler, **kwargs)
         self.faults = faults
         self.fault = "none"
+        self.number = 0
 
     def connection_made(self, transport):
         if self.transport is None:  # STARTTLS calls it again on the same session
             self.fault = self.faults.for_new_session()
+            self.faults.sessions += 1
+            self.number = self.faults.sessions
         super().connection_made(transport)
 
     async def smtp_DATA(self, arg):
