@@ -75,7 +75,8 @@ agenda_err central_store_outbox_get(central_store *s, int64_t id, central_outbox
  * password, the backend forgets the old bytes.
  */
 static agenda_err change(central_store *s, enum central_outbox_change c, int64_t id,
-                         const char *reply, int64_t when, agenda_detail *why)
+                         const char *message_id, const char *reply, int64_t when,
+                         agenda_detail *why)
 {
 	char clean[CENTRAL_OUTBOX_REPLY_MAX];
 	central_outbox_entry before;
@@ -88,6 +89,10 @@ static agenda_err change(central_store *s, enum central_outbox_change c, int64_t
 	if ((err = central_store_enter(s, &own, why)) != AG_OK)
 		return err;
 	err = get(s, id, &before, why);
+	if (err == AG_OK && message_id && strcmp(message_id, before.item.message_id) != 0) {
+		agenda_detail_set(why, MSG_OUTBOX_NOT_FOUND, (long long)id); /* a newer message */
+		err = AG_ERR_NOT_FOUND;
+	}
 	if (err == AG_OK)
 		err = outbox(s)->change(s, c, id, clean, when, &changed, why);
 	if (err == AG_OK && changed != 1) {
@@ -104,23 +109,23 @@ static agenda_err change(central_store *s, enum central_outbox_change c, int64_t
 	return err;
 }
 
-agenda_err central_store_outbox_mark_sent(central_store *s, int64_t id, const char *reply,
-                                          int64_t now, agenda_detail *why)
+agenda_err central_store_outbox_mark_sent(central_store *s, int64_t id, const char *message_id,
+                                          const char *reply, int64_t now, agenda_detail *why)
 {
-	return change(s, OUTBOX_CHANGE_SENT, id, reply, now, why);
+	return change(s, OUTBOX_CHANGE_SENT, id, message_id, reply, now, why);
 }
 
-agenda_err central_store_outbox_mark_failed(central_store *s, int64_t id, const char *reply,
-                                            int64_t next_try, bool give_up, agenda_detail *why)
+agenda_err central_store_outbox_mark_failed(central_store *s, int64_t id, const char *message_id,
+                                            const char *reply, int64_t next_try, bool give_up,
+                                            agenda_detail *why)
 {
-	return change(s, give_up ? OUTBOX_CHANGE_GIVE_UP : OUTBOX_CHANGE_LATER, id, reply,
-	              next_try, why);
+	return change(s, give_up ? OUTBOX_CHANGE_GIVE_UP : OUTBOX_CHANGE_LATER, id, message_id,
+	              reply, next_try, why);
 }
 
-agenda_err central_store_outbox_retry(central_store *s, int64_t id, int64_t now,
-                                      agenda_detail *why)
+agenda_err central_store_outbox_retry(central_store *s, int64_t id, int64_t now, agenda_detail *why)
 {
-	return change(s, OUTBOX_CHANGE_RETRY, id, NULL, now, why);
+	return change(s, OUTBOX_CHANGE_RETRY, id, NULL, NULL, now, why);
 }
 
 agenda_err central_store_outbox_counts(central_store *s, central_outbox_counts *out,

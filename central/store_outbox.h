@@ -27,8 +27,8 @@ typedef struct central_outbox_entry {
 	char reply[CENTRAL_OUTBOX_REPLY_MAX];      /* the server's last reply */
 	char last_error[CENTRAL_OUTBOX_REPLY_MAX]; /* the reply of the last failed attempt */
 	size_t attachment_bytes;                   /* 0: none */
-	char *body;       /* malloc'd by next_due; may hold a password */
-	char *attachment; /* same, or NULL */
+	char *body;                                /* malloc'd by next_due; may hold a password */
+	char *attachment;                          /* same, or NULL */
 } central_outbox_entry;
 
 /* Messages by state (a gauge for /metrics and `mail status`). */
@@ -75,16 +75,19 @@ agenda_err central_store_outbox_get(central_store *s, int64_t id, central_outbox
 
 /*
  * The server accepted a queued message: sent at now with its reply (a password's body wiped).
- * AG_ERR_NOT_FOUND for no such id (replaced by a newer message meanwhile), AG_ERR_REFUSED when
- * it is not queued (another sender got there first, or a person gave it up).
+ * message_id (NULL: any) is the Message-ID the sender sent: SQLite may give a replaced row's id
+ * to its replacement, so the pair names the version that went. AG_ERR_NOT_FOUND for no such
+ * message (replaced by a newer one meanwhile), AG_ERR_REFUSED when it is not queued (another
+ * sender got there first, or a person gave it up).
  */
-agenda_err central_store_outbox_mark_sent(central_store *s, int64_t id, const char *reply,
-                                          int64_t now, agenda_detail *why);
+agenda_err central_store_outbox_mark_sent(central_store *s, int64_t id, const char *message_id,
+                                          const char *reply, int64_t now, agenda_detail *why);
 
 /* An attempt failed: attempts + 1, reply kept; queued again for next_try, or with give_up left
- * 'failed' until a retry. Errors as mark_sent. */
-agenda_err central_store_outbox_mark_failed(central_store *s, int64_t id, const char *reply,
-                                            int64_t next_try, bool give_up, agenda_detail *why);
+ * 'failed' until a retry. Errors and message_id as mark_sent. */
+agenda_err central_store_outbox_mark_failed(central_store *s, int64_t id, const char *message_id,
+                                            const char *reply, int64_t next_try, bool give_up,
+                                            agenda_detail *why);
 
 /* A person asks for a message to go now: queued, next_try now, attempts from zero.
  * AG_ERR_NOT_FOUND for no such id, AG_ERR_REFUSED for a message already sent. */

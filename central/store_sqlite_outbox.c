@@ -75,11 +75,11 @@ static agenda_err sqlite_next_due(central_store *s, int64_t now, central_outbox_
                                   agenda_detail *why)
 {
 	sqlite3_stmt *st;
-	agenda_err err = central_sqlite_prepare(s,
-	                                        ENTRY_COLUMNS
-	                                        "WHERE state = 'queued' AND next_try <= ?1"
-	                                        " ORDER BY next_try, id LIMIT 1",
-	                                        &st, why);
+	agenda_err err =
+	        central_sqlite_prepare(s,
+	                               ENTRY_COLUMNS "WHERE state = 'queued' AND next_try <= ?1"
+	                                             " ORDER BY next_try, id LIMIT 1",
+	                               &st, why);
 
 	if (err != AG_OK)
 		return err;
@@ -104,8 +104,9 @@ static agenda_err sqlite_get(central_store *s, int64_t id, central_outbox_entry 
 static const char *const CHANGE_SQL[] = {
         [OUTBOX_CHANGE_SENT] = "UPDATE outbox SET state = 'sent', reply = ?2, sent_at = ?3"
                                " WHERE id = ?1 AND state = 'queued'",
-        [OUTBOX_CHANGE_LATER] = "UPDATE outbox SET attempts = attempts + 1, reply = ?2,"
-                                " last_error = ?2, next_try = ?3 WHERE id = ?1 AND state = 'queued'",
+        [OUTBOX_CHANGE_LATER] =
+                "UPDATE outbox SET attempts = attempts + 1, reply = ?2,"
+                " last_error = ?2, next_try = ?3 WHERE id = ?1 AND state = 'queued'",
         [OUTBOX_CHANGE_GIVE_UP] = "UPDATE outbox SET attempts = attempts + 1, reply = ?2,"
                                   " last_error = ?2, state = 'failed'"
                                   " WHERE id = ?1 AND state = 'queued'",
