@@ -48,13 +48,14 @@ static agenda_err write_private(const char *dir, const char *name, const char *d
 {
 	char path[CENTRAL_PATH_MAX], temp[CENTRAL_PATH_MAX + 8];
 	int fd, saved = 0;
-	size_t done = 0;
 
 	central_path(path, dir, name);
 	snprintf(temp, sizeof temp, "%s.new", path);
 	if ((fd = private_file_open(temp, O_WRONLY | O_TRUNC)) < 0) {
 		saved = errno;
 	} else {
+		size_t done = 0;
+
 		while (done < len) {
 			ssize_t n = write(fd, data + done, len - done);
 

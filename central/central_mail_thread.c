@@ -30,7 +30,6 @@ static void round_of(struct central_mail_thread *t, central_store **s, smtp_sess
 	agenda_clock clock;
 	int64_t pinned = 0;
 	agenda_detail why;
-	agenda_err err;
 
 	if (!central_mail_configured(t->dir) || clock_from_env(&clock, &pinned) != AG_OK)
 		return;
@@ -40,12 +39,14 @@ static void round_of(struct central_mail_thread *t, central_store **s, smtp_sess
 	}
 	while (!stopping(t)) {
 		struct mail_drain_report rep;
+		agenda_err err = central_mail_drain(*s, t->dir, session, &clock, 1, &rep, &why);
 
-		err = central_mail_drain(*s, t->dir, session, &clock, 1, &rep, &why);
 		central_mail_metrics_drain(&rep);
-		if (rep.given_up || rep.retried) /* the server's words: no recipient, no body */
-			fprintf(stderr, "agenda-central: mail: %s: %s\n",
-			        smtp_outcome_name(rep.last.outcome), rep.last.reply);
+		/* the outcome and the code only: a reply may quote the recipient (it is on the row,
+		 * for `outbox show`) */
+		if (rep.given_up || rep.retried)
+			fprintf(stderr, "agenda-central: mail: %s (%d)\n",
+			        smtp_outcome_name(rep.last.outcome), rep.last.code);
 		if (err != AG_OK) {
 			fprintf(stderr, "agenda-central: mail: %s\n", why.en);
 			if (err != AG_ERR_NOT_FOUND && err != AG_ERR_INVALID) {

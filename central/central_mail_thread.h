@@ -4,7 +4,7 @@
  * effect without a restart), on its own store connection and SMTP session. Stopping wakes it
  * and waits for the message on the wire, if any (bounded by the SMTP timeout); between messages
  * it checks whether to stop. What it did goes to /metrics (central_mail_metrics.h); it logs
- * counts and the server's reply only, never a recipient or a body.
+ * an outcome and a reply code only, never a recipient, a reply's text or a body.
  */
 #ifndef AGENDA_CENTRAL_MAIL_THREAD_H
 #define AGENDA_CENTRAL_MAIL_THREAD_H

@@ -390,6 +390,8 @@ def test_serve_thread(c, store, smtp):
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=TIMEOUT)
     OUTPUTS.append(err)
+    check(DIRIGENTE not in err and "Sportello" not in err,
+          "serve's log names no recipient and no message text")
     check(proc.returncode == 0 and time.monotonic() - started < 5,
           "SIGTERM stops serve and its sender thread (exit 0, %.1f s)"
           % (time.monotonic() - started))
