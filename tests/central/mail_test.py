@@ -17,7 +17,9 @@ tests/tools/smtp_certs.sh), driven as an administrator would:
   - 5xx: exit 12, given up with the server's reply (shown by `outbox show`, `mail status`),
     `outbox retry` then delivers; a retry of a sent message is refused (exit 4);
   - `serve --mail-interval-s 1` delivers with no command, /metrics counts it, SIGTERM stops
-    server and sender with exit 0.
+    server and sender with exit 0;
+  - kill -9 of `outbox send` while the server sits on DATA: still queued, nothing counted, the
+    next send delivers it with the same Message-ID.
 Usage: mail_test.py AGENDA_CENTRAL SMTP_SERVER_PY SMTP_CERTS_SH
 """
 import datetime
@@ -398,6 +400,37 @@ def test_serve_thread(c, store, smtp):
     return [secret]
 
 
+def test_killed_mid_data(c, store, smtp):
+    """kill -9 of `outbox send` while the server holds the message's DATA: the row stays queued
+    with no attempt counted, and the next send delivers it with the same Message-ID (I5)."""
+    smtp.fault("stall-data")
+    c.run("operator", "reset-password", "--user", "luca.verdi")
+    message_id = store.rows("SELECT message_id FROM outbox WHERE topic = 'password:luca.verdi'"
+                            " AND state = 'queued'")[0][0]
+    count = len(smtp.messages())
+    env = dict(os.environ, AGENDA_NOW=stamp(c.now))
+    proc = subprocess.Popen([c.binary, "outbox", "send", "--dir", c.folder],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    time.sleep(1.5)  # connected, authenticated, DATA sent: the server is sitting on it
+    check(proc.poll() is None, "outbox send is waiting for the stalled server's reply")
+    proc.kill()
+    out, err = proc.communicate(timeout=TIMEOUT)
+    OUTPUTS.extend([out.decode(), err.decode()])
+    msg = store.message("password:luca.verdi")
+    check(msg[1] == "queued" and msg[2] == "0" and msg[4] != "0",
+          "killed mid-DATA: still queued, no attempt counted, body kept")
+    smtp.fault("none")
+    code, out, _ = c.run("outbox", "send")
+    check(code == 0 and out["sent"] == 1 and len(smtp.messages()) == count + 1,
+          "after the kill: the next send delivers it")
+    delivered = smtp.messages()[-1][0]
+    check(delivered["Message-ID"] == message_id,
+          "after the kill: the same Message-ID as stored (a resend is recognisable)")
+    secret = password_of(delivered, "luca.verdi")
+    no_copy_left(store, "password:luca.verdi", secret, "after the kill")
+    return [secret]
+
+
 def store_args():
     pg = os.environ.get("AGENDA_CENTRAL_PG")
     if not pg:
@@ -430,6 +463,7 @@ def main():
             secrets += test_tempfail(c, store, smtp)
             secrets += test_permfail(c, store, smtp)
             secrets += test_serve_thread(c, store, smtp)
+            secrets += test_killed_mid_data(c, store, smtp)
         finally:
             smtp.stop()
         printed = [s for s in secrets + [SMTP_PASSWORD] if any(s in text for text in OUTPUTS)]
