@@ -49,7 +49,9 @@ static void round_of(struct central_mail_thread *t, central_store **s, smtp_sess
 			        smtp_outcome_name(rep.last.outcome), rep.last.code);
 		if (err != AG_OK) {
 			fprintf(stderr, "agenda-central: mail: %s\n", why.en);
-			if (err != AG_ERR_NOT_FOUND && err != AG_ERR_INVALID) {
+			/* settings trouble leaves the connection good; a store error drops it */
+			if (err != AG_ERR_NOT_FOUND && err != AG_ERR_INVALID &&
+			    err != AG_ERR_USAGE) {
 				central_store_close(*s);
 				*s = NULL;
 			}
