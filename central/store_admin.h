@@ -103,6 +103,8 @@ typedef struct central_admin_ops {
 	/* After a commit that deleted secrets: leaves no copy in the backend's files it can
 	 * remove (SQLite: the WAL is checkpointed and emptied). */
 	void (*forget_deleted)(central_store *s);
+	/* delivering the outbox (issue 13, store_outbox.h) */
+	const struct central_outbox_ops *outbox;
 } central_admin_ops;
 
 extern const central_admin_ops central_sqlite_admin_ops;

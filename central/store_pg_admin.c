@@ -13,6 +13,7 @@
 
 #include "core/messages.h"
 #include "store_admin.h"
+#include "store_outbox.h"
 #include "store_pg_internal.h"
 
 static agenda_err nomem(agenda_detail *why)
@@ -437,4 +438,5 @@ const central_admin_ops central_pg_admin_ops = {
         .queue_mail = pg_queue_mail,
         .list_outbox = pg_list_outbox,
         .forget_deleted = pg_forget_deleted,
+        .outbox = &central_pg_outbox_ops, /* issue 13 */
 };

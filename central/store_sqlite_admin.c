@@ -11,6 +11,7 @@
 
 #include "core/messages.h"
 #include "store_admin.h"
+#include "store_outbox.h"
 #include "store_sqlite_internal.h"
 
 /* Grows *array (of size bytes each) to hold one more than *count; false when out of memory. */
@@ -446,4 +447,5 @@ const central_admin_ops central_sqlite_admin_ops = {
         .queue_mail = sqlite_queue_mail,
         .list_outbox = sqlite_list_outbox,
         .forget_deleted = sqlite_forget_deleted,
+        .outbox = &central_sqlite_outbox_ops, /* issue 13 */
 };
