@@ -399,11 +399,12 @@ static int close_due(struct ctl *c)
 	struct day_close_report rep;
 	bool closed = true;
 	int closes = 0, status;
-	agenda_err err;
 
 	if ((status = ctl_open(c, false)))
 		return status;
 	while (closed) {
+		agenda_err err;
+
 		if ((err = day_close_due(&c->ctx, &rep, &closed, &why)) != AG_OK)
 			return ctl_fail(c, err, &why);
 		if (closed) {

@@ -30,7 +30,6 @@ static int print_one(struct ctl *c, const struct printer_choice *pc, agenda_day 
 	print_queue_config cfg = {.uri = pc->uri, .profile = pc->profile};
 	agenda_detail why = {{0}, {0}};
 	print_job_info info = {0};
-	char when[64];
 	print_queue *q;
 	uint64_t job;
 	agenda_err err;
@@ -57,6 +56,8 @@ static int print_one(struct ctl *c, const struct printer_choice *pc, agenda_day 
 		ctl_emit(json_pack("{s:o, s:s, s:s, s:I}", "date", ctl_json_day(day), "questura",
 		                   questura, "printer", pc->uri, "bytes", (json_int_t)info.bytes));
 	} else {
+		char when[64];
+
 		date_format_long(day, c->lang, when, sizeof when);
 		ctl_say(c, MSG_CTL_DAY_LIST_PRINTED, questura, when, pc->uri);
 	}
@@ -74,7 +75,6 @@ int ctl_day_print(struct ctl *c, int argc, char **argv)
 	struct printer_choice pc;
 	agenda_day day;
 	size_t count = 0;
-	char when[64];
 	int status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0);
 	agenda_err err;
 
@@ -90,6 +90,8 @@ int ctl_day_print(struct ctl *c, int argc, char **argv)
 	if ((err = day_list_questure(&c->ctx, day, &codes, &count, &why)) != AG_OK)
 		return ctl_fail(c, err, &why);
 	if (count == 0 && !c->json) {
+		char when[64];
+
 		date_format_long(day, c->lang, when, sizeof when);
 		ctl_say(c, MSG_CTL_DAY_NOTHING_TO_PRINT, when);
 	}
