@@ -11,7 +11,8 @@
  *
  * The outbox is a JSON file ({"messages": [{id, message_id, kind, recipient, subject, body,
  * attachment_name, attachment, state queued|sent|failed, attempts, next_try, reply,
- * "replaced": true to answer NOT_FOUND when marked}]}) read into memory behind
+ * "replaced": true to answer NOT_FOUND when marked, as a row replaced by a newer version
+ * does: it becomes "superseded"}]}) read into memory behind
  * struct mail_outbox_ops, drained by mail_drain, written back.
  */
 #include <errno.h>
@@ -76,11 +77,16 @@ static json_t *find(struct json_outbox *o, int64_t id)
 	size_t i;
 	json_t *m;
 
-	json_array_foreach(o->messages, i,
-	                   m) if (json_integer_value(json_object_get(m, "id")) ==
-	                          id) return json_is_true(json_object_get(m, "replaced"))
-	        ? NULL
-	        : m;
+	json_array_foreach(o->messages, i, m)
+	{
+		if (json_integer_value(json_object_get(m, "id")) != id)
+			continue;
+		if (!json_is_true(json_object_get(m, "replaced")))
+			return m;
+		/* a newer version took its place meanwhile: this row is no longer the message */
+		json_object_set_new(m, "state", json_string("superseded"));
+		return NULL;
+	}
 	return NULL;
 }
 

@@ -11,8 +11,9 @@ the last change of the fault); --control FILE holds a JSON line {"fault": ..., "
 re-read at each session (and polled, so "down" can come and go: it ignores the count).
 
 Each accepted message is written as DIR/<n>-<sanitised message-id>.eml, whole (temp name, then
-rename), next to DIR/<n>-<...>.json with the envelope (mail_from, rcpt_tos, login). The port
-is printed on the first stdout line. Nothing personal is logged (aiosmtpd's log is silenced).
+rename), next to DIR/<n>-<...>.json with the envelope (mail_from, rcpt_tos, login, session number). The port
+is printed on the first stdout line once the server listens (or is down); then "down" and "up"
+lines as the control file closes and reopens the listening socket. Nothing personal is logged (aiosmtpd's log is silenced).
 Run with /usr/bin/python3 (Debian's python3-aiosmtpd).
 """
 import argparse
@@ -27,6 +28,7 @@ import signal
 import socket
 import ssl
 import sys
+import warnings
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -39,6 +41,7 @@ class Faults:
     def __init__(self, fault, count, control):
         self.fault, self.count, self.control = fault, count, control
         self.seen = 0
+        self.sessions = 0  # every session since the start, numbered in the .json files
         self.control_text = None
 
     def refresh(self):
@@ -78,7 +81,7 @@ class Mailbox:
         self.directory = directory
         self.number = 0
 
-    def store(self, envelope, login):
+    def store(self, envelope, login, session_number):
         content = envelope.original_content or envelope.content or b""
         try:
             parsed = email.message_from_bytes(content, policy=email.policy.default)
@@ -88,7 +91,7 @@ class Mailbox:
         self.number += 1
         stem = os.path.join(self.directory, "%d-%s" % (self.number, sanitised(message_id)))
         side = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
-                "login": login}
+                "login": login, "session": session_number}
         for path, data in ((stem + ".json", json.dumps(side).encode()), (stem + ".eml", content)):
             temporary = path + ".part"
             with open(temporary, "wb") as f:
@@ -116,8 +119,10 @@ class Handler:
             return "451 4.3.0 Temporary local problem, try again later (test fault)"
         if server.fault == "stall-data":
             await asyncio.sleep(24 * 3600)
-        login = session.login_data.decode() if isinstance(session.login_data, bytes) else None
-        number = self.mailbox.store(envelope, login)
+        login = None
+        if isinstance(session.auth_data, LoginPassword):
+            login = session.auth_data.login.decode(errors="replace")
+        number = self.mailbox.store(envelope, login, server.number)
         return "250 2.0.0 OK: queued as %d" % number
 
 
@@ -128,10 +133,13 @@ class FaultySMTP(SMTP):
         super().__init__(handler, **kwargs)
         self.faults = faults
         self.fault = "none"
+        self.number = 0
 
     def connection_made(self, transport):
         if self.transport is None:  # STARTTLS calls it again on the same session
             self.fault = self.faults.for_new_session()
+            self.faults.sessions += 1
+            self.number = self.faults.sessions
         super().connection_made(transport)
 
     async def smtp_DATA(self, arg):
@@ -168,6 +176,8 @@ def main():
     a = p.parse_args()
     if a.sink:
         a.mode, a.fault, a.control = "starttls", "none", None
+    # implicit TLS with AUTH is fine; aiosmtpd only sees that STARTTLS is not required
+    warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
     logging.getLogger("mail.log").setLevel(logging.CRITICAL)
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     os.makedirs(a.maildir, exist_ok=True)
@@ -181,7 +191,7 @@ def main():
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login == a.user.encode()
               and auth_data.password == (a.password or "").encode())
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     options = {"hostname": "localhost", "data_size_limit": 16 * 1024 * 1024}
     if a.user:
@@ -205,7 +215,7 @@ def main():
 
     async def serve():
         listener = None
-        print(port, flush=True)
+        printed = False
         while not stop.is_set():
             faults.refresh()
             want = faults.fault != "down"
@@ -213,10 +223,16 @@ def main():
                 listener = await loop.create_server(
                     lambda: FaultySMTP(handler, faults, **options), a.host, port,
                     ssl=context if a.mode == "smtps" else None, reuse_address=True)
+                if printed:
+                    print("up", flush=True)
             elif not want and listener is not None:
                 listener.close()
                 await listener.wait_closed()
                 listener = None
+                print("down", flush=True)
+            if not printed:  # the port once listening (or down from the start)
+                print(port, flush=True)
+                printed = True
             try:
                 await asyncio.wait_for(stop.wait(), 0.1)
             except asyncio.TimeoutError:
