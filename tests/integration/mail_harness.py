@@ -11,6 +11,7 @@ import email.policy
 import glob
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -38,7 +39,8 @@ def decoded_header(raw, name):
     """A header of the raw message decoded as RFC 2047 says (adjacent encoded-words joined):
     Python's structured-header parser keeps the fold between two encoded-words as a space."""
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    return str(email.header.make_header(email.header.decode_header(msg[name])))
+    unfolded = re.sub(r"\r?\n(?=[ \t])", "", msg[name])  # RFC 5322 2.2.3: drop the CRLF only
+    return str(email.header.make_header(email.header.decode_header(unfolded)))
 
 
 class SmtpServer:
