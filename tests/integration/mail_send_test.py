@@ -16,7 +16,6 @@ import signal
 import stat
 import subprocess
 import time
-import unittest
 
 import agendactl_harness as h
 import mail_harness as mh
