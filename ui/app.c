@@ -29,7 +29,7 @@ static const enum ui_screen RESULT_SCREEN[] = {
         [UI_REQ_CANCEL] = UI_SCREEN_DAY,       [UI_REQ_MOVE] = UI_SCREEN_DAY,
         [UI_REQ_CLOSE_DAY] = UI_SCREEN_DAY,    [UI_REQ_ENROLMENT] = UI_SCREEN_TECH,
         [UI_REQ_PROVISION] = UI_SCREEN_TECH,   [UI_REQ_WORKLIST_DONE] = UI_SCREEN_DAY,
-        [UI_REQ_STATUS] = UI_SCREEN_COUNT,
+        [UI_REQ_DAY_LIST_PRINT] = UI_SCREEN_DAY, [UI_REQ_STATUS] = UI_SCREEN_COUNT,
 };
 _Static_assert(sizeof RESULT_SCREEN / sizeof RESULT_SCREEN[0] == UI_REQ_STATUS + 1,
                "every request kind names the screen that handles its result");
