@@ -8,7 +8,7 @@
 #include "print/day_list_print.h"
 #include "services/day_list.h"
 
-agenda_err ui_day_lists_print(agenda_ctx *ctx, const struct session *who, print_queue *printer,
+agenda_err ui_day_lists_print(agenda_ctx *ctx, const struct session *who, print_queue *queue,
                               agenda_day day, int *printed, agenda_detail *why)
 {
 	char(*codes)[QUESTURA_CODE_MAX] = NULL;
@@ -22,7 +22,7 @@ agenda_err ui_day_lists_print(agenda_ctx *ctx, const struct session *who, print_
 	for (size_t i = 0; err == AG_OK && i < count; i++) {
 		uint64_t job = 0;
 
-		err = day_list_print(ctx, printer, day, codes[i], &job, why);
+		err = day_list_print(ctx, queue, day, codes[i], &job, why);
 		if (err == AG_OK)
 			(*printed)++;
 	}

@@ -15,7 +15,7 @@
  * Queues the list of each Questura of day (day_list_questure order); *printed counts them (0:
  * nothing fixed that day, not an error). Stops at the first failure.
  */
-agenda_err ui_day_lists_print(agenda_ctx *ctx, const struct session *who, print_queue *printer,
+agenda_err ui_day_lists_print(agenda_ctx *ctx, const struct session *who, print_queue *queue,
                               agenda_day day, int *printed, agenda_detail *why);
 
 #endif

@@ -148,7 +148,8 @@ static void mail_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *ar
 		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL_LINK_DOWN),
 		         s->mail_last_reply);
 	else
-		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL_REPLY), s->mail_last_reply);
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL_REPLY),
+		         s->mail_last_reply);
 	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
 	lines = d->layout->h < 600 ? 1 : 2;
 	ui_label(d, text, ui_rect_take_top(area, lines * h + h / 3, 0), UI_FONT_SMALL,
@@ -222,7 +223,7 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	if (mail)
 		ui_button(d, "mail_retry", ui_msg(app, MSG_UI_MAIL_RETRY),
 		          ui_rect_column(buttons, columns - 1, columns, l->gap),
-		          app->sync_status.mail_sending ? UI_BUTTON_OFF
+		          app->sync_status.mail_sending      ? UI_BUTTON_OFF
 		          : app->sync_status.mail_failed > 0 ? UI_BUTTON_PRIMARY
 		                                             : UI_BUTTON_NORMAL);
 }

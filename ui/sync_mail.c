@@ -61,17 +61,16 @@ static bool count_one(const struct outbox_item *item, void *arg)
 	return true;
 }
 
-agenda_err sync_mail_counts_read(agenda_ctx *ctx, struct sync_mail_counts *out,
-                                 agenda_detail *why)
+agenda_err sync_mail_counts_read(agenda_ctx *ctx, struct sync_mail_counts *out, agenda_detail *why)
 {
 	struct tally t = {0, 0, out->last_failure};
 	char port[16] = "", mode[16] = "";
 	agenda_err err;
 
 	memset(out, 0, sizeof *out);
-	out->configured = store_setting_get(ctx->store, "mail.host", out->server,
-	                                    sizeof out->server - 8) &&
-	                  out->server[0];
+	out->configured =
+	        store_setting_get(ctx->store, "mail.host", out->server, sizeof out->server - 8) &&
+	        out->server[0];
 	if (out->configured) {
 		store_setting_get(ctx->store, "mail.port", port, sizeof port);
 		store_setting_get(ctx->store, "mail.mode", mode, sizeof mode);

@@ -25,20 +25,20 @@
 
 /* What one step did. */
 struct sync_mail_outcome {
-	bool closed;                  /* day_close_due closed a day */
+	bool closed; /* day_close_due closed a day */
 	struct day_close_report close;
-	bool drained;                 /* a drain ran (configured, link up) */
-	agenda_err drain_err;         /* its result (a store error, not an SMTP failure) */
+	bool drained;         /* a drain ran (configured, link up) */
+	agenda_err drain_err; /* its result (a store error, not an SMTP failure) */
 	struct mail_drain_report drain;
 };
 
 /* What the outbox holds now, for the status bar and Tecnico. */
 struct sync_mail_counts {
-	bool configured;                       /* setting mail.host is set */
-	char server[SYNC_MAIL_SERVER_MAX];     /* "host:port" */
-	int queued;                            /* waiting, retries included */
-	int failed;                            /* given up until a person retries */
-	char last_failure[OUTBOX_REPLY_MAX];   /* the newest failed message's reply, "" none */
+	bool configured;                     /* setting mail.host is set */
+	char server[SYNC_MAIL_SERVER_MAX];   /* "host:port" */
+	int queued;                          /* waiting, retries included */
+	int failed;                          /* given up until a person retries */
+	char last_failure[OUTBOX_REPLY_MAX]; /* the newest failed message's reply, "" none */
 };
 
 struct sync_mail {
@@ -57,8 +57,7 @@ agenda_err sync_mail_step(struct sync_mail *m, agenda_ctx *ctx, bool link_up,
 void sync_mail_close(struct sync_mail *m);
 
 /* The counts and the server's name. */
-agenda_err sync_mail_counts_read(agenda_ctx *ctx, struct sync_mail_counts *out,
-                                 agenda_detail *why);
+agenda_err sync_mail_counts_read(agenda_ctx *ctx, struct sync_mail_counts *out, agenda_detail *why);
 
 /* Every failed message queued again now (outbox_retry with actor); *retried says how many. */
 agenda_err sync_mail_retry_failed(agenda_ctx *ctx, const char *actor, int *retried,

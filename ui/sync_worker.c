@@ -45,9 +45,9 @@ struct sync_worker {
 	bool finished;
 	bool abandoned; /* stop gave up waiting: the thread frees the worker as it ends */
 	atomic_bool cancel;
-	struct sync_mail mail;  /* the default mail step's state (its SMTP session) */
-	bool mail_requested;    /* a mail step at once (day closed, "Riprova email") */
-	bool mail_retry;        /* first queue the given-up messages again, as mail_actor */
+	struct sync_mail mail; /* the default mail step's state (its SMTP session) */
+	bool mail_requested;   /* a mail step at once (day closed, "Riprova email") */
+	bool mail_retry;       /* first queue the given-up messages again, as mail_actor */
 	char mail_actor[SYNC_WORKER_ACTOR_MAX];
 	char mail_attempt[OUTBOX_REPLY_MAX]; /* the last attempt's reply, any outcome */
 	struct sync_worker_status status;
@@ -262,9 +262,10 @@ static void *thread_main(void *arg)
 	bool open = false, abandoned;
 	int64_t due = monotonic_ms(); /* the first round at once, then the first mail step */
 	int64_t mail_due = due;
-	int64_t mail_every = (int64_t)(w->config.mail_interval_s > 0 ? w->config.mail_interval_s
-	                                                             : SYNC_WORKER_MAIL_INTERVAL_S) *
-	                     1000;
+	int64_t mail_every =
+	        (int64_t)(w->config.mail_interval_s > 0 ? w->config.mail_interval_s
+	                                                : SYNC_WORKER_MAIL_INTERVAL_S) *
+	        1000;
 
 	if (clock_from_env(&clock, &w->clock_storage) == AG_OK &&
 	    agenda_ctx_open(&w->ctx, w->db_path, false, clock, &why) == AG_OK)

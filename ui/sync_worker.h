@@ -32,9 +32,9 @@
 #define SYNC_WORKER_SETTING_INTERVAL ROUND_SETTING_INTERVAL_S /* agendactl sync configure */
 #define SYNC_WORKER_DEFAULT_INTERVAL ROUND_DEFAULT_INTERVAL_S
 /* How long sync_worker_stop waits for a round in flight before leaving it to the exit. */
-#define SYNC_WORKER_STOP_WAIT_MS 2000
+#define SYNC_WORKER_STOP_WAIT_MS    2000
 #define SYNC_WORKER_MAIL_INTERVAL_S 60 /* the automatic close and the drain: once a minute */
-#define SYNC_WORKER_ACTOR_MAX 64
+#define SYNC_WORKER_ACTOR_MAX       64
 
 struct sync_worker_status {
 	bool provisioned;               /* enrolled with central: rounds run */
@@ -47,19 +47,19 @@ struct sync_worker_status {
 	agenda_detail last_error;       /* what to do, then what failed (which address...) */
 	agenda_detail last_error_plain; /* what to do only: for small screens */
 	int64_t last_error_at;
-	int failures;          /* consecutive failed rounds */
+	int failures; /* consecutive failed rounds */
 	/* Email (issue 13), read back after every mail step. */
-	bool mail_configured;                 /* a mail server is set (agendactl mail configure) */
+	bool mail_configured; /* a mail server is set (agendactl mail configure) */
 	char mail_server[SYNC_MAIL_SERVER_MAX]; /* "host:port" */
-	bool mail_sending;                    /* a mail step is in flight */
-	int mail_queued;                      /* waiting, retries included */
-	int mail_failed;                      /* given up: "N email non inviate" */
+	bool mail_sending;                      /* a mail step is in flight */
+	int mail_queued;                        /* waiting, retries included */
+	int mail_failed;                        /* given up: "N email non inviate" */
 	char mail_last_reply[OUTBOX_REPLY_MAX]; /* newest given-up message's reply, else the last
 	                                         attempt's, "" none */
-	bool mail_link_down;                  /* the last drain reached no server */
-	unsigned long mail_steps;             /* mail steps finished since start */
-	unsigned long rounds;  /* rounds finished since start, successful or not */
-	unsigned long version; /* changes whenever anything above does */
+	bool mail_link_down;                    /* the last drain reached no server */
+	unsigned long mail_steps;               /* mail steps finished since start */
+	unsigned long rounds;                   /* rounds finished since start, successful or not */
+	unsigned long version;                  /* changes whenever anything above does */
 };
 
 /*
@@ -84,8 +84,8 @@ struct sync_worker_config {
 	int interval_s;             /* 0: the setting, else its default */
 	sync_worker_round_fn round; /* NULL: the real round with central */
 	void *round_arg;
-	int stop_wait_ms; /* 0: SYNC_WORKER_STOP_WAIT_MS */
-	int mail_interval_s; /* 0: SYNC_WORKER_MAIL_INTERVAL_S */
+	int stop_wait_ms;         /* 0: SYNC_WORKER_STOP_WAIT_MS */
+	int mail_interval_s;      /* 0: SYNC_WORKER_MAIL_INTERVAL_S */
 	sync_worker_mail_fn mail; /* NULL: the real step (sync_mail_step) */
 	void *mail_arg;
 };

@@ -280,13 +280,13 @@ static void mail_step_at_start_every_interval_and_when_asked(void **state)
 	int64_t t0 = now_ms(), asked;
 
 	wait_mail(w, 1, &s);
-	assert_true(m.call_ms[0] - t0 < 500);          /* at once, after the first round */
-	assert_int_equal(atomic_load(&p.calls), 1);     /* the round came first */
-	assert_true(atomic_load(&m.link_up[0]));         /* stand-alone: the link is up */
+	assert_true(m.call_ms[0] - t0 < 500);       /* at once, after the first round */
+	assert_int_equal(atomic_load(&p.calls), 1); /* the round came first */
+	assert_true(atomic_load(&m.link_up[0]));    /* stand-alone: the link is up */
 	wait_mail(w, 2, &s);
 	assert_true(m.call_ms[1] - m.call_ms[0] >= 900); /* its own interval */
 	assert_true(m.call_ms[1] - m.call_ms[0] < 1600);
-	assert_int_equal(atomic_load(&p.calls), 1);     /* rounds keep theirs (60 s) */
+	assert_int_equal(atomic_load(&p.calls), 1); /* rounds keep theirs (60 s) */
 	asked = now_ms();
 	sync_worker_mail_now(w); /* the day was just closed */
 	wait_mail(w, 3, &s);
