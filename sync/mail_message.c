@@ -478,7 +478,9 @@ agenda_err mail_compose(const struct mail_message *m, char **out, size_t *len, a
 		put(&b, boundary);
 		put(&b, "--");
 	}
-	put(&b, "\r\n");
+	/* the message ends with a line break (SMTP needs it); the body's own last one is enough */
+	if (!b.failed && (b.length < 2 || memcmp(b.data + b.length - 2, "\r\n", 2) != 0))
+		put(&b, "\r\n");
 	if (b.failed) {
 		if (b.data) {
 			explicit_bzero(b.data, b.capacity);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define DEFAULT_TIMEOUT_MS     30000
 #define CONNECT_TIMEOUT_MS_MAX 10000
@@ -116,6 +117,8 @@ static void heard_line(struct conversation *c, const char *line, size_t n)
 	if (n < 3 || line[0] < '0' || line[0] > '9')
 		return;
 	c->heard_server = true;
+	if (strcmp(c->command, "QUIT") == 0)
+		return; /* the goodbye after a refusal must not hide the refusal */
 	final = n == 3 || line[3] == ' ';
 	if (!c->reply_open)
 		c->reply[0] = '\0';
@@ -256,6 +259,20 @@ static void classify(CURL *curl, CURLcode rc, const struct conversation *c, cons
 	memcpy(out->reply, clean, sizeof clean);
 }
 
+/*
+ * After a failure the connection is in no known state (a server stalled after the final dot,
+ * a refusal): cut it, so it is never reused and libcurl's QUIT on it fails at once instead of
+ * waiting for a server that does not answer.
+ */
+static void drop_connection(CURL *curl)
+{
+	curl_socket_t socket = CURL_SOCKET_BAD;
+
+	if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+	    socket != CURL_SOCKET_BAD)
+		shutdown(socket, SHUT_RDWR);
+}
+
 /* "smtp://host:587/example.it": the path is the name given in EHLO (the sender's domain). */
 static void url_of(const struct smtp_settings *cfg, char *out, size_t size, char *server,
                    size_t server_size)
@@ -316,6 +333,8 @@ void smtp_send(smtp_session *s, const struct smtp_settings *cfg, const char *rec
 	 * attempt's bound when the bound is long */
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, low_speed_s > 0 ? low_speed_s : 1L);
+	/* bounds each wait for a reply, also the QUIT libcurl sends when it lets a connection go */
+	SET(CURLOPT_SERVER_RESPONSE_TIMEOUT, (timeout_ms + 999) / 1000);
 	if (cfg->user[0]) {
 		SET(CURLOPT_USERNAME, cfg->user);
 		SET(CURLOPT_PASSWORD, cfg->password);
@@ -333,6 +352,8 @@ void smtp_send(smtp_session *s, const struct smtp_settings *cfg, const char *rec
 #undef SET
 	if (rc == CURLE_OK)
 		rc = curl_easy_perform(curl);
+	if (rc != CURLE_OK)
+		drop_connection(curl);
 	/* libcurl keeps its own copy of the password: give it back now (it cannot be wiped) */
 	curl_easy_setopt(curl, CURLOPT_PASSWORD, NULL);
 	curl_easy_setopt(curl, CURLOPT_USERNAME, NULL);
