@@ -24,6 +24,7 @@
 #include "../unit/fixture.h"
 #include "core/messages.h"
 #include "services/outbox.h"
+#include "services/sync_state.h"
 #include "sync_worker.h"
 
 struct probe {
@@ -32,6 +33,7 @@ struct probe {
 	bool not_provisioned;
 	bool block_until_cancel; /* a request in flight that the cancel flag ends */
 	int sleep_ms;            /* a request in flight that ignores it */
+	bool records_state;      /* records online/offline in the sync state as the real round */
 	int64_t call_ms[64];
 };
 
@@ -49,7 +51,6 @@ static agenda_err probe_round(void *arg, agenda_ctx *ctx, const atomic_bool *can
 	struct probe *p = arg;
 	int n = atomic_load(&p->calls); /* one writer: the worker thread */
 
-	(void)ctx;
 	if (n < 64)
 		p->call_ms[n] = now_ms();
 	atomic_store(&p->calls, n + 1); /* after the time: a reader that sees n + 1 sees it */
@@ -58,6 +59,8 @@ static agenda_err probe_round(void *arg, agenda_ctx *ctx, const atomic_bool *can
 	if (p->sleep_ms)
 		usleep((useconds_t)p->sleep_ms * 1000);
 	*not_provisioned = p->not_provisioned;
+	if (p->records_state)
+		sync_state_set_int(ctx, SYNC_KEY_ONLINE, p->answer == AG_OK, NULL);
 	if (p->answer != AG_OK)
 		agenda_detail_set(why, MSG_NOMEM);
 	return p->answer;
@@ -297,7 +300,7 @@ static void mail_step_at_start_every_interval_and_when_asked(void **state)
 static void mail_waits_for_the_link_of_an_enrolled_device(void **state)
 {
 	struct fixture *f = *state;
-	struct probe p = {.answer = AG_ERR_IO};
+	struct probe p = {.answer = AG_ERR_IO, .records_state = true};
 	struct mail_probe m = {0};
 	struct sync_worker_status s;
 	struct sync_worker *w = start_mail(f, &p, &m, 60);
