@@ -1433,10 +1433,11 @@ def scenario_mail(h):
 
 
 def mail_run(h, server):
-    p = subprocess.run([h.ctl, "--user", "demo.tecnico", "mail", "configure", "--host",
-                        "localhost", "--port", str(server.port), "--mode", "starttls",
-                        "--from", "agenda.roma@example.invalid", "--from-name",
-                        "Agenda Elettronica Roma", "--ca-file", server.ca], env=h.env,
+    # The technician through $AGENDA_USER: --user after "mail configure" is the server's user.
+    p = subprocess.run([h.ctl, "mail", "configure", "--host", "localhost", "--port",
+                        str(server.port), "--mode", "starttls", "--from",
+                        "agenda.roma@example.invalid", "--from-name", "Agenda Elettronica Roma",
+                        "--ca-file", server.ca], env=dict(h.env, AGENDA_USER="demo.tecnico"),
                        input=h.passwords["demo.tecnico"] + "\n", capture_output=True, text=True,
                        timeout=60)
     check(p.returncode == 0, f"agendactl mail configure ({p.stderr.strip()[:200]})")
