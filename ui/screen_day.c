@@ -274,11 +274,12 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		return;
 	}
 	ui_header(app, d, &area, ui_msg(app, MSG_UI_DAY_TITLE), ids, labels, 3);
-	/* The side column takes the full height: six buttons fit even at 800x480. */
+	/* The side column takes the full height: five buttons fit even at 800x480; the page
+	 * arrows are two squares at the end of the note's row. */
 	side = ui_rect_take_right(&area, area.w / 4, l->gap);
 	note = ui_rect_take_bottom(&area, l->unit, l->gap);
+	pager = ui_rect_take_right(&note, 2 * l->unit + l->gap, l->gap);
 	list = area;
-	pager = ui_rect_take_bottom(&side, l->unit, l->gap);
 	ui_button(d, "reprint", ui_msg(app, MSG_UI_REPRINT),
 	          ui_rect_take_top(&side, l->unit, l->gap), on);
 	ui_button(d, "cancel", ui_msg(app, MSG_UI_CANCEL_APPOINTMENT),
