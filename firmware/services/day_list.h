@@ -21,7 +21,7 @@
 #include "services/questure.h"
 
 #define DAY_LIST_TIME_MAX     6  /* "09:30" */
-#define DAY_LIST_STAMP_MAX    20 /* "2026-05-04T10:15:00" (local time) */
+#define DAY_LIST_STAMP_MAX    32 /* "2026-05-04T10:15:00" (local time) and room */
 #define DAY_LIST_TEXT_LINES   60 /* the body fits one printed page: at most these lines ... */
 #define DAY_LIST_TEXT_COLUMNS 80 /* ... of at most these columns (code points) */
 
@@ -68,13 +68,17 @@ agenda_err day_list_questure(agenda_ctx *ctx, agenda_day day, char (**codes)[QUE
 /* The mail body (≤ 60 lines of ≤ 80 columns), malloc'd; NULL when out of memory. */
 char *day_list_text(const struct day_list *l, const char *site);
 
+/* The attachment's file name: appuntamenti_<Q>_<YYYY-MM-DD>_v<version>.csv (version 0 as 1). */
+void day_list_csv_name(const struct day_list *l, char *out, size_t size);
+
 /* The CSV attachment (BOM, ';', CRLF, RFC 4180), malloc'd; NULL when out of memory. */
 char *day_list_csv(const struct day_list *l);
 
 /*
  * Automatic close: when now is past the close time (setting day_close.time "HH:MM", default
  * "18:00", Europe/Rome) of a day that has appointments and no close, closes it (actor
- * "sistema"); also a past day left open (device off at 18:00). *closed says whether it did.
+ * "sistema"); also a past day left open (device off at 18:00), up to 31 days back. One day
+ * per call, the oldest first: call again while *closed says it did.
  */
 agenda_err day_close_due(agenda_ctx *ctx, struct day_close_report *out, bool *closed,
                          agenda_detail *why);
