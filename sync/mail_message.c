@@ -387,13 +387,14 @@ static void put_file_name_parameter(struct buffer *b, const char *parameter, con
 	}
 	put(b, "*=utf-8''");
 	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-		char escaped[3] = {'%', hex[*s >> 4], hex[*s & 15]};
-
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr("._-", *s))
+		    (*s >= '0' && *s <= '9') || strchr("._-", *s)) {
 			put_bytes(b, (const char *)s, 1);
-		else
+		} else {
+			char escaped[3] = {'%', hex[*s >> 4], hex[*s & 15]};
+
 			put_bytes(b, escaped, 3);
+		}
 	}
 }
 

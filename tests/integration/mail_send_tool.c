@@ -39,12 +39,10 @@ static agenda_err outbox_next_due(void *outbox, int64_t now, struct mail_item *i
 {
 	struct json_outbox *o = outbox;
 	json_t *best = NULL;
-	size_t i;
-	json_t *m;
 
 	(void)why;
-	json_array_foreach(o->messages, i, m)
-	{
+	for (size_t i = 0; i < json_array_size(o->messages); i++) {
+		json_t *m = json_array_get(o->messages, i);
 		const char *state = text_of(m, "state");
 		json_int_t next = json_integer_value(json_object_get(m, "next_try"));
 

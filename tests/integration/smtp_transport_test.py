@@ -8,11 +8,13 @@ wrong CA -> temporary "TLS", wrong password -> temporary "AUTH", down -> link do
 marked); a stall is bounded by the attempt's timeout; the 30th failure gives up; a message
 replaced meanwhile is not an error; --max. Usage: smtp_transport_test.py MAIL_SEND_TOOL
 """
+import atexit
 import email
 import email.policy
 import glob
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,7 @@ class Server:
             args += ["--control", control]
         self.mode = mode
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        atexit.register(self.stop)  # also when a check raises: no server outlives the test
         self.port = int(self.process.stdout.readline())  # printed once listening
 
     def wait_for(self, line):
@@ -61,8 +64,9 @@ class Server:
         return out
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
 
 
 def message(n, **extra):
@@ -162,6 +166,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # 4xx at the end of DATA, first session only: retried, then delivered, same Message-ID
     s = Server(tmp, "tempfail", fault="tempfail", fault_count=1)
+    socket.create_connection(("127.0.0.1", s.port), timeout=5).close()  # a probe is no session
     report, rows, _ = drain(tmp, s, [message(1)])
     check(report["last"]["outcome"] == "temporary" and report["last"]["code"] == 451 and
           report["last"]["reply"].startswith("451 "), "4xx: temporary, server's words %r"

@@ -7,7 +7,8 @@ and can make it misbehave the way real servers do: down (nothing listens: connec
 tempfail (451 after the final dot), tempfail-rcpt (451 to RCPT), permfail (550 to RCPT),
 stall-data (takes the whole message, never answers), drop-data (cuts the connection in the
 middle of DATA). --fault-count N applies the fault to the first N sessions only (counted from
-the last change of the fault); --control FILE holds a JSON line {"fault": ..., "fault_count": N}
+the last change of the fault; a session is a connection that says EHLO/HELO, so probing the
+port does not count); --control FILE holds a JSON line {"fault": ..., "fault_count": N}
 re-read at each session (and polled, so "down" can come and go: it ignores the count).
 
 Each accepted message is written as DIR/<n>-<sanitised message-id>.eml, whole (temp name, then
@@ -127,20 +128,35 @@ class Handler:
 
 
 class FaultySMTP(SMTP):
-    """aiosmtpd's server, with the session's fault decided when the client connects."""
+    """aiosmtpd's server, with the session's fault decided when the client first greets."""
 
     def __init__(self, handler, faults, **kwargs):
         super().__init__(handler, **kwargs)
         self.faults = faults
         self.fault = "none"
         self.number = 0
+        self.decided = False
 
     def connection_made(self, transport):
         if self.transport is None:  # STARTTLS calls it again on the same session
-            self.fault = self.faults.for_new_session()
             self.faults.sessions += 1
             self.number = self.faults.sessions
         super().connection_made(transport)
+
+    def decide_fault(self):
+        # at the first greeting, not at connect: a test's probe of the port (connect, close)
+        # is not a session and does not use up --fault-count
+        if not self.decided:
+            self.decided = True
+            self.fault = self.faults.for_new_session()
+
+    async def smtp_EHLO(self, hostname):
+        self.decide_fault()
+        return await super().smtp_EHLO(hostname)
+
+    async def smtp_HELO(self, hostname):
+        self.decide_fault()
+        return await super().smtp_HELO(hostname)
 
     async def smtp_DATA(self, arg):
         if self.fault != "drop-data":
