@@ -10,6 +10,7 @@
 
 #include "services/day_list.h"
 #include "sync/device_mail.h"
+#include "sync/device_mail_settings.h"
 #include "sync/smtp_transport.h"
 
 agenda_err sync_mail_step(struct sync_mail *m, agenda_ctx *ctx, bool link_up,
@@ -64,12 +65,14 @@ static bool count_one(const struct outbox_item *item, void *arg)
 /* "host:port" from the settings, the port defaulting as smtp_transport.h does. */
 static bool server_name(agenda_ctx *ctx, char *out, size_t size)
 {
-	char host[256] = "", port[16] = "", mode[16] = "";
+	char host[256] = "", from[256] = "", port[16] = "", mode[16] = "";
 
-	if (!store_setting_get(ctx->store, "mail.host", host, sizeof host) || !host[0])
+	/* device_mail_load's own condition: a server and a sender. */
+	if (!store_setting_get(ctx->store, MAIL_SETTING_HOST, host, sizeof host) || !host[0] ||
+	    !store_setting_get(ctx->store, MAIL_SETTING_FROM, from, sizeof from) || !from[0])
 		return false;
-	store_setting_get(ctx->store, "mail.port", port, sizeof port);
-	store_setting_get(ctx->store, "mail.mode", mode, sizeof mode);
+	store_setting_get(ctx->store, MAIL_SETTING_PORT, port, sizeof port);
+	store_setting_get(ctx->store, MAIL_SETTING_MODE, mode, sizeof mode);
 	if (!port[0] || atoi(port) <= 0)
 		snprintf(port, sizeof port, "%d", strcmp(mode, "smtps") == 0 ? 465 : 587);
 	snprintf(out, size, "%s:%s", host, port);

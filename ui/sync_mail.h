@@ -34,7 +34,7 @@ struct sync_mail_outcome {
 
 /* What the outbox holds now, for the status bar and Tecnico. */
 struct sync_mail_counts {
-	bool configured;                     /* setting mail.host is set */
+	bool configured;                     /* settings mail.host and mail.from are set */
 	char server[SYNC_MAIL_SERVER_MAX];   /* "host:port" */
 	int queued;                          /* waiting, retries included */
 	int failed;                          /* given up until a person retries */

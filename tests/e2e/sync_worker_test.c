@@ -18,6 +18,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -353,6 +356,8 @@ static void counts_published_and_retry_queues_again(void **state)
 
 	assert_int_equal(store_setting_set(f->ctx.store, "mail.host", "localhost", NULL), AG_OK);
 	assert_int_equal(store_setting_set(f->ctx.store, "mail.port", "2525", NULL), AG_OK);
+	assert_int_equal(store_setting_set(f->ctx.store, "mail.from", "agenda@roma.test", NULL),
+	                 AG_OK);
 	w = start_mail(f, &p, &m, 60);
 	wait_mail(w, 1, &s);
 	assert_true(s.mail_configured);
@@ -397,6 +402,62 @@ static void real_mail_step_without_a_server(void **state)
 	assert_true(sync_worker_stop(w));
 }
 
+/* A port nothing listens on: bound, then closed. */
+static int closed_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/*
+ * The real step, the server down (a closed port): the drain reaches no server, the message
+ * stays queued with no attempt counted, and the status says the server is unreachable.
+ */
+static void real_mail_step_with_the_server_down(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {.answer = AG_ERR_REFUSED, .not_provisioned = true};
+	struct sync_worker_config c = {.db_path = f->path,
+	                               .data_dir = f->dir,
+	                               .interval_s = 60,
+	                               .round = probe_round,
+	                               .round_arg = &p};
+	struct outbox_message msg = {.kind = "day_list",
+	                             .message_id = "<elenco.20260504.RM.v1.T@roma.test>",
+	                             .recipient = "questura@example.test",
+	                             .subject = "Elenco",
+	                             .body = "corpo"};
+	struct sync_worker_status s;
+	struct sync_worker *w;
+	char port[16];
+
+	snprintf(port, sizeof port, "%d", closed_port());
+	assert_int_equal(store_setting_set(f->ctx.store, "mail.host", "127.0.0.1", NULL), AG_OK);
+	assert_int_equal(store_setting_set(f->ctx.store, "mail.port", port, NULL), AG_OK);
+	assert_int_equal(store_setting_set(f->ctx.store, "mail.from", "agenda@roma.test", NULL),
+	                 AG_OK);
+	assert_int_equal(store_begin(f->ctx.store, NULL), AG_OK);
+	assert_int_equal(outbox_queue(&f->ctx, &msg, NULL), AG_OK);
+	assert_int_equal(store_commit(f->ctx.store, NULL), AG_OK);
+	w = sync_worker_start(&c);
+	assert_non_null(w);
+	wait_mail(w, 1, &s);
+	assert_true(s.mail_configured);
+	assert_true(s.mail_link_down);
+	assert_int_equal(s.mail_queued, 1);
+	assert_int_equal(s.mail_failed, 0);
+	assert_true(s.mail_last_reply[0] != '\0'); /* what failed, for Tecnico */
+	assert_true(sync_worker_stop(w));
+	assert_int_equal(fixture_count(f, "SELECT attempts FROM outbox"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +478,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(counts_published_and_retry_queues_again,
 	                                        fixture_setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(real_mail_step_without_a_server, fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(real_mail_step_with_the_server_down, fixture_setup,
 	                                        fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
