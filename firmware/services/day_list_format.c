@@ -171,8 +171,6 @@ char *day_list_text(const struct day_list *l, const char *site)
 {
 	struct text_buf t = {0};
 	char date[16], attachment[96];
-	size_t shown, room, i;
-	int tail_lines;
 
 	if (!site || !site[0])
 		site = msg_get(MSG_DAYLIST_NO_SITE, LANG_IT);
@@ -188,11 +186,13 @@ char *day_list_text(const struct day_list *l, const char *site)
 	if (l->count == 0) {
 		put_line(&t, "%s", msg_get(MSG_DAYLIST_EMPTY, LANG_IT));
 	} else {
+		const int tail_lines = 2; /* blank line and the attachment's name */
+		size_t room, shown;
+
 		put_header(&t);
-		tail_lines = 2; /* blank line and the attachment's name */
 		room = (size_t)(DAY_LIST_TEXT_LINES - t.lines - tail_lines);
 		shown = l->count <= room ? l->count : room - 1;
-		for (i = 0; i < shown; i++)
+		for (size_t i = 0; i < shown; i++)
 			put_row(&t, &l->rows[i]);
 		if (shown < l->count)
 			put_line(&t, msg_get(MSG_DAYLIST_MORE, LANG_IT), l->count - shown);
