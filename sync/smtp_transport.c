@@ -151,6 +151,8 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
 	struct conversation *c = arg;
 
 	(void)curl;
+	if (!c)
+		return 0;
 	if (type == CURLINFO_HEADER_IN) {
 		/* one call may carry several lines */
 		size_t start = 0;
@@ -358,6 +360,8 @@ void smtp_send(smtp_session *s, const struct smtp_settings *cfg, const char *rec
 	curl_easy_setopt(curl, CURLOPT_PASSWORD, NULL);
 	curl_easy_setopt(curl, CURLOPT_USERNAME, NULL);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, NULL);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 0L); /* the conversation below is going away */
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, NULL);
 	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, NULL);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(curl, CURLOPT_READDATA, NULL);

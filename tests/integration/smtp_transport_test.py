@@ -199,7 +199,7 @@ with tempfile.TemporaryDirectory() as tmp:
     report, rows, elapsed = drain(tmp, s, [message(1)], timeout_ms=2000)
     check(report["last"]["outcome"] == "temporary" and rows[0]["attempts"] == 1,
           "stall: temporary (%s)" % report["last"]["reply"])
-    check(elapsed < 6, "stall: bounded by the 2 s timeout (%.1f s)" % elapsed)
+    check(elapsed < 10, "stall: bounded by the 2 s timeout (%.1f s)" % elapsed)
     s.stop()
 
     # the connection cut mid-DATA
