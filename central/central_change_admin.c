@@ -26,8 +26,9 @@ agenda_err central_changes_questura(central_store *s, const char *code, int64_t 
 	struct central_rows rows = {0};
 	struct sync_change c;
 	agenda_err err = central_sync_query(
-	        s, "SELECT code, name, patron_month, patron_day FROM questura WHERE code = $1", 1,
-	        params, &rows, NULL, why);
+	        s,
+	        "SELECT code, name, patron_month, patron_day, email FROM questura WHERE code = $1",
+	        1, params, &rows, NULL, why);
 
 	if (err != AG_OK || rows.n_rows != 1) {
 		central_rows_free(&rows);
@@ -41,6 +42,7 @@ agenda_err central_changes_questura(central_store *s, const char *code, int64_t 
 	copy(c.u.questura.city, sizeof c.u.questura.city, central_rows_text(&rows, 0, 1));
 	c.u.questura.patron_month = (int)central_rows_int(&rows, 0, 2);
 	c.u.questura.patron_day = (int)central_rows_int(&rows, 0, 3);
+	copy(c.u.questura.email, sizeof c.u.questura.email, central_rows_text(&rows, 0, 4));
 	central_rows_free(&rows);
 	return central_change_add(s, &c, NULL, NULL, NULL, now, NULL, why);
 }

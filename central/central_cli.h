@@ -25,7 +25,9 @@ enum central_exit {
 	CENTRAL_EXIT_REFUSED = 4,   /* already there (a CA, a site), or not allowed now */
 	CENTRAL_EXIT_STORE = 6,     /* the store, a file or the listening socket failed */
 	CENTRAL_EXIT_INVALID = 9,
-	CENTRAL_EXIT_PARTIAL = 12 /* practice import: some rows rejected (listed), as agendactl */
+	CENTRAL_EXIT_PARTIAL = 12, /* practice import: some rows rejected (listed), as agendactl;
+	                              outbox send: messages left to retry or failed (issue 13) */
+	CENTRAL_EXIT_NETWORK = 16  /* outbox send: no mail server reachable (issue 13) */
 };
 
 /* One run of agenda-central. */
@@ -66,6 +68,7 @@ int central_device_clear_alert(const struct central_cli *c, int argc, char **arg
  * central_operator.c): Questure, capacity, closures, practices, operators, outbox. */
 int central_questura_add(const struct central_cli *c, int argc, char **argv);
 int central_questura_list(const struct central_cli *c, int argc, char **argv);
+int central_questura_set(const struct central_cli *c, int argc, char **argv);
 int central_capacity_set(const struct central_cli *c, int argc, char **argv);
 int central_closure_add(const struct central_cli *c, int argc, char **argv);
 int central_closure_open(const struct central_cli *c, int argc, char **argv);
@@ -78,5 +81,11 @@ int central_operator_list(const struct central_cli *c, int argc, char **argv);
 int central_operator_unlock(const struct central_cli *c, int argc, char **argv);
 int central_operator_reset_password(const struct central_cli *c, int argc, char **argv);
 int central_outbox_list(const struct central_cli *c, int argc, char **argv);
+/* mail settings and outbox delivery (central_mail_cli.c, issue 13) */
+int central_mail_configure(const struct central_cli *c, int argc, char **argv);
+int central_mail_status(const struct central_cli *c, int argc, char **argv);
+int central_outbox_show(const struct central_cli *c, int argc, char **argv);
+int central_outbox_retry(const struct central_cli *c, int argc, char **argv);
+int central_outbox_send(const struct central_cli *c, int argc, char **argv);
 
 #endif

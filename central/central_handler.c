@@ -11,6 +11,7 @@
 
 #include "central_device_auth.h"
 #include "central_enrol_route.h"
+#include "central_mail_metrics.h"
 #include "central_metrics.h"
 #include "central_renew_route.h"
 #include "central_reply.h"
@@ -110,7 +111,8 @@ static enum MHD_Result metrics(struct central_server *srv, struct MHD_Connection
 	central_store *s = central_server_store(srv, &why);
 	int64_t active = 0, revoked = 0;
 	agenda_err err = s ? central_store_count_devices(s, &active, &revoked, &why) : AG_ERR_IO;
-	char *text, *sync_text, *both = NULL;
+	char *text, *sync_text, *mail_text, *both = NULL;
+	central_outbox_counts mail;
 
 	if (err == AG_OK) {
 		counts = (struct central_device_counts){1, active, revoked};
@@ -120,10 +122,16 @@ static enum MHD_Result metrics(struct central_server *srv, struct MHD_Connection
 		central_server_store_failed(srv, err, &why);
 	text = central_metrics_text(&counts);
 	sync_text = central_sync_metrics_text(err == AG_OK ? alerts : NULL);
-	if (text && sync_text && (both = malloc(strlen(text) + strlen(sync_text) + 1)))
-		strcat(strcpy(both, text), sync_text);
+	/* issue 13: the outbox by state and the sender thread's counters */
+	if (err == AG_OK && (err = central_store_outbox_counts(s, &mail, &why)) != AG_OK)
+		central_server_store_failed(srv, err, &why);
+	mail_text = central_mail_metrics_text(err == AG_OK ? &mail : NULL);
+	if (text && sync_text && mail_text &&
+	    (both = malloc(strlen(text) + strlen(sync_text) + strlen(mail_text) + 1)))
+		strcat(strcat(strcpy(both, text), sync_text), mail_text);
 	free(text);
 	free(sync_text);
+	free(mail_text);
 	return central_reply(conn, ROUTE_METRICS, MHD_HTTP_OK, CENTRAL_TEXT_PLAIN, both);
 }
 

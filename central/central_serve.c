@@ -10,7 +10,8 @@
  * slot returns to the pool (central_sync.h; defaults 48 hours and 10 minutes). Port 0 picks a free
  * port; the port is the first line on stdout, so a test or a supervisor never races for one.
  * SIGTERM or SIGINT stops the server cleanly: connections under way are finished, then the process
- * exits 0.
+ * exits 0. Beside the server, a thread sends central's outbox every --mail-interval-s seconds
+ * (default 30) while mail is configured (central_mail_thread.h); it stops with the server.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "central_cli.h"
 #include "central_files.h"
 #include "central_handler.h"
+#include "central_mail_thread.h"
 #include "central_server.h"
 #include "central_store_dir.h"
 
@@ -36,6 +38,7 @@
 #define THREAD_POOL_SIZE   4
 #define LEASE_SECONDS_MAX  (30 * 86400) /* a device offline longer than a month holds nothing */
 #define LEASE_MARGIN_MAX   86400
+#define MAIL_INTERVAL_MAX  3600 /* the outbox is drained at least hourly */
 
 struct serve_files {
 	char *server_key, *server_cert, *ca_cert;
@@ -85,18 +88,21 @@ static bool read_seconds(const struct central_cli *c, const struct central_opt *
 }
 
 static int parse(const struct central_cli *c, int argc, char **argv, const char **dir,
-                 const char **listen, struct central_sync_config *sync)
+                 const char **listen, struct central_sync_config *sync, int64_t *mail_interval)
 {
 	struct central_opt o[] = {{"--dir", true, 1, {0}, 0},
 	                          {"--listen", true, 1, {0}, 0},
 	                          {"--lease-seconds", false, 1, {0}, 0},
-	                          {"--lease-margin-seconds", false, 1, {0}, 0}};
-	int status = central_args_parse(c, argc, argv, o, 4);
+	                          {"--lease-margin-seconds", false, 1, {0}, 0},
+	                          {"--mail-interval-s", false, 1, {0}, 0}};
+	int status = central_args_parse(c, argc, argv, o, 5);
 
 	*sync = central_sync_config_default();
+	*mail_interval = CENTRAL_MAIL_INTERVAL_DEFAULT;
 	if (status != CENTRAL_EXIT_OK ||
 	    !read_seconds(c, &o[2], 1, LEASE_SECONDS_MAX, &sync->lease_seconds, &status) ||
-	    !read_seconds(c, &o[3], 0, LEASE_MARGIN_MAX, &sync->margin_seconds, &status))
+	    !read_seconds(c, &o[3], 0, LEASE_MARGIN_MAX, &sync->margin_seconds, &status) ||
+	    !read_seconds(c, &o[4], 1, MAIL_INTERVAL_MAX, mail_interval, &status))
 		return status;
 	*dir = central_opt(&o[0]);
 	*listen = central_opt(&o[1]);
@@ -134,10 +140,12 @@ static void announce(const struct central_cli *c, struct MHD_Daemon *d, const ch
 	fflush(stdout);
 }
 
-/* Runs the daemon until SIGTERM or SIGINT. */
+/* Runs the daemon and the mail sender until SIGTERM or SIGINT. */
 static int run(const struct central_cli *c, struct central_server *srv, const struct serve_files *f,
-               const struct sockaddr_in *addr, const char *listen)
+               const struct sockaddr_in *addr, const char *listen, int64_t mail_interval)
 {
+	struct central_mail_thread mail = {0};
+	agenda_detail why;
 	struct MHD_Daemon *d;
 	sigset_t stop;
 	int sig = 0;
@@ -159,11 +167,16 @@ static int run(const struct central_cli *c, struct central_server *srv, const st
 	        MHD_OPTION_NOTIFY_COMPLETED, central_handler_completed, NULL, MHD_OPTION_END);
 	if (!d)
 		return central_fail_msg(c, AG_ERR_IO, MSG_CENTRAL_START_FAILED, listen);
+	if (central_mail_thread_start(&mail, srv->dir, (int)mail_interval, &why) != AG_OK) {
+		MHD_stop_daemon(d);
+		return central_fail(c, AG_ERR_NOMEM, &why);
+	}
 	announce(c, d, listen);
 	while (sig != SIGTERM && sig != SIGINT)
 		if (sigwait(&stop, &sig) != 0)
 			break;
 	MHD_stop_daemon(d);
+	central_mail_thread_stop(&mail);
 	return CENTRAL_EXIT_OK;
 }
 
@@ -189,9 +202,10 @@ int central_serve(const struct central_cli *c, int argc, char **argv)
 	struct central_server srv = {0};
 	struct serve_files f = {0};
 	struct sockaddr_in addr;
+	int64_t mail_interval;
 	int status;
 
-	status = parse(c, argc, argv, &dir, &listen, &srv.sync);
+	status = parse(c, argc, argv, &dir, &listen, &srv.sync, &mail_interval);
 	if (status != CENTRAL_EXIT_OK)
 		return status;
 	if (!parse_listen(listen, &addr))
@@ -200,7 +214,7 @@ int central_serve(const struct central_cli *c, int argc, char **argv)
 	if (status == CENTRAL_EXIT_OK) {
 		status = prepare(c, &srv, dir);
 		if (status == CENTRAL_EXIT_OK)
-			status = run(c, &srv, &f, &addr, listen);
+			status = run(c, &srv, &f, &addr, listen, mail_interval);
 		central_server_fini(&srv);
 		central_issuer_close(&srv.issuer);
 	}

@@ -27,6 +27,7 @@ static const struct central_verb VERBS[] = {
         /* the admin verbs */
         {"questura", "add", central_questura_add, MSG_CENTRAL_SUM_QUESTURA_ADD},
         {"questura", "list", central_questura_list, MSG_CENTRAL_SUM_QUESTURA_LIST},
+        {"questura", "set", central_questura_set, MSG_CENTRAL_SUM_QUESTURA_SET},
         {"capacity", "set", central_capacity_set, MSG_CENTRAL_SUM_CAPACITY_SET},
         {"closure", "add", central_closure_add, MSG_CENTRAL_SUM_CLOSURE_ADD},
         {"closure", "open", central_closure_open, MSG_CENTRAL_SUM_CLOSURE_OPEN},
@@ -38,6 +39,12 @@ static const struct central_verb VERBS[] = {
         {"operator", "reset-password", central_operator_reset_password,
          MSG_CENTRAL_SUM_OPERATOR_RESET},
         {"outbox", "list", central_outbox_list, MSG_CENTRAL_SUM_OUTBOX_LIST},
+        /* mail settings and outbox delivery (issue 13) */
+        {"outbox", "show", central_outbox_show, MSG_CENTRAL_SUM_OUTBOX_SHOW},
+        {"outbox", "retry", central_outbox_retry, MSG_CENTRAL_SUM_OUTBOX_RETRY},
+        {"outbox", "send", central_outbox_send, MSG_CENTRAL_SUM_OUTBOX_SEND},
+        {"mail", "configure", central_mail_configure, MSG_CENTRAL_SUM_MAIL_CONFIGURE},
+        {"mail", "status", central_mail_status, MSG_CENTRAL_SUM_MAIL_STATUS},
         /* enrolment and devices (i11-enrol) */
         {"enrol-code", NULL, central_enrol_code, MSG_CENTRAL_SUM_ENROL_CODE},
         {"device", "list", central_device_list, MSG_CENTRAL_SUM_DEVICE_LIST},

@@ -155,6 +155,14 @@ static const char MIGRATION_4_SQLITE[] =
 static const char MIGRATION_4_PG[] =
         MIGRATION_4_COMMON("bigint", "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "");
 
+/*
+ * Migration 5: where a Questura's end-of-day list goes (issue 13). Central is where Questure are
+ * kept for every enrolled device, so their address travels with them in the questura change;
+ * '' until `questura add --email` or `questura set --email` gives one.
+ */
+static const char MIGRATION_5[] =
+        "ALTER TABLE questura ADD COLUMN email TEXT NOT NULL DEFAULT '';\n";
+
 const central_migration CENTRAL_MIGRATIONS[CENTRAL_SCHEMA_VERSION] = {
         {
                 .sqlite = "CREATE TABLE questura(\n"
@@ -260,4 +268,5 @@ const central_migration CENTRAL_MIGRATIONS[CENTRAL_SCHEMA_VERSION] = {
         },
         {.sqlite = MIGRATION_3_SQLITE, .postgresql = MIGRATION_3_PG},
         {.sqlite = MIGRATION_4_SQLITE, .postgresql = MIGRATION_4_PG},
+        {.sqlite = MIGRATION_5, .postgresql = MIGRATION_5},
 };

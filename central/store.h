@@ -23,7 +23,7 @@
 #include "core/error.h"
 
 /* The newest schema version this build knows (schema.c); a store at a newer one is refused. */
-#define CENTRAL_SCHEMA_VERSION 4
+#define CENTRAL_SCHEMA_VERSION 5
 
 #define CENTRAL_QUESTURA_CODE_MAX 16 /* "RM", "MI": province codes and a little room */
 #define CENTRAL_HOLDER_MAX        64 /* a device id */

@@ -40,6 +40,30 @@ static bool text_ok(const char *text, size_t max, bool may_be_empty)
 	       !text_has_control(text);
 }
 
+/* "" (no address) or an address the device can hold. */
+static agenda_err questura_email_check(const char *email, agenda_detail *why)
+{
+	if (email[0] &&
+	    (strlen(email) > CENTRAL_QUESTURA_EMAIL_MAX || !central_email_valid(email))) {
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_BAD_EMAIL, email,
+		                  CENTRAL_QUESTURA_EMAIL_MAX);
+		return AG_ERR_INVALID;
+	}
+	return AG_OK;
+}
+
+/* In the caller's transaction; AG_ERR_NOT_FOUND when there is no such Questura. */
+static agenda_err write_questura_email(central_store *s, const char *code, const char *email,
+                                       agenda_detail *why)
+{
+	const char *params[] = {code, email};
+	int64_t changed = 0;
+	agenda_err err = central_sync_query(s, "UPDATE questura SET email = $2 WHERE code = $1", 2,
+	                                    params, NULL, &changed, why);
+
+	return err == AG_OK && changed == 0 ? AG_ERR_NOT_FOUND : err;
+}
+
 agenda_err central_store_add_questura_full(central_store *s, const central_questura *q,
                                            agenda_detail *why)
 {
@@ -58,6 +82,8 @@ agenda_err central_store_add_questura_full(central_store *s, const central_quest
 		agenda_detail_set(why, MSG_QUESTURA_BAD_PATRON, q->patron_month, q->patron_day);
 		return AG_ERR_INVALID;
 	}
+	if ((err = questura_email_check(q->email, why)) != AG_OK)
+		return err;
 	if ((err = central_store_enter(s, &own, why)) != AG_OK)
 		return err;
 	/* the change lock before any row lock: PostgreSQL writers of `change` queue in one order */
@@ -68,8 +94,30 @@ agenda_err central_store_add_questura_full(central_store *s, const central_quest
 		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_EXISTS, q->code);
 	if (err == AG_OK)
 		err = admin(s)->set_patron(s, q->code, q->patron_month, q->patron_day, why);
+	if (err == AG_OK && q->email[0])
+		err = write_questura_email(s, q->code, q->email, why);
 	if (err == AG_OK)
 		err = central_changes_questura(s, q->code, central_changes_now(), why);
+	return central_store_leave(s, own, err, why);
+}
+
+agenda_err central_store_set_questura_email(central_store *s, const char *code, const char *email,
+                                            agenda_detail *why)
+{
+	bool own;
+	agenda_err err;
+
+	if ((err = questura_email_check(email, why)) != AG_OK)
+		return err;
+	if ((err = central_store_enter(s, &own, why)) != AG_OK)
+		return err;
+	err = central_sync_lock_changes(s, why);
+	if (err == AG_OK)
+		err = write_questura_email(s, code, email, why);
+	if (err == AG_ERR_NOT_FOUND)
+		agenda_detail_set(why, MSG_CENTRAL_QUESTURA_UNKNOWN, code);
+	if (err == AG_OK)
+		err = central_changes_questura(s, code, central_changes_now(), why);
 	return central_store_leave(s, own, err, why);
 }
 

@@ -20,13 +20,16 @@
 #include "store.h"
 
 #define CENTRAL_QUESTURA_NAME_MAX 96
-#define CENTRAL_NOTE_MAX          255 /* bytes of UTF-8, as agendactl's notes */
+/* A Questura's address for the end-of-day lists; it must fit the device's (questure.h). */
+#define CENTRAL_QUESTURA_EMAIL_MAX 127
+#define CENTRAL_NOTE_MAX           255 /* bytes of UTF-8, as agendactl's notes */
 
 typedef struct central_questura {
 	char code[CENTRAL_QUESTURA_CODE_MAX + 1];
 	char name[CENTRAL_QUESTURA_NAME_MAX + 1];
 	int patron_month; /* 0: none on file */
 	int patron_day;
+	char email[CENTRAL_QUESTURA_EMAIL_MAX + 1]; /* "" until given: no end-of-day email */
 } central_questura;
 
 typedef struct central_operator {
@@ -100,6 +103,8 @@ typedef struct central_admin_ops {
 	/* After a commit that deleted secrets: leaves no copy in the backend's files it can
 	 * remove (SQLite: the WAL is checkpointed and emptied). */
 	void (*forget_deleted)(central_store *s);
+	/* delivering the outbox (issue 13, store_outbox.h) */
+	const struct central_outbox_ops *outbox;
 } central_admin_ops;
 
 extern const central_admin_ops central_sqlite_admin_ops;
@@ -109,6 +114,9 @@ extern const central_admin_ops central_pg_admin_ops;
  * patron (0/0: none) a valid day. AG_ERR_EXISTS when the code is taken. */
 agenda_err central_store_add_questura_full(central_store *s, const central_questura *q,
                                            agenda_detail *why);
+/* Sets (or with "" clears) where a Questura's end-of-day lists go, and tells the devices. */
+agenda_err central_store_set_questura_email(central_store *s, const char *code, const char *email,
+                                            agenda_detail *why);
 agenda_err central_store_list_questure(central_store *s, central_questura **out, size_t *count,
                                        agenda_detail *why);
 

@@ -16,4 +16,7 @@ agenda_err central_store_enter(central_store *s, bool *own, agenda_detail *why);
 /* Commits the call's own transaction on success, rolls it back on failure; returns err. */
 agenda_err central_store_leave(central_store *s, bool own, agenda_err err, agenda_detail *why);
 
+/* local@domain.tld of at most CENTRAL_EMAIL_MAX bytes, no spaces or list separators. */
+bool central_email_valid(const char *text);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "core/messages.h"
 #include "store_admin.h"
+#include "store_outbox.h"
 #include "store_pg_internal.h"
 
 static agenda_err nomem(agenda_detail *why)
@@ -66,8 +67,8 @@ static agenda_err pg_list_questure(central_store *s, central_questura **out, siz
 {
 	PGresult *r;
 	agenda_err err = central_pg_run(
-	        s, "SELECT code, name, patron_month, patron_day FROM questura ORDER BY code", 0,
-	        NULL, PGRES_TUPLES_OK, &r, why);
+	        s, "SELECT code, name, patron_month, patron_day, email FROM questura ORDER BY code",
+	        0, NULL, PGRES_TUPLES_OK, &r, why);
 
 	if (err != AG_OK)
 		return err;
@@ -82,6 +83,7 @@ static agenda_err pg_list_questure(central_store *s, central_questura **out, siz
 		snprintf(q->name, sizeof q->name, "%s", PQgetvalue(r, i, 1));
 		q->patron_month = (int)int_at(r, i, 2);
 		q->patron_day = (int)int_at(r, i, 3);
+		snprintf(q->email, sizeof q->email, "%s", PQgetvalue(r, i, 4));
 	}
 	*count = (size_t)PQntuples(r);
 	PQclear(r);
@@ -436,4 +438,5 @@ const central_admin_ops central_pg_admin_ops = {
         .queue_mail = pg_queue_mail,
         .list_outbox = pg_list_outbox,
         .forget_deleted = pg_forget_deleted,
+        .outbox = &central_pg_outbox_ops, /* issue 13 */
 };

@@ -37,7 +37,7 @@ static bool text_valid(const char *text, size_t max)
 }
 
 /* local@domain.tld with no spaces: enough to catch a slip of the keyboard, not RFC 5322. */
-static bool email_valid(const char *text)
+bool central_email_valid(const char *text)
 {
 	const char *at = strchr(text, '@');
 	const char *dot = at ? strrchr(at, '.') : NULL;
@@ -62,7 +62,7 @@ static agenda_err site_valid(const central_site *site, agenda_detail *why)
 		agenda_detail_set(why, MSG_CENTRAL_SITE_BAD_CITY, CENTRAL_CITY_MAX);
 		return AG_ERR_INVALID;
 	}
-	if (!email_valid(site->dirigente)) {
+	if (!central_email_valid(site->dirigente)) {
 		agenda_detail_set(why, MSG_CENTRAL_SITE_BAD_EMAIL, site->dirigente);
 		return AG_ERR_INVALID;
 	}

@@ -11,6 +11,7 @@
 
 #include "core/messages.h"
 #include "store_admin.h"
+#include "store_outbox.h"
 #include "store_sqlite_internal.h"
 
 /* Grows *array (of size bytes each) to hold one more than *count; false when out of memory. */
@@ -70,8 +71,8 @@ static agenda_err sqlite_list_questure(central_store *s, central_questura **out,
 	size_t room = 0;
 	int rc;
 	agenda_err err = central_sqlite_prepare(
-	        s, "SELECT code, name, patron_month, patron_day FROM questura ORDER BY code", &st,
-	        why);
+	        s, "SELECT code, name, patron_month, patron_day, email FROM questura ORDER BY code",
+	        &st, why);
 
 	if (err != AG_OK)
 		return err;
@@ -88,6 +89,7 @@ static agenda_err sqlite_list_questure(central_store *s, central_questura **out,
 		snprintf(q->name, sizeof q->name, "%s", central_sqlite_text(st, 1));
 		q->patron_month = sqlite3_column_int(st, 2);
 		q->patron_day = sqlite3_column_int(st, 3);
+		snprintf(q->email, sizeof q->email, "%s", central_sqlite_text(st, 4));
 	}
 	sqlite3_finalize(st);
 	return central_sqlite_fail(s, rc, why);
@@ -445,4 +447,5 @@ const central_admin_ops central_sqlite_admin_ops = {
         .queue_mail = sqlite_queue_mail,
         .list_outbox = sqlite_list_outbox,
         .forget_deleted = sqlite_forget_deleted,
+        .outbox = &central_sqlite_outbox_ops, /* issue 13 */
 };

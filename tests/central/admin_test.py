@@ -153,16 +153,36 @@ def refused(c, verb, args, want, words, what):
           and out["message_en"], "%s refused (exit %d): %s" % (" ".join(verb), want, what))
 
 
-def test_questure(c):
+def test_questure(c, store):
     code, out, _ = c.run("questura", "add", "--code", "RM", "--name", "Roma")
-    check(code == 0 and out == {"code": "RM", "name": "Roma", "patron": "06-29"},
-          "questura add RM: Roma's patron saint known (06-29)")
+    check(code == 0 and out == {"code": "RM", "name": "Roma", "patron": "06-29", "email": None},
+          "questura add RM: Roma's patron saint known (06-29), no address yet")
     code, out, _ = c.run("questura", "add", "--code", "PD", "--name", "Padova", "--patron",
                          "06-13", json_out=False)
     check(code == 0 and "PD" in out and "06-13" in out, "questura add in text, --patron kept")
     code, out, _ = c.run("questura", "add", "--code", "LT", "--name", "Latina")
     check(code == 0 and "patron" in out and out["patron"] is None,
           "a city without a known patron: patron null (national calendar only)")
+    code, out, _ = c.run("questura", "add", "--code", "BO", "--name", "Questura di Bologna",
+                         "--email", "immigrazione.bo@poliziadistato.it")
+    check(code == 0 and out["patron"] == "10-04"
+          and out["email"] == "immigrazione.bo@poliziadistato.it",
+          "questura add 'Questura di Bologna': the city's patron found, --email kept")
+    code, out, _ = c.run("questura", "set", "--code", "RM", "--email", "ufficio.rm@example.it")
+    check(code == 0 and out == {"code": "RM", "email": "ufficio.rm@example.it"},
+          "questura set --email: the end-of-day address changed")
+    changes = store.rows("SELECT body FROM change ORDER BY seq")
+    check(any('"ufficio.rm@example.it"' in row[0] for row in changes),
+          "questura set --email: the devices get the address in a questura change")
+    for args, want, words, what in [
+            (["--code", "RM", "--email", "not an address"], 9, "Indirizzo della Questura",
+             "an address that is no address"),
+            (["--code", "RM", "--email", "a@" + "b" * 130 + ".it"], 9, "Indirizzo della Questura",
+             "an address longer than a device can hold"),
+            (["--code", "TO", "--email", "a@b.it"], 3, "sconosciuta", "an unknown Questura")]:
+        refused(c, ("questura", "set"), args, want, words, what)
+    code, out, _ = c.run("questura", "set", "--code", "LT", "--email", "")
+    check(code == 0 and out == {"code": "LT", "email": None}, "questura set --email '': none")
     for args, want, words, what in [
             (["--code", "RM", "--name", "Roma"], 4, "già presente", "a code twice"),
             (["--code", "ZZ", "--name", "Nowhere"], 9, "sigla di una provincia",
@@ -177,8 +197,11 @@ def test_questure(c):
             (["--code", "MI"], 2, "--name", "no name")]:
         refused(c, ("questura", "add"), args, want, words, what)
     code, out, _ = c.run("questura", "list")
-    check(code == 0 and [q["code"] for q in out["questure"]] == ["LT", "PD", "RM"],
-          "questura list: the three, by code, nothing refused stored")
+    check(code == 0 and [q["code"] for q in out["questure"]] == ["BO", "LT", "PD", "RM"],
+          "questura list: the four, by code, nothing refused stored")
+    check([q["email"] for q in out["questure"]] ==
+          ["immigrazione.bo@poliziadistato.it", None, None, "ufficio.rm@example.it"],
+          "questura list: each Questura's address")
 
 
 def oracle_skipped(first, last, prov):
@@ -533,7 +556,7 @@ def main():
         test_sites(c)
         test_folder(c, tmp)
         store = Store(folder)
-        test_questure(c)
+        test_questure(c, store)
         test_capacity(c, store)
         test_closures(c, store)
         test_practice_import(c, store, tmp)

@@ -214,7 +214,8 @@ def setup_central(central, tmp):
     central.fingerprint = out["ca_fingerprint"]
     central.verb("site", "add", "--code", "ROMA", "--city", "Roma", "--province", "RM",
                  "--dirigente", "dirigente.roma@example.invalid")
-    central.verb("questura", "add", "--code", "RM", "--name", "Questura di Roma")
+    central.verb("questura", "add", "--code", "RM", "--name", "Questura di Roma", "--email",
+                 "immigrazione.rm@example.invalid")
     central.verb("capacity", "set", "--questura", "RM", "--from", "2026-05-05", "--to",
                  "2026-05-15", "--per-day", "4", "--start", "09:00", "--every", "30")
     csv = os.path.join(tmp, "practices.csv")
@@ -237,7 +238,8 @@ def test_first_rounds(a, b):
     check("mario.rossi" in ops.stdout, "B: central's operator arrived with the round",
           ops.stdout)
     listed = b.ok("questura", "list").stdout
-    check("RM" in listed, "B: central's Questura arrived", listed)
+    check("RM" in listed and "immigrazione.rm@example.invalid" in listed,
+          "B: central's Questura arrived with the address its day lists go to", listed)
     s = b.status()
     check(s["central_managed"] and s["online"] and s["clock_trusted"] and s["cursor"] > 0
           and s["last_error"] is None and s["lease_end"],
@@ -394,6 +396,15 @@ def test_central_agrees(central, devices):
               % (d.name, s["slots_held"]), (listed[d.id], s))
 
 
+def test_questura_address(central, a):
+    """Issue 13: a Questura's new address reaches the device at its next round."""
+    central.verb("questura", "set", "--code", "RM", "--email", "nuovo.rm@example.invalid")
+    a.ok("sync", "now")
+    listed = a.ok("questura", "list").stdout
+    check("nuovo.rm@example.invalid" in listed,
+          "A: questura set --email at central reaches the device at the next round", listed)
+
+
 def main():
     agendactl, binary = sys.argv[1], sys.argv[2]
     started = time.monotonic()
@@ -419,6 +430,7 @@ def main():
             test_offline_and_back(central, a)
             test_bad_central(central, a)
             test_duplicate_practice(a, b)
+            test_questura_address(central, a)
             measure(a)
             for d in (a, b):
                 d.ok("sync", "now")
