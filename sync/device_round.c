@@ -287,6 +287,9 @@ agenda_err sync_round_run(agenda_ctx *ctx, sync_session *session, struct sync_ro
 	agenda_err err;
 
 	memset(report, 0, sizeof *report);
+	/* The id central gave may be newer than this context: a kiosk activated from its Tecnico
+	 * screen runs its rounds on the sync thread's context, opened before the activation. */
+	store_setting_get(ctx->store, "device_id", ctx->device_id, sizeof ctx->device_id);
 	if ((err = journal_cursor(ctx, &after_id, why)) != AG_OK ||
 	    (err = hand_back(ctx, why)) != AG_OK)
 		goto done;

@@ -1071,6 +1071,8 @@ screenshot corrected
 tap_button key:enter
 expect_screen tecnico
 screenshot activated
+sleep 3000
+screenshot first_round
 """
     proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
@@ -1104,6 +1106,11 @@ screenshot activated
           f"the screen says the device is activated as {device_id}: {text[:300]!r}")
     check(identity(h) == (device_id, "provisioned", central.url),
           f"the store's device id is central's: {identity(h)}")
+    # The same process syncs at once under its new id (its sync thread's context was opened
+    # before the activation, under the factory id).
+    text = h.ocr("first_round")
+    check("Centrale: in linea" in text,
+          f"the first round after activation succeeded: {text[:300]!r}")
     key = os.path.join(h.work, "device.key")
     check(os.stat(key).st_mode & 0o777 == 0o600, "device.key is 0600")
     check(os.stat(os.path.join(h.work, "device.pem")).st_mode & 0o777 == 0o600,
