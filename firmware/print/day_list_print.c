@@ -13,6 +13,13 @@
 #include "services/site.h"
 
 #define STATE_ON_FIRST_LINE 38 /* "DD/MM HH:MM " + pratica (15) + " " + state (10) */
+/*
+ * Appointments per sheet: a long list is cut into sheets of about 70 cm (each after the first
+ * headed "(segue)"), still one job; one strip of metres would curl off the counter, and the
+ * virtual printer refuses pages over 16384 dots.
+ */
+#define ROWS_PER_SHEET 100
+#define SHEET_BREAK    0x100u /* style of the SLIP_BLANK line that ends a sheet (never printed) */
 
 struct lines {
 	slip_line *line;
@@ -137,8 +144,17 @@ static void lay_out(const struct day_list *l, const char *site, int64_t printed_
 	add(ls, SLIP_RULE, 0);
 	if (l->count == 0)
 		add_wrapped(ls, msg_get(MSG_DAYLIST_EMPTY, LANG_IT), columns, 0);
-	for (size_t i = 0; i < l->count; i++)
+	for (size_t i = 0; i < l->count; i++) {
+		if (i > 0 && i % ROWS_PER_SHEET == 0) {
+			add(ls, SLIP_BLANK, SHEET_BREAK);
+			snprintf(text, sizeof text, msg_get(MSG_DAYLIST_PRINT_CONTINUED, LANG_IT),
+			         l->questura_name, l->questura, date,
+			         (int)(i / ROWS_PER_SHEET) + 1);
+			add_wrapped(ls, text, columns, SLIP_BOLD);
+			add(ls, SLIP_RULE, 0);
+		}
 		add_row(ls, &l->rows[i], columns);
+	}
 	add(ls, SLIP_RULE, 0);
 	clock_local(printed_at, &pday, &pminute);
 	date_to_ymd(pday, &y, &m, &d);
@@ -148,10 +164,31 @@ static void lay_out(const struct day_list *l, const char *site, int64_t printed_
 	add_wrapped(ls, text, columns, 0);
 }
 
+/* One sheet: pieces of SLIP_LINES_MAX lines joined into one strip, one cut at its end. */
+static agenda_err render_sheet(const slip_line *lines, size_t count, const printer_profile *profile,
+                               slip *piece, escpos_buf *out)
+{
+	static const unsigned char CUT[4] = {GS, 'V', 66, 0};
+	agenda_err err = AG_OK;
+
+	for (size_t at = 0; at < count && err == AG_OK; at += SLIP_LINES_MAX) {
+		size_t n = count - at < SLIP_LINES_MAX ? count - at : SLIP_LINES_MAX;
+
+		piece->columns = profile->columns;
+		piece->count = n;
+		memcpy(piece->lines, &lines[at], n * sizeof lines[0]);
+		err = escpos_render_slip(piece, profile, out);
+		/* Every piece but the sheet's last loses its cut. */
+		if (err == AG_OK && at + n < count && out->len >= sizeof CUT &&
+		    !memcmp(out->data + out->len - sizeof CUT, CUT, sizeof CUT))
+			out->len -= sizeof CUT;
+	}
+	return err;
+}
+
 agenda_err day_list_escpos(const struct day_list *l, const char *site, int64_t printed_at,
                            const printer_profile *profile, escpos_buf *out, agenda_detail *why)
 {
-	static const unsigned char CUT[4] = {GS, 'V', 66, 0};
 	struct lines ls = {0};
 	slip *piece = malloc(sizeof *piece);
 	agenda_err err = AG_OK;
@@ -164,17 +201,13 @@ agenda_err day_list_escpos(const struct day_list *l, const char *site, int64_t p
 		agenda_detail_set(why, MSG_NOMEM);
 		return AG_ERR_NOMEM;
 	}
-	for (size_t at = 0; at < ls.count && err == AG_OK; at += SLIP_LINES_MAX) {
-		size_t n = ls.count - at < SLIP_LINES_MAX ? ls.count - at : SLIP_LINES_MAX;
+	for (size_t sheet = 0; sheet < ls.count && err == AG_OK;) {
+		size_t end = sheet;
 
-		piece->columns = profile->columns;
-		piece->count = n;
-		memcpy(piece->lines, &ls.line[at], n * sizeof ls.line[0]);
-		err = escpos_render_slip(piece, profile, out);
-		/* Every piece but the last loses its cut: the list comes out as one strip. */
-		if (err == AG_OK && at + n < ls.count && out->len >= sizeof CUT &&
-		    !memcmp(out->data + out->len - sizeof CUT, CUT, sizeof CUT))
-			out->len -= sizeof CUT;
+		while (end < ls.count && !(ls.line[end].style & SHEET_BREAK))
+			end++;
+		err = render_sheet(&ls.line[sheet], end - sheet, profile, piece, out);
+		sheet = end + 1; /* past the break */
 	}
 	free(piece);
 	free(ls.line);

@@ -154,6 +154,48 @@ static void narrow_paper_and_long_list_one_job(void **state)
 	free(text);
 }
 
+/* 230 appointments: three sheets of at most 100, each after the first headed "segue". */
+static void long_list_in_sheets(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], *text;
+	struct booking b;
+	int pages;
+	FILE *in;
+
+	for (int i = 0; i < 230; i++) {
+		struct practice pr = {0};
+
+		snprintf(pr.numero_pratica, sizeof pr.numero_pratica, "RM/2026/%06d", 100 + i);
+		snprintf(pr.cognome, sizeof pr.cognome, "BIANCHI");
+		snprintf(pr.nome, sizeof pr.nome, "Anna");
+		pr.data_nascita = date_from_ymd(1990, 1, 1);
+		snprintf(pr.nazionalita, sizeof pr.nazionalita, "Perù");
+		snprintf(pr.tipo, sizeof pr.tipo, "lavoro");
+		snprintf(pr.questura, sizeof pr.questura, "RM");
+		assert_int_equal(practice_upsert(&f->ctx, &pr, NULL), AG_OK);
+		assert_int_equal(
+		        practice_lookup(&f->ctx, &f->op, pr.numero_pratica, NULL, &pr, NULL),
+		        AG_OK);
+		assert_int_equal(booking_confirm(&f->ctx, &f->op, pr.id, NULL, &b, NULL), AG_OK);
+	}
+	text = print_page(f, "tm-t88v", &pages);
+	assert_int_equal(pages, 3);
+	assert_non_null(strstr(text, "RM/2026/000199"));
+	assert_null(strstr(text, "RM/2026/000200"));
+	free(text);
+	snprintf(path, sizeof path, "%s/tm-t88v-3.txt", f->dir);
+	assert_non_null(in = fopen(path, "r"));
+	text = calloc(1, 65536);
+	assert_true(fread(text, 1, 65535, in) > 0);
+	fclose(in);
+	assert_true(strncmp(text, "Questura di Roma (RM) - 04/05/2026 -\nsegue, foglio 3\n", 53) ==
+	            0);
+	assert_non_null(strstr(text, "RM/2026/000329"));
+	assert_non_null(strstr(text, "Stampato il 04/05/2026 alle 09:00."));
+	free(text);
+}
+
 static void tecnico_prints_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -178,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(list_prints_as_expected),
 	        T(narrow_paper_and_long_list_one_job),
+	        T(long_list_in_sheets),
 	        T(tecnico_prints_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
