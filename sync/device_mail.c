@@ -5,7 +5,8 @@
  * Replaced or moved-on rows are not errors for the sender: a RETTIFICA that replaced the
  * message being sent deletes its row (AG_ERR_NOT_FOUND), and another drain that marked the
  * same row first leaves it 'sent' (AG_ERR_REFUSED from outbox_mark_*): both mean "nothing
- * left to record here".
+ * left to record here". Marks name the message taken (outbox_mark_*_as): SQLite gives a deleted
+ * row's id to the next row, so the replacement may carry the id of the message on the wire.
  */
 #include "sync/device_mail.h"
 
@@ -54,7 +55,7 @@ static agenda_err mark_sent(void *outbox, int64_t id, const char *reply, agenda_
 {
 	struct device_mail_outbox *o = outbox;
 
-	return moved_on(outbox_mark_sent(o->ctx, id, reply, why));
+	return moved_on(outbox_mark_sent_as(o->ctx, id, o->current.message_id, reply, why));
 }
 
 static agenda_err mark_failed(void *outbox, int64_t id, const char *reply, int64_t next_try,
@@ -62,7 +63,8 @@ static agenda_err mark_failed(void *outbox, int64_t id, const char *reply, int64
 {
 	struct device_mail_outbox *o = outbox;
 
-	return moved_on(outbox_mark_failed(o->ctx, id, reply, next_try, give_up, why));
+	return moved_on(outbox_mark_failed_as(o->ctx, id, o->current.message_id, reply, next_try,
+	                                      give_up, why));
 }
 
 const struct mail_outbox_ops DEVICE_MAIL_OUTBOX_OPS = {

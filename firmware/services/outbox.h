@@ -97,6 +97,17 @@ agenda_err outbox_mark_failed(agenda_ctx *ctx, int64_t id, const char *reply, in
                               bool give_up, agenda_detail *why);
 
 /*
+ * The same two for a sender holding the message it took (next_due's message_id): when row id
+ * is another message now (the one taken was replaced and SQLite gave its id to the
+ * replacement), AG_ERR_NOT_FOUND and nothing changes.
+ */
+agenda_err outbox_mark_sent_as(agenda_ctx *ctx, int64_t id, const char *message_id,
+                               const char *reply, agenda_detail *why);
+agenda_err outbox_mark_failed_as(agenda_ctx *ctx, int64_t id, const char *message_id,
+                                 const char *reply, int64_t next_try, bool give_up,
+                                 agenda_detail *why);
+
+/*
  * A person asks for a message to go now: a failed or queued one becomes queued with next_try
  * now and a fresh count of attempts (so the back-off starts over); audited with actor.
  * AG_ERR_NOT_FOUND for no such id, AG_ERR_REFUSED for a message already sent.

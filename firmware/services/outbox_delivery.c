@@ -34,7 +34,8 @@ struct state_change {
  * such message, or not in a state the change applies to.
  */
 static agenda_err change(agenda_ctx *ctx, const struct state_change *c, int64_t id,
-                         const char *reply, int64_t when, agenda_detail *why)
+                         const char *message_id, const char *reply, int64_t when,
+                         agenda_detail *why)
 {
 	char clean[OUTBOX_REPLY_MAX], subject[32], detail[64];
 	struct outbox_item item;
@@ -47,6 +48,13 @@ static agenda_err change(agenda_ctx *ctx, const struct state_change *c, int64_t 
 		return err;
 	if ((err = outbox_get(ctx, id, &item, why)) != AG_OK)
 		goto done;
+	/* SQLite may give a replaced row's id to its replacement: the sender names the message
+	 * it took, and a row that is another message now is not the sender's to mark. */
+	if (message_id && strcmp(item.message_id, message_id) != 0) {
+		agenda_detail_set(why, MSG_OUTBOX_NOT_FOUND, (long long)id);
+		err = AG_ERR_NOT_FOUND;
+		goto done;
+	}
 	if (!(st = store_stmt(ctx->store, c->sql, why))) {
 		err = AG_ERR_STORE;
 		goto done;
@@ -86,7 +94,8 @@ done:
 	return err;
 }
 
-agenda_err outbox_mark_sent(agenda_ctx *ctx, int64_t id, const char *reply, agenda_detail *why)
+agenda_err outbox_mark_sent_as(agenda_ctx *ctx, int64_t id, const char *message_id,
+                               const char *reply, agenda_detail *why)
 {
 	static const struct state_change SENT = {
 	        .sql = "UPDATE outbox SET state = 'sent', reply = ?2, sent_at = ?3"
@@ -95,11 +104,17 @@ agenda_err outbox_mark_sent(agenda_ctx *ctx, int64_t id, const char *reply, agen
 	        .action = "mail_sent",
 	        .sends = true};
 
-	return change(ctx, &SENT, id, reply, clock_now(&ctx->clock), why);
+	return change(ctx, &SENT, id, message_id, reply, clock_now(&ctx->clock), why);
 }
 
-agenda_err outbox_mark_failed(agenda_ctx *ctx, int64_t id, const char *reply, int64_t next_try,
-                              bool give_up, agenda_detail *why)
+agenda_err outbox_mark_sent(agenda_ctx *ctx, int64_t id, const char *reply, agenda_detail *why)
+{
+	return outbox_mark_sent_as(ctx, id, NULL, reply, why);
+}
+
+agenda_err outbox_mark_failed_as(agenda_ctx *ctx, int64_t id, const char *message_id,
+                                 const char *reply, int64_t next_try, bool give_up,
+                                 agenda_detail *why)
 {
 	static const struct state_change LATER = {
 	        .sql = "UPDATE outbox SET attempts = attempts + 1, reply = ?2, last_error = ?2,"
@@ -112,7 +127,13 @@ agenda_err outbox_mark_failed(agenda_ctx *ctx, int64_t id, const char *reply, in
 	        .action = "mail_given_up",
 	        .counts_attempt = true};
 
-	return change(ctx, give_up ? &GIVE_UP : &LATER, id, reply, next_try, why);
+	return change(ctx, give_up ? &GIVE_UP : &LATER, id, message_id, reply, next_try, why);
+}
+
+agenda_err outbox_mark_failed(agenda_ctx *ctx, int64_t id, const char *reply, int64_t next_try,
+                              bool give_up, agenda_detail *why)
+{
+	return outbox_mark_failed_as(ctx, id, NULL, reply, next_try, give_up, why);
 }
 
 agenda_err outbox_retry(agenda_ctx *ctx, const char *actor, int64_t id, agenda_detail *why)
@@ -126,5 +147,5 @@ agenda_err outbox_retry(agenda_ctx *ctx, const char *actor, int64_t id, agenda_d
 	        .action = "mail_retry",
 	        .retry = true};
 
-	return change(ctx, &retry, id, NULL, clock_now(&ctx->clock), why);
+	return change(ctx, &retry, id, NULL, NULL, clock_now(&ctx->clock), why);
 }

@@ -402,6 +402,39 @@ static void states_survive_a_killed_sender(void **state)
 	assert_int_equal(due_id(f, f->now + 60), b);
 }
 
+/*
+ * A RETTIFICA replaced while the sender has its predecessor on the wire: SQLite gives the
+ * deleted row's id to the replacement, so a sender marking by id alone would mark the new,
+ * unsent version sent. Marking by id and Message-ID leaves it queued.
+ */
+static void replaced_message_keeps_its_successor_queued(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_item taken;
+	int64_t first = queue(f, "day_list", "rettifica:2026-05-04:RM", "v2", NULL), second;
+
+	assert_int_equal(outbox_next_due(&f->ctx, f->now, &taken, NULL), AG_OK);
+	outbox_item_clear(&taken);
+	second = queue(f, "day_list", "rettifica:2026-05-04:RM", "v3", NULL);
+	assert_int_equal(second, first); /* the id came back: what the check is for */
+	assert_int_equal(outbox_mark_sent_as(&f->ctx, first, taken.message_id, "250 ok", NULL),
+	                 AG_ERR_NOT_FOUND);
+	assert_int_equal(
+	        outbox_mark_failed_as(&f->ctx, first, taken.message_id, "451", f->now, false, NULL),
+	        AG_ERR_NOT_FOUND);
+	assert_string_equal(get(f, second).state, "queued");
+	assert_int_equal(get(f, second).attempts, 0);
+	assert_string_not_equal(get(f, second).message_id, taken.message_id);
+	{
+		struct outbox_item now = get(f, second);
+
+		assert_int_equal(
+		        outbox_mark_sent_as(&f->ctx, second, now.message_id, "250 ok", NULL),
+		        AG_OK);
+	}
+	assert_string_equal(get(f, second).state, "sent");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -416,6 +449,7 @@ int main(void)
 	        T(other_bodies_stay_after_sending),
 	        T(list_by_state),
 	        T(states_survive_a_killed_sender),
+	        T(replaced_message_keeps_its_successor_queued),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
