@@ -255,10 +255,22 @@ static void put_address_header(struct buffer *b, const char *name, const char *d
 	put(b, name);
 	put(b, ": ");
 	if (display && *display) {
-		if (phrase_atoms(display))
+		if (phrase_atoms(display)) {
 			put(b, display);
-		else
+		} else if (plain_ascii(display) && strlen(display) <= 60) {
+			/* "Sportello Unico per l'Immigrazione": a quoted string, read by every
+			 * client (Python's address parser mangles a phrase of several
+			 * encoded-words, "R oma") */
+			put(b, "\"");
+			for (const char *p = display; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					put(b, "\\");
+				put_bytes(b, p, 1);
+			}
+			put(b, "\"");
+		} else {
 			put_encoded_words(b, display);
+		}
 		put(b, "\r\n ");
 	}
 	put(b, "<");

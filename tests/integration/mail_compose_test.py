@@ -121,6 +121,15 @@ with tempfile.TemporaryDirectory() as tmp:
     check(parts[1].get_filename() == "elenco Città.csv", "RFC 2231 file name")
     check(parts[1].get_content_type() == "application/octet-stream", "default type")
 
+    # a display name in ASCII with an apostrophe or quotes: a quoted string, read back exactly
+    # (several encoded-words in a phrase come back as "R oma" from Python's address parser)
+    for name in ("Sportello Unico per l'Immigrazione di Roma", 'Ufficio "A" \\ Roma'):
+        rc, raw = compose(tmp, SUMMER, from_name=name)
+        m = email.message_from_bytes(raw, policy=email.policy.default)
+        check(rc == 0 and m["From"].addresses[0].display_name == name,
+              "quoted display name read back: %r" % m["From"].addresses[0].display_name)
+        check_wire_form(raw, "quoted display name")
+
     # deterministic: same row, same bytes; the boundary follows the Message-ID
     a = compose(tmp, SUMMER, body="x\n", attachment=b"1\r\n", attachment_name="a.csv")[1]
     b = compose(tmp, SUMMER, body="x\n", attachment=b"1\r\n", attachment_name="a.csv")[1]
