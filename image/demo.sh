@@ -52,7 +52,8 @@ case "${AGENDA_NOW:-}" in
 [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*) today=$(echo "$AGENDA_NOW" | cut -c1-10) ;;
 *) today=$(date +%F) ;;
 esac
-"$central" questura add --dir "$demo/central" --code RM --name "Questura di Roma" >/dev/null
+"$central" questura add --dir "$demo/central" --code RM --name "Questura di Roma" \
+	--email immigrazione.rm@demo.invalid >/dev/null
 "$central" capacity set --dir "$demo/central" --questura RM --from "$today" \
 	--to "$(date -d "$today +60 days" +%F)" --per-day 16 --start 08:30 --every 15 >/dev/null
 enrol=$("$central" --json enrol-code --dir "$demo/central" --site ROMA --expires 1h)
@@ -102,10 +103,6 @@ echo "== agendactl mail configure (the device's mail goes to the sink)"
 # The end of every run: the day closed (one list per Questura, CSV attached, queued in the same
 # transaction) and the outbox drained to the sink. $1: demo.operatore's password.
 close_day_and_send() {
-	# Central's `questura add` takes no address yet and its sync blanks the device's: the
-	# demo gives the Questura di Roma its (fictional) address here, where the device keeps it.
-	"$ctl" questura add RM --name "Questura di Roma" --city Roma \
-		--email immigrazione.rm@demo.invalid >/dev/null
 	echo "== close-day: the day's list for each Questura goes to the outbox"
 	echo "$1" | "$ctl" --user demo.operatore close-day
 	echo "== outbox send: to the mail sink"
