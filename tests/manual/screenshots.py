@@ -5,9 +5,10 @@ usage: screenshots.py BUILD_DIR IMG_DIR
 
 On a fresh demo database (agendactl init + demo-seed, clock pinned with AGENDA_NOW) and a real
 agenda-central on loopback (its own CA, site ROMA, the Questura di Roma's capacity, a one-time
-code), agenda-kiosk runs its script mode at 1280x800 under Xvfb: sportello.script activates the
-device from the Tecnico screen and books, prints, reprints, moves, cancels and closes the day;
-then central is stopped and senza_rete.script books offline and shows the sync error. Each
+code), agenda-kiosk runs its script mode at 1280x800 under Xvfb: attivazione.script activates the
+device from the Tecnico screen; a second kiosk process runs sportello.script (book, print,
+reprint, move, cancel, close the day); then central is stopped and a third runs senza_rete.script
+(booking offline, the sync error on Tecnico). Each
 `screenshot NAME` becomes IMG_DIR/NAME.png; the virtual printer's slips become
 IMG_DIR/scontrino.png (the first convocation) and IMG_DIR/scontrino-prova.png (the activation's
 test slip). Exit 0 done, 1 a step failed, 77 a tool is missing (Xvfb).
@@ -76,19 +77,24 @@ def run(build, img):
                       "PW_DIRIGENTE": h.passwords["demo.dirigente"],
                       "CENTRAL_URL": central.url, "CODE": central.code,
                       "FINGERPRINT": central.fingerprint.replace(":", "")}
-            h.run(fill("sportello.script", values))
-            # Rounds every 2 s, not 60, so that the offline part shows at once.
+            h.run(fill("attivazione.script", values))
+            # Rounds every 2 s, not 60, so that the status bar changes within the script.
             con = sqlite3.connect(h.db)
             con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('sync.interval_s', '2')")
             con.commit()
             con.close()
+            # A new kiosk process: the sync thread of the one that activated the device keeps
+            # the identity it read at start (reported in the manual's branch, not worked around
+            # in the pictures of the counter).
+            h.run(fill("sportello.script", values))
             central.stop()
             h.run(fill("senza_rete.script", values))
         finally:
             central.stop()
             h.stop_display()
-        for png in glob.glob(os.path.join(h.shots, "*.png")):
-            shutil.copyfile(png, os.path.join(img, os.path.basename(png)))
+            # Also after a failure: the pictures made so far show where the script stopped.
+            for png in glob.glob(os.path.join(h.shots, "*.png")):
+                shutil.copyfile(png, os.path.join(img, os.path.basename(png)))
         copy_slips(h.slips, img)
 
 
