@@ -69,8 +69,12 @@ def run(build, img):
             central.start()
             central.json("questura", "add", "--dir", central.folder, "--code", "RM", "--name",
                          "Roma")
+            # Tomorrow has one slot only: the second applicant's date is "differita".
             central.json("capacity", "set", "--dir", central.folder, "--questura", "RM",
-                         "--from", "2026-05-04", "--to", "2026-06-30", "--per-day", "16",
+                         "--from", "2026-05-05", "--to", "2026-05-05", "--per-day", "1",
+                         "--start", "08:30", "--every", "15")
+            central.json("capacity", "set", "--dir", central.folder, "--questura", "RM",
+                         "--from", "2026-05-06", "--to", "2026-06-30", "--per-day", "16",
                          "--start", "08:30", "--every", "15")
             values = {"PW_TECNICO": h.passwords["demo.tecnico"],
                       "PW_OPERATORE": h.passwords["demo.operatore"],
