@@ -8,6 +8,7 @@ usage: pictures.py missing IMG_DIR CHAPTER.md...     prints the pictures not in 
 A picture is named as ![caption](img/NAME.png). The kiosk's screens are read from ui/: each
 screen file's ops table has `.name = "NAME"` (the script mode's names, enum ui_screen); each
 needs a section headed `{#schermata-NAME}` in the chapters, with at least one picture in it.
+Every screenshot is 1280x800 (the slips, scontrino*.png, are as wide as the paper).
 """
 import glob
 import os
@@ -28,6 +29,16 @@ def pictures(chapters):
 
 def missing(img, chapters):
     return [n for n in pictures(chapters) if not os.path.isfile(os.path.join(img, n))]
+
+
+def png_size(path):
+    """(width, height) from a PNG's IHDR, or None when the file is not a PNG."""
+    import struct
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
 
 
 def kiosk_screens(root):
@@ -61,6 +72,12 @@ def sections(chapters):
 def problems(root, img, chapters):
     out = [f"picture img/{n} is named by the manual but was not made" for n in
            missing(img, chapters)]
+    for name in pictures(chapters):
+        path = os.path.join(img, name)
+        # Screenshots are the kiosk's window; the slips (scontrino*) are the printer's width.
+        if os.path.isfile(path) and not name.startswith("scontrino"):
+            if png_size(path) != (1280, 800):
+                out.append(f"picture img/{name} is {png_size(path)}, not 1280x800")
     screens = kiosk_screens(root)
     if len(screens) < 7:
         out.append(f"only {len(screens)} screens found in ui/screen_*.c: {screens}")
