@@ -7,6 +7,10 @@
  * booking_move), or close the day (booking_close_day). The list is re-read from the store after
  * every change.
  *
+ * Issue 13: closing the day says how many emails it queued for the Questure (the sync thread is
+ * asked to send them at once), and "Stampa elenco" prints today's list of each Questura
+ * (day_lists_print.h) so the counter keeps a paper copy of what the emails carry.
+ *
  * On a device enrolled with central (issue 12) the worklist comes first: open items central's
  * changes left (a day closed under a booking, a slot another counter had, a practice booked
  * twice or withdrawn), each as its kind in words, the practice number and the appointment's
@@ -270,11 +274,12 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 		return;
 	}
 	ui_header(app, d, &area, ui_msg(app, MSG_UI_DAY_TITLE), ids, labels, 3);
-	/* The side column takes the full height: five buttons fit even at 800x480. */
+	/* The side column takes the full height: five buttons fit even at 800x480; the page
+	 * arrows are two squares at the end of the note's row. */
 	side = ui_rect_take_right(&area, area.w / 4, l->gap);
 	note = ui_rect_take_bottom(&area, l->unit, l->gap);
+	pager = ui_rect_take_right(&note, 2 * l->unit + l->gap, l->gap);
 	list = area;
-	pager = ui_rect_take_bottom(&side, l->unit, l->gap);
 	ui_button(d, "reprint", ui_msg(app, MSG_UI_REPRINT),
 	          ui_rect_take_top(&side, l->unit, l->gap), on);
 	ui_button(d, "cancel", ui_msg(app, MSG_UI_CANCEL_APPOINTMENT),
@@ -282,6 +287,8 @@ static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 	          on == UI_BUTTON_OFF ? on : UI_BUTTON_DANGER);
 	ui_button(d, "move", ui_msg(app, MSG_UI_MOVE), ui_rect_take_top(&side, l->unit, l->gap),
 	          on);
+	ui_button(d, "print_list", ui_msg(app, MSG_UI_DAY_PRINT_LIST),
+	          ui_rect_take_top(&side, l->unit, l->gap), UI_BUTTON_NORMAL);
 	ui_button(d, "close_day", ui_msg(app, MSG_UI_CLOSE_DAY),
 	          ui_rect_take_top(&side, l->unit, l->gap), UI_BUTTON_PRIMARY);
 	draw_worklist(app, d, &list);
@@ -400,6 +407,10 @@ static void tap(struct ui_app *app, const char *id)
 		ask_reason(app, REASON_CANCEL);
 	} else if (strcmp(id, "move") == 0 && b) {
 		ask_reason(app, REASON_MOVE);
+	} else if (strcmp(id, "print_list") == 0) {
+		struct ui_request req = {.kind = UI_REQ_DAY_LIST_PRINT, .session = app->session};
+
+		ui_post(app, &req, true);
 	} else if (strcmp(id, "close_day") == 0) {
 		struct ui_request req = {.kind = UI_REQ_CLOSE_DAY, .session = app->session};
 
@@ -439,7 +450,8 @@ static void tick(struct ui_app *app)
 	ui_post(app, &req, false);
 }
 
-/* UI_REQ_DAY: the lists; UI_REQ_CANCEL, _MOVE, _CLOSE_DAY: done, then the lists again. */
+/* UI_REQ_DAY: the lists; UI_REQ_CANCEL, _MOVE, _CLOSE_DAY: done, then the lists again;
+ * UI_REQ_DAY_LIST_PRINT: what was printed. */
 static void result(struct ui_app *app, struct ui_result *r)
 {
 	struct ui_day_state *ds = app->day_state;
@@ -491,8 +503,23 @@ static void result(struct ui_app *app, struct ui_result *r)
 		               sizeof time);
 		ui_note_msg(app, false, MSG_UI_MOVED, date, time);
 	} else if (r->kind == UI_REQ_CLOSE_DAY) {
-		ui_note_msg(app, false, MSG_UI_DAY_CLOSED, r->close.version, r->close.appointments,
-		            r->close.cancellations);
+		if (r->close.messages > 0) {
+			ui_note_msg(app, false, MSG_UI_DAY_CLOSED_MAIL, r->close.version,
+			            r->close.appointments, r->close.cancellations,
+			            r->close.messages);
+			sync_worker_mail_now(app->sync); /* the lists leave now, link permitting */
+		} else {
+			ui_note_msg(app, false, MSG_UI_DAY_CLOSED, r->close.version,
+			            r->close.appointments, r->close.cancellations);
+		}
+	} else if (r->kind == UI_REQ_DAY_LIST_PRINT) {
+		if (r->lists_printed == 0)
+			ui_note_msg(app, false, MSG_UI_DAY_LIST_EMPTY);
+		else if (r->lists_printed == 1)
+			ui_note_msg(app, false, MSG_UI_DAY_LIST_PRINTED_ONE);
+		else
+			ui_note_msg(app, false, MSG_UI_DAY_LIST_PRINTED, r->lists_printed);
+		return; /* nothing changed in the lists */
 	}
 	/* Re-read the list so it shows what the store now says. */
 	struct ui_request req = {.kind = UI_REQ_DAY, .session = app->session};

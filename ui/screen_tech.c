@@ -14,6 +14,11 @@
  * successful sync, the entries waiting and the last sync error in plain words (the sync
  * thread's published status, sync_worker.h); "Sincronizza ora" asks for a round at once.
  *
+ * Email (issue 13): a line with the mail server, the messages queued and those given up, then
+ * the server's last reply (the newest given-up message's, else the last attempt's) or that the
+ * server was unreachable; "Riprova email" queues the given-up messages again and sends at once
+ * (sync_worker_mail_retry, audited under the technician's name).
+ *
  * The test slip is a small slip model built here (title, version, device, time) and queued on
  * the print queue like any slip; it names no person.
  */
@@ -124,6 +129,33 @@ static void sync_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *ar
 	         UI_ALIGN_LEFT, true);
 }
 
+/* "Email: server smtp.example.it:587 · in coda 0 · non inviate 1", then the last reply. */
+static void mail_lines(struct ui_app *app, const struct ui_draw *d, SDL_Rect *area)
+{
+	const struct sync_worker_status *s = &app->sync_status;
+	char text[1200];
+	int h, lines;
+
+	if (s->mail_configured)
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL), s->mail_server,
+		         s->mail_queued, s->mail_failed);
+	else
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL_NONE), s->mail_queued);
+	line(d, area, text, s->mail_failed > 0 ? UI_RED : UI_INK);
+	if (!s->mail_configured || !s->mail_last_reply[0])
+		return;
+	if (s->mail_link_down && s->mail_failed == 0)
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL_LINK_DOWN),
+		         s->mail_last_reply);
+	else
+		snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_MAIL_REPLY),
+		         s->mail_last_reply);
+	ui_text_measure(d->text, UI_FONT_SMALL, "Ag", NULL, &h);
+	lines = d->layout->h < 600 ? 1 : 2;
+	ui_label(d, text, ui_rect_take_top(area, lines * h + h / 3, 0), UI_FONT_SMALL,
+	         s->mail_failed > 0 || s->mail_link_down ? UI_RED : UI_INK, UI_ALIGN_LEFT, true);
+}
+
 static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
 {
 	const struct ui_layout *l = d->layout;
@@ -134,7 +166,8 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 	bool standalone =
 	        app->tech_state->enrolment_known && !app->tech_state->enrolment.provisioned;
 	bool syncs = app->sync_status.provisioned;
-	int columns = 2 + (standalone ? 1 : 0) + (syncs ? 1 : 0);
+	bool mail = app->sync_status.mail_configured || app->sync_status.mail_failed > 0;
+	int columns = 2 + (standalone ? 1 : 0) + (syncs ? 1 : 0) + (mail ? 1 : 0);
 	const printer_profile *profile = print_queue_profile(app->printer);
 	const SDL_version *ttf = TTF_Linked_Version();
 	SDL_version sdl;
@@ -160,6 +193,7 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 		         s->outbox_pending);
 		line(d, &area, text, UI_INK);
 	}
+	mail_lines(app, d, &area);
 	snprintf(text, sizeof text, ui_msg(app, MSG_UI_TECH_COUNTS),
 	         (long long)s->appointments_live, (long long)s->slots_free);
 	line(d, &area, text, UI_INK);
@@ -184,8 +218,14 @@ static void draw_status(struct ui_app *app, const struct ui_draw *d, SDL_Rect ar
 		          ui_rect_column(buttons, 2, columns, l->gap), UI_BUTTON_NORMAL);
 	if (syncs)
 		ui_button(d, "sync_now", ui_msg(app, MSG_UI_SYNC_NOW),
-		          ui_rect_column(buttons, columns - 1, columns, l->gap),
+		          ui_rect_column(buttons, columns - 1 - (mail ? 1 : 0), columns, l->gap),
 		          app->sync_status.syncing ? UI_BUTTON_OFF : UI_BUTTON_NORMAL);
+	if (mail)
+		ui_button(d, "mail_retry", ui_msg(app, MSG_UI_MAIL_RETRY),
+		          ui_rect_column(buttons, columns - 1, columns, l->gap),
+		          app->sync_status.mail_sending      ? UI_BUTTON_OFF
+		          : app->sync_status.mail_failed > 0 ? UI_BUTTON_PRIMARY
+		                                             : UI_BUTTON_NORMAL);
 }
 
 static void draw(struct ui_app *app, const struct ui_draw *d, SDL_Rect area)
@@ -290,6 +330,9 @@ static void tap(struct ui_app *app, const char *id)
 	} else if (strcmp(id, "sync_now") == 0) {
 		sync_worker_now(app->sync);
 		ui_note_msg(app, false, MSG_UI_SYNC_ASKED);
+	} else if (strcmp(id, "mail_retry") == 0) {
+		sync_worker_mail_retry(app->sync, app->session.username);
+		ui_note_msg(app, false, MSG_UI_MAIL_RETRY_ASKED);
 	} else if (strcmp(id, "tech_status") == 0) {
 		ts->show_form = false;
 		ui_note_clear(app);

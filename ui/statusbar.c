@@ -7,6 +7,10 @@
  * enrolled with central the sync line is the sync thread's published status (sync_worker.h):
  * "In linea · sincronizzato alle HH:MM · N in attesa" or "Non in linea · N in attesa". A
  * stand-alone device keeps "Non in linea · ultima sinc.: mai".
+ *
+ * Email the device gave up on (issue 13: the server refused it, or it failed 30 times) takes
+ * the title's place, in amber: "N email non inviate" until Tecnico's "Riprova email" delivers
+ * them. Messages still waiting for a retry are only counted ("email N").
  */
 #include "statusbar.h"
 
@@ -110,9 +114,22 @@ void ui_statusbar_draw(struct ui_app *app, const struct ui_draw *d)
 		} else {
 			const char *p = printer_text(app, &c);
 
+			int failed = app->sync_status.mail_failed;
+
 			ui_label(d, p, top, UI_FONT_SMALL, c, UI_ALIGN_RIGHT, false);
-			ui_label(d, msg_get(MSG_UI_TITLE, app->lang), bottom, UI_FONT_SMALL,
-			         UI_WHITE, UI_ALIGN_RIGHT, false);
+			if (failed > 0) {
+				if (failed == 1)
+					snprintf(text, sizeof text, "%s",
+					         ui_msg(app, MSG_UI_MAIL_FAILED_ONE));
+				else
+					snprintf(text, sizeof text, ui_msg(app, MSG_UI_MAIL_FAILED),
+					         failed);
+				ui_label(d, text, bottom, UI_FONT_SMALL, UI_AMBER, UI_ALIGN_RIGHT,
+				         false);
+			} else {
+				ui_label(d, msg_get(MSG_UI_TITLE, app->lang), bottom, UI_FONT_SMALL,
+				         UI_WHITE, UI_ALIGN_RIGHT, false);
+			}
 		}
 	}
 }

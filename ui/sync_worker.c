@@ -5,6 +5,10 @@
  * Waiting uses the monotonic clock (CLOCK_MONOTONIC condition variable): intervals are real
  * elapsed time even when AGENDA_NOW pins the agenda's clock. Times shown to people (the last
  * successful round) are the agenda clock's, read from the sync state the round records.
+ *
+ * The mail step (issue 13) has its own due time on the same monotonic clock; a round due and a
+ * mail step due in the same wake run one after the other, the round first (its outcome says
+ * whether the link is up).
  */
 #include "sync_worker.h"
 
@@ -41,6 +45,11 @@ struct sync_worker {
 	bool finished;
 	bool abandoned; /* stop gave up waiting: the thread frees the worker as it ends */
 	atomic_bool cancel;
+	struct sync_mail mail; /* the default mail step's state (its SMTP session) */
+	bool mail_requested;   /* a mail step at once (day closed, "Riprova email") */
+	bool mail_retry;       /* first queue the given-up messages again, as mail_actor */
+	char mail_actor[SYNC_WORKER_ACTOR_MAX];
+	char mail_attempt[OUTBOX_REPLY_MAX]; /* the last attempt's reply, any outcome */
 	struct sync_worker_status status;
 	agenda_ctx ctx;
 	int64_t clock_storage;
@@ -75,6 +84,12 @@ static agenda_err central_round_run(void *arg, agenda_ctx *ctx, const atomic_boo
 	}
 	memset(&report, 0, sizeof report);
 	return sync_round_run(ctx, c->session, &report, why);
+}
+
+static agenda_err real_mail_step(void *arg, agenda_ctx *ctx, bool link_up,
+                                 struct sync_mail_outcome *out, agenda_detail *why)
+{
+	return sync_mail_step(arg, ctx, link_up, out, why);
 }
 
 static int interval_ms(struct sync_worker *w)
@@ -166,9 +181,54 @@ static void after_round(struct sync_worker *w, struct sync_worker_status *s, age
 	}
 }
 
+/*
+ * One mail step (the caller holds no lock): the retry a person asked for, the step, then what
+ * the outbox now holds. Failures here are shown through the counts, never as a sync error.
+ */
+static void mail_run(struct sync_worker *w, struct sync_worker_status *s, bool retry,
+                     const char *actor)
+{
+	struct sync_mail_outcome outcome;
+	struct sync_mail_counts counts;
+	agenda_detail why = {{0}, {0}};
+	bool link_up = !s->provisioned || s->online;
+	int retried = 0;
+
+	if (retry && sync_mail_retry_failed(&w->ctx, actor, &retried, &why) != AG_OK)
+		fprintf(stderr, "mail: retry failed: %s\n", why.en);
+	memset(&outcome, 0, sizeof outcome);
+	if (w->config.mail(w->config.mail_arg, &w->ctx, link_up, &outcome, &why) != AG_OK)
+		fprintf(stderr, "mail: automatic day close failed: %s\n", why.en);
+	if (outcome.closed)
+		fprintf(stderr, "mail: day closed automatically, %d messages queued\n",
+		        outcome.close.messages);
+	s->mail_sending = false;
+	s->mail_steps++;
+	if (outcome.drained) {
+		s->mail_link_down = outcome.drain.link_down;
+		if (outcome.drain.last.reply[0])
+			snprintf(w->mail_attempt, sizeof w->mail_attempt, "%s",
+			         outcome.drain.last.reply);
+		/* Counts only: never a recipient or a subject in the log. */
+		fprintf(stderr, "mail: drain sent %d, retried %d, given up %d%s\n",
+		        outcome.drain.sent, outcome.drain.retried, outcome.drain.given_up,
+		        outcome.drain.link_down ? ", server unreachable" : "");
+	}
+	agenda_detail_clear(&why);
+	if (sync_mail_counts_read(&w->ctx, &counts, &why) != AG_OK)
+		return;
+	s->mail_configured = counts.configured;
+	snprintf(s->mail_server, sizeof s->mail_server, "%s", counts.server);
+	s->mail_queued = counts.queued;
+	s->mail_failed = counts.failed;
+	snprintf(s->mail_last_reply, sizeof s->mail_last_reply, "%s",
+	         counts.failed > 0 && counts.last_failure[0] ? counts.last_failure
+	                                                     : w->mail_attempt);
+}
+
 static void wait_for_turn(struct sync_worker *w, int64_t due_ms)
 {
-	while (!w->stopping && !w->requested) {
+	while (!w->stopping && !w->requested && !w->mail_requested) {
 		int64_t now = monotonic_ms();
 		struct timespec until;
 
@@ -200,7 +260,12 @@ static void *thread_main(void *arg)
 	agenda_detail why = {{0}, {0}};
 	agenda_clock clock;
 	bool open = false, abandoned;
-	int64_t due = monotonic_ms(); /* the first round at once */
+	int64_t due = monotonic_ms(); /* the first round at once, then the first mail step */
+	int64_t mail_due = due;
+	int64_t mail_every =
+	        (int64_t)(w->config.mail_interval_s > 0 ? w->config.mail_interval_s
+	                                                : SYNC_WORKER_MAIL_INTERVAL_S) *
+	        1000;
 
 	if (clock_from_env(&clock, &w->clock_storage) == AG_OK &&
 	    agenda_ctx_open(&w->ctx, w->db_path, false, clock, &why) == AG_OK)
@@ -215,33 +280,56 @@ static void *thread_main(void *arg)
 		agenda_err err;
 		bool not_provisioned = false;
 
-		wait_for_turn(w, due);
+		wait_for_turn(w, due < mail_due ? due : mail_due);
 		if (w->stopping)
 			break;
-		w->requested = false;
-		if (w->fresh_start)
-			w->status.failures = 0;
-		w->fresh_start = false;
-		w->status.syncing = true;
-		w->status.version++;
-		s = w->status;
-		pthread_mutex_unlock(&w->lock);
+		if (w->requested || monotonic_ms() >= due) {
+			w->requested = false;
+			if (w->fresh_start)
+				w->status.failures = 0;
+			w->fresh_start = false;
+			w->status.syncing = true;
+			w->status.version++;
+			s = w->status;
+			pthread_mutex_unlock(&w->lock);
 
-		agenda_detail_clear(&why);
-		err = w->config.round(w->config.round_arg, &w->ctx, &w->cancel, &not_provisioned,
-		                      &why);
-		after_round(w, &s, err, not_provisioned, &why);
-		due = monotonic_ms() +
-		      (err == AG_OK || not_provisioned ? interval_ms(w) : retry_ms(w, s.failures));
+			agenda_detail_clear(&why);
+			err = w->config.round(w->config.round_arg, &w->ctx, &w->cancel,
+			                      &not_provisioned, &why);
+			after_round(w, &s, err, not_provisioned, &why);
+			due = monotonic_ms() + (err == AG_OK || not_provisioned
+			                                ? interval_ms(w)
+			                                : retry_ms(w, s.failures));
 
-		pthread_mutex_lock(&w->lock);
-		s.version = w->status.version + 1;
-		w->status = s;
+			pthread_mutex_lock(&w->lock);
+			s.version = w->status.version + 1;
+			w->status = s;
+		}
+		if (!w->stopping && (w->mail_requested || monotonic_ms() >= mail_due)) {
+			bool retry = w->mail_retry;
+			char actor[SYNC_WORKER_ACTOR_MAX];
+
+			snprintf(actor, sizeof actor, "%s", w->mail_actor);
+			w->mail_requested = false;
+			w->mail_retry = false;
+			w->status.mail_sending = true;
+			w->status.version++;
+			s = w->status;
+			pthread_mutex_unlock(&w->lock);
+
+			mail_run(w, &s, retry, actor);
+			mail_due = monotonic_ms() + mail_every;
+
+			pthread_mutex_lock(&w->lock);
+			s.version = w->status.version + 1;
+			w->status = s;
+		}
 	}
 	pthread_mutex_unlock(&w->lock);
 	if (w->central.session)
 		sync_session_close(w->central.session);
 	w->central.session = NULL;
+	sync_mail_close(&w->mail);
 	if (open)
 		agenda_ctx_close(&w->ctx);
 	pthread_mutex_lock(&w->lock);
@@ -269,6 +357,11 @@ struct sync_worker *sync_worker_start(const struct sync_worker_config *config)
 	if (!w->config.round) {
 		w->config.round = central_round_run;
 		w->config.round_arg = &w->central;
+	}
+	snprintf(w->mail.data_dir, sizeof w->mail.data_dir, "%s", w->central.data_dir);
+	if (!w->config.mail) {
+		w->config.mail = real_mail_step;
+		w->config.mail_arg = &w->mail;
 	}
 	if (w->config.stop_wait_ms <= 0)
 		w->config.stop_wait_ms = SYNC_WORKER_STOP_WAIT_MS;
@@ -303,6 +396,28 @@ void sync_worker_now(struct sync_worker *w)
 	pthread_mutex_lock(&w->lock);
 	w->requested = true;
 	w->fresh_start = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void sync_worker_mail_now(struct sync_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->mail_requested = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void sync_worker_mail_retry(struct sync_worker *w, const char *actor)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->mail_requested = true;
+	w->mail_retry = true;
+	snprintf(w->mail_actor, sizeof w->mail_actor, "%s", actor ? actor : "agenda-kiosk");
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 }

@@ -9,6 +9,11 @@
  * BACKOFF_SYNC_MS, the random half drawn from the context's injectable RNG) unless a person asks.
  * A device not enrolled with central runs no round: the worker looks again when kicked.
  *
+ * Email (issue 13): every SYNC_WORKER_MAIL_INTERVAL_S seconds, and at once when asked, the same
+ * thread runs the mail step (sync_mail.h): the automatic day close, then the outbox drained when
+ * a mail server is configured and the link is up (the last round succeeded, or the device is
+ * stand-alone). A round and a mail step never overlap: one thread, one context.
+ *
  * What the status bar and Tecnico show is published as a small struct under a mutex:
  * sync_worker_status copies it, which is all the UI thread ever waits for.
  */
@@ -22,11 +27,14 @@
 #include "core/error.h"
 #include "services/context.h"
 #include "sync/device_round.h"
+#include "sync_mail.h"
 
 #define SYNC_WORKER_SETTING_INTERVAL ROUND_SETTING_INTERVAL_S /* agendactl sync configure */
 #define SYNC_WORKER_DEFAULT_INTERVAL ROUND_DEFAULT_INTERVAL_S
 /* How long sync_worker_stop waits for a round in flight before leaving it to the exit. */
-#define SYNC_WORKER_STOP_WAIT_MS 2000
+#define SYNC_WORKER_STOP_WAIT_MS    2000
+#define SYNC_WORKER_MAIL_INTERVAL_S 60 /* the automatic close and the drain: once a minute */
+#define SYNC_WORKER_ACTOR_MAX       64
 
 struct sync_worker_status {
 	bool provisioned;               /* enrolled with central: rounds run */
@@ -39,9 +47,19 @@ struct sync_worker_status {
 	agenda_detail last_error;       /* what to do, then what failed (which address...) */
 	agenda_detail last_error_plain; /* what to do only: for small screens */
 	int64_t last_error_at;
-	int failures;          /* consecutive failed rounds */
-	unsigned long rounds;  /* rounds finished since start, successful or not */
-	unsigned long version; /* changes whenever anything above does */
+	int failures; /* consecutive failed rounds */
+	/* Email (issue 13), read back after every mail step. */
+	bool mail_configured; /* a mail server is set (agendactl mail configure) */
+	char mail_server[SYNC_MAIL_SERVER_MAX]; /* "host:port" */
+	bool mail_sending;                      /* a mail step is in flight */
+	int mail_queued;                        /* waiting, retries included */
+	int mail_failed;                        /* given up: "N email non inviate" */
+	char mail_last_reply[OUTBOX_REPLY_MAX]; /* newest given-up message's reply, else the last
+	                                         attempt's, "" none */
+	bool mail_link_down;                    /* the last drain reached no server */
+	unsigned long mail_steps;               /* mail steps finished since start */
+	unsigned long rounds;                   /* rounds finished since start, successful or not */
+	unsigned long version;                  /* changes whenever anything above does */
 };
 
 /*
@@ -53,13 +71,23 @@ struct sync_worker_status {
 typedef agenda_err (*sync_worker_round_fn)(void *arg, agenda_ctx *ctx, const atomic_bool *cancel,
                                            bool *not_provisioned, agenda_detail *why);
 
+/*
+ * One mail step on the worker's own context (default: sync_mail_step with the worker's kept SMTP
+ * session); link_up says whether a drain may run. Tests pass their own.
+ */
+typedef agenda_err (*sync_worker_mail_fn)(void *arg, agenda_ctx *ctx, bool link_up,
+                                          struct sync_mail_outcome *out, agenda_detail *why);
+
 struct sync_worker_config {
 	const char *db_path;
 	const char *data_dir;       /* device.key, device.pem, ca.pem (device_files.h) */
 	int interval_s;             /* 0: the setting, else its default */
 	sync_worker_round_fn round; /* NULL: the real round with central */
 	void *round_arg;
-	int stop_wait_ms; /* 0: SYNC_WORKER_STOP_WAIT_MS */
+	int stop_wait_ms;         /* 0: SYNC_WORKER_STOP_WAIT_MS */
+	int mail_interval_s;      /* 0: SYNC_WORKER_MAIL_INTERVAL_S */
+	sync_worker_mail_fn mail; /* NULL: the real step (sync_mail_step) */
+	void *mail_arg;
 };
 
 struct sync_worker;
@@ -72,6 +100,15 @@ void sync_worker_kick(struct sync_worker *w);
 
 /* The technician asked ("Sincronizza ora"): a round at once, and the back-off starts over. */
 void sync_worker_now(struct sync_worker *w);
+
+/* A mail step at once (the day was just closed: its lists go now when the link is up). */
+void sync_worker_mail_now(struct sync_worker *w);
+
+/*
+ * "Riprova email": every given-up message is queued again (outbox_retry, audited with actor),
+ * then a mail step runs at once.
+ */
+void sync_worker_mail_retry(struct sync_worker *w, const char *actor);
 
 /* A copy of the published status (the mutex is held only for the copy). */
 void sync_worker_status(struct sync_worker *w, struct sync_worker_status *out);

@@ -18,6 +18,7 @@
 #include "services/operators.h"
 #include "services/site.h"
 #include "sync/device_files.h"
+#include "day_lists_print.h"
 #include "preview.h"
 
 #define DEMO_SITE  "Roma"
@@ -368,6 +369,11 @@ static void run(struct ui_worker *w, const struct ui_request *req, struct ui_res
 		break;
 	case UI_REQ_WORKLIST_DONE:
 		res->err = worklist_done(&w->ctx, who, req->worklist_id, &res->why);
+		break;
+	case UI_REQ_DAY_LIST_PRINT:
+		res->err = ui_day_lists_print(&w->ctx, who, w->config.printer,
+		                              agenda_today(&w->ctx, NULL), &res->lists_printed,
+		                              &res->why);
 		break;
 	case UI_REQ_STATUS:
 		res->err = device_status_read(&w->ctx, &res->status, &res->why);

@@ -48,8 +48,9 @@ enum ui_request_kind {
 	UI_REQ_CLOSE_DAY,  /* today -> report */
 	UI_REQ_ENROLMENT,  /* whether and with which central the device is enrolled (Tecnico) */
 	UI_REQ_PROVISION,  /* central_url, enrol_code, ca_fingerprint -> enrolled (provision_run) */
-	UI_REQ_WORKLIST_DONE, /* worklist_id: an item of Giornata's worklist marked done */
-	UI_REQ_STATUS,        /* device status for the status bar and the technician */
+	UI_REQ_WORKLIST_DONE,  /* worklist_id: an item of Giornata's worklist marked done */
+	UI_REQ_DAY_LIST_PRINT, /* today's list of each Questura on the printer -> lists_printed */
+	UI_REQ_STATUS,         /* device status for the status bar and the technician */
 };
 
 #define UI_PROVISION_TIMEOUT_MS 15000 /* per request to central; then "unreachable" */
@@ -105,6 +106,7 @@ struct ui_result {
 	size_t work_count;
 	agenda_day today;
 	struct day_close_report close;
+	int lists_printed; /* UI_REQ_DAY_LIST_PRINT: Questure whose list was queued for printing */
 	struct device_status status;
 	struct enrolment_info enrolment;   /* UI_REQ_ENROLMENT, UI_REQ_PROVISION (after it) */
 	struct provision_result provision; /* UI_REQ_PROVISION */

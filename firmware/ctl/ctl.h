@@ -40,7 +40,8 @@ enum ctl_exit {
 	EXIT_PRINTER = 13, /* the printer failed; any booking stays confirmed */
 	EXIT_BUSY = 14,    /* the database stayed busy (an import, another counter): retry */
 	EXIT_CHANGED = 15, /* the proposed slot is gone: nothing booked, a new proposal returned */
-	EXIT_NETWORK = 16  /* central could not be reached or did not answer: nothing changed */
+	EXIT_NETWORK = 16, /* central (or the mail server) could not be reached: nothing changed */
+	EXIT_MAIL = 17 /* the mail server refused or deferred messages: they wait in the outbox */
 };
 
 #define CTL_DEFAULT_DB "/var/lib/agenda/agenda.db"
@@ -55,6 +56,8 @@ struct ctl {
 	bool json;
 	agenda_lang lang;
 	const char *user; /* --user, else AGENDA_USER */
+	/* --user exactly as given (NULL: not given): `mail configure` takes it as the SMTP user */
+	const char *user_option;
 	const struct ctl_command *command;
 	agenda_ctx ctx;
 	bool ctx_open;
@@ -231,6 +234,12 @@ int ctl_audit_verify(struct ctl *c, int argc, char **argv);
 int ctl_outbox_list(struct ctl *c, int argc, char **argv);
 int ctl_outbox_show(struct ctl *c, int argc, char **argv);
 int ctl_outbox_retry(struct ctl *c, int argc, char **argv);
+int ctl_outbox_send(struct ctl *c, int argc, char **argv);
+
+/* ---- mail settings (ctl_mail.c, issue 13) ---- */
+
+int ctl_mail_configure(struct ctl *c, int argc, char **argv);
+int ctl_mail_status(struct ctl *c, int argc, char **argv);
 
 /* ---- worklist (ctl_worklist.c, issue 12) ---- */
 

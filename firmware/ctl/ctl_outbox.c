@@ -7,12 +7,16 @@
  * server's replies are shown as stored. A retry is audited under `agendactl`.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctl/ctl.h"
 #include "services/outbox.h"
+#include "sync/device_files.h"
+#include "sync/device_mail.h"
+#include "sync/device_mail_settings.h"
 
 #define OPTS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -132,5 +136,61 @@ int ctl_outbox_retry(struct ctl *c, int argc, char **argv)
 		ctl_emit(item_json(&it));
 	else
 		ctl_say(c, MSG_CTL_OUTBOX_RETRIED, (long long)id);
+	return EXIT_OK;
+}
+
+/*
+ * outbox send: one drain now (sync/device_mail.h). Exit 0 when nothing failed; 16 when the
+ * server could not be reached (no attempt counted); 17 when the server refused or deferred a
+ * message (its reply is in the message and on the row). A store error is reported as such.
+ */
+int ctl_outbox_send(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt o[] = {{"--max", true, NULL}};
+	struct mail_drain_report r;
+	struct device_mail_status s;
+	agenda_detail why = {{0}, {0}}, said = {{0}, {0}};
+	char dir[PATH_MAX];
+	const char *reply;
+	int max = 0, status = ctl_parse(c, argc, argv, o, OPTS(o), NULL, 0, 0);
+	agenda_err err;
+	json_t *out;
+
+	if (status != EXIT_OK ||
+	    (o[0].value && (status = ctl_parse_int(c, "--max", o[0].value, 1, 100000, &max))) ||
+	    (status = ctl_open(c, false)))
+		return status;
+	device_files_data_dir(c->db_path, dir, sizeof dir);
+	err = device_mail_drain(&c->ctx, dir, NULL, max, &r, &why);
+	if (err == AG_ERR_USAGE)
+		return ctl_usage_detail(c, &why);
+	if (err != AG_OK || (err = device_mail_status_read(&c->ctx, dir, &s, &why)) != AG_OK)
+		return ctl_fail(c, err, &why);
+	reply = r.last.reply[0] ? r.last.reply : "-";
+	out = json_pack("{s:i, s:i, s:i, s:b, s:i, s:i, s:s, s:i, s:s}", "sent", r.sent, "retried",
+	                r.retried, "given_up", r.given_up, "link_down", r.link_down, "queued",
+	                s.queued, "failed", s.failed, "last_outcome",
+	                smtp_outcome_name(r.last.outcome), "last_code", r.last.code, "last_reply",
+	                r.last.reply);
+	if (r.sent + r.retried + r.given_up == 0 && !r.link_down)
+		json_object_set_new(out, "last_outcome", json_null());
+	if (!c->json)
+		ctl_say(c, MSG_CTL_OUTBOX_SENT, r.sent, r.retried, r.given_up, s.queued, s.failed);
+	if (r.link_down) {
+		agenda_detail_set(&said, MSG_CTL_OUTBOX_LINK_DOWN, reply);
+		json_object_set_new(out, "network", json_true());
+		return ctl_fail_code(c, "network", EXIT_NETWORK, &said, out);
+	}
+	if (r.retried || r.given_up) {
+		agenda_detail_set(&said, MSG_CTL_OUTBOX_NOT_ALL_SENT, reply);
+		return ctl_fail_code(c, "mail", EXIT_MAIL, &said, out);
+	}
+	if (c->json) {
+		ctl_emit(out);
+		return EXIT_OK;
+	}
+	json_decref(out);
+	if (r.sent)
+		ctl_say(c, MSG_CTL_OUTBOX_LAST_REPLY, reply);
 	return EXIT_OK;
 }

@@ -69,6 +69,11 @@ const struct ctl_command CTL_COMMANDS[] = {
         {"outbox", "list", ctl_outbox_list, MSG_CTL_SUM_OUTBOX_LIST, MSG_CTL_HELP_OUTBOX_LIST},
         {"outbox", "show", ctl_outbox_show, MSG_CTL_SUM_OUTBOX_SHOW, MSG_CTL_HELP_OUTBOX_SHOW},
         {"outbox", "retry", ctl_outbox_retry, MSG_CTL_SUM_OUTBOX_RETRY, MSG_CTL_HELP_OUTBOX_RETRY},
+        /* the device's mail sender (issue 13) */
+        {"outbox", "send", ctl_outbox_send, MSG_CTL_SUM_OUTBOX_SEND, MSG_CTL_HELP_OUTBOX_SEND},
+        {"mail", "configure", ctl_mail_configure, MSG_CTL_SUM_MAIL_CONFIGURE,
+         MSG_CTL_HELP_MAIL_CONFIGURE},
+        {"mail", "status", ctl_mail_status, MSG_CTL_SUM_MAIL_STATUS, MSG_CTL_HELP_MAIL_STATUS},
         /* worklist (issue 12): "done" before the bare verb, which matches any sub-word */
         {"worklist", "done", ctl_worklist_done, MSG_CTL_SUM_WORKLIST_DONE,
          MSG_CTL_HELP_WORKLIST_DONE},
@@ -126,6 +131,7 @@ static int take_globals(struct ctl *c, int argc, char **argv, char **rest, bool 
 			c->lang = msg_lang_from_code(v);
 		} else if ((v = global_value(argc, argv, &i, "--user", &missing))) {
 			c->user = v;
+			c->user_option = v;
 		} else if (missing) {
 			*bad = argv[i];
 		} else {

@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "services/audit.h"
 #include "services/clock_trust.h"
+#include "services/day_list_versions.h"
 #include "services/journal.h"
 #include "services/journal_payload.h"
 #include "services/questure.h"
@@ -317,6 +318,9 @@ static agenda_err confirm(agenda_ctx *ctx, const struct session *who, int64_t pr
 	audit_detail(out, detail, sizeof detail);
 	if ((err = audit_append(ctx, who->username, "book", out->id, detail, why)) != AG_OK)
 		goto done;
+	/* Booked on a day already closed: its Questura's list gets a RETTIFICA (issue 13). */
+	if ((err = day_list_after_change(ctx, who->username, out->created_at, why)) != AG_OK)
+		goto done;
 	/* The latest time a booking saw: a clock set back later shows against it. */
 	if (sync_state_central_managed(ctx) && (err = clock_trust_note_now(ctx, why)) != AG_OK)
 		goto done;
@@ -412,7 +416,8 @@ agenda_err booking_cancel(agenda_ctx *ctx, const struct session *who, const char
 		goto done;
 	payload = journal_payload_cancel(b.id, reason, who->username);
 	if ((err = journal_add(ctx, JOURNAL_KIND_CANCEL, b.id, payload, why)) ||
-	    (err = audit_append(ctx, who->username, "cancel", b.id, b.numero_pratica, why)))
+	    (err = audit_append(ctx, who->username, "cancel", b.id, b.numero_pratica, why)) ||
+	    (err = day_list_after_change(ctx, who->username, b.created_at, why)))
 		goto done;
 	err = store_commit(ctx->store, why);
 done:
@@ -437,7 +442,8 @@ agenda_err booking_cancel_by_central(agenda_ctx *ctx, const char *appointment_id
 		goto done;
 	payload = journal_payload_cancel(b.id, reason, CENTRAL);
 	if ((err = journal_add(ctx, JOURNAL_KIND_CANCEL, b.id, payload, why)) ||
-	    (err = audit_append(ctx, CENTRAL, "cancel", b.id, b.numero_pratica, why)))
+	    (err = audit_append(ctx, CENTRAL, "cancel", b.id, b.numero_pratica, why)) ||
+	    (err = day_list_after_change(ctx, CENTRAL, b.created_at, why)))
 		goto done;
 	if (out)
 		*out = b;
@@ -481,6 +487,10 @@ agenda_err booking_move(agenda_ctx *ctx, const struct session *who, const char *
 		goto done;
 	audit_detail(out, detail, sizeof detail);
 	if ((err = audit_append(ctx, who->username, "move", old.id, detail, why)) != AG_OK)
+		goto done;
+	/* The old appointment's day and the new one's (today) may both be closed already. */
+	if ((err = day_list_after_change(ctx, who->username, old.created_at, why)) ||
+	    (err = day_list_after_change(ctx, who->username, out->created_at, why)))
 		goto done;
 	if (sync_state_central_managed(ctx) && (err = clock_trust_note_now(ctx, why)) != AG_OK)
 		goto done;

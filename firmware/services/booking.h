@@ -123,14 +123,25 @@ typedef void (*booking_visit_fn)(void *arg, const struct booking *b);
 agenda_err booking_day_list(agenda_ctx *ctx, const struct session *who, agenda_day day,
                             booking_visit_fn visit, void *arg, agenda_detail *why);
 
+#define DAY_CLOSE_NO_EMAIL_MAX 16
+
 struct day_close_report {
 	agenda_day day;
 	int version;       /* 1 the first time a day is closed, then 2, 3... for late changes */
 	int appointments;  /* confirmed appointments created that day */
 	int cancellations; /* cancelled or moved that day */
+	/* Issue 13: the end-of-day lists (services/day_list.h). */
+	int versions;      /* day_list versions written by this close (originals and RETTIFICHE) */
+	int messages;      /* outbox messages queued by this close */
+	int without_email; /* Questure whose list was recorded but not queued: no address */
+	char no_email[DAY_CLOSE_NO_EMAIL_MAX][QUESTURA_CODE_MAX]; /* the first of them, by code */
 };
 
-/* Closes a day: records the close (its emails come with the mail issue), journal and audit. */
+/*
+ * Closes a day: records the close, and, in the same transaction, for every Questura whose list
+ * is new or changed since its last version, the next day_list version and its outbox message
+ * (services/day_list.h); journal and audit.
+ */
 agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_day day,
                              struct day_close_report *out, agenda_detail *why);
 

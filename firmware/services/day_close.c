@@ -1,18 +1,37 @@
 /*
- * day_close.c — closing a day: the close record (day, version, counts), its journal entry and
- * audit record in one transaction. Closing again makes a new version: a late change produces a
- * new, marked day list (the end-of-day emails come with the mail issue, invariant I5).
+ * day_close.c — closing a day: the close record (day, version, counts), the end-of-day lists
+ * owed to each Questura with their messages (day_list_versions.c), the journal entry and the
+ * audit record, all in one transaction. Closing again makes a new close version; a Questura's
+ * list gets a new version (a RETTIFICA) only when it changed.
+ *
+ * The automatic close (day_close_due) runs from the kiosk's worker and `agendactl close-day
+ * --due`: past the close time, a day with appointments and no close is closed by "sistema".
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/messages.h"
 #include "services/audit.h"
 #include "services/booking.h"
+#include "services/day_list.h"
+#include "services/day_list_versions.h"
 #include "services/journal.h"
 #include "services/journal_payload.h"
 
-agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_day day,
-                             struct day_close_report *out, agenda_detail *why)
+#define DAY_CLOSE_DEFAULT_TIME (18 * 60)
+#define DAY_CLOSE_LOOKBACK     31 /* past days the automatic close still catches up */
+
+static bool send_empty_setting(agenda_ctx *ctx)
+{
+	char value[8] = "";
+
+	return store_setting_get(ctx->store, "day_close.send_empty", value, sizeof value) &&
+	       !strcmp(value, "1");
+}
+
+/* operator_id 0: the automatic close (NULL in the row). */
+static agenda_err close_day(agenda_ctx *ctx, const char *actor, int64_t operator_id, agenda_day day,
+                            struct day_close_report *out, agenda_detail *why)
 {
 	static const char COUNT[] =
 	        "SELECT coalesce(sum(state = 'confirmed'), 0), coalesce(sum(state != 'confirmed'), "
@@ -21,7 +40,7 @@ agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_
 	        " FROM appointment WHERE created_at >= ?1 AND created_at < ?2";
 	static const char INSERT[] = "INSERT INTO day_close(day, version, closed_at, operator_id,"
 	                             " appointments, cancellations) VALUES(?, ?, ?, ?, ?, ?)";
-	char date[DATE_TEXT_MAX], detail[96];
+	char date[DATE_TEXT_MAX], detail[128];
 	sqlite3_stmt *st;
 	json_t *payload;
 	agenda_err err;
@@ -29,8 +48,6 @@ agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_
 
 	memset(out, 0, sizeof *out);
 	out->day = day;
-	if ((err = session_require_personal_data(who, why)))
-		return err;
 	if ((err = store_begin(ctx->store, why)) != AG_OK)
 		return err;
 	if (!(st = store_stmt(ctx->store, COUNT, why))) {
@@ -57,22 +74,101 @@ agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_
 	sqlite3_bind_int(st, 1, day);
 	sqlite3_bind_int(st, 2, out->version);
 	sqlite3_bind_int64(st, 3, clock_now(&ctx->clock));
-	sqlite3_bind_int64(st, 4, who->operator_id);
+	if (operator_id > 0)
+		sqlite3_bind_int64(st, 4, operator_id);
+	else
+		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int(st, 5, out->appointments);
 	sqlite3_bind_int(st, 6, out->cancellations);
-	if ((err = store_step_done(ctx->store, st, why)))
+	if ((err = store_step_done(ctx->store, st, why)) ||
+	    (err = day_list_write_versions(ctx, actor, day, send_empty_setting(ctx), out, why)))
 		goto done;
 	date_format(day, date, sizeof date);
 	payload =
 	        journal_payload_close_day(day, out->version, out->appointments, out->cancellations);
-	snprintf(detail, sizeof detail, "version=%d appointments=%d cancellations=%d", out->version,
-	         out->appointments, out->cancellations);
+	snprintf(detail, sizeof detail,
+	         "version=%d appointments=%d cancellations=%d lists=%d messages=%d", out->version,
+	         out->appointments, out->cancellations, out->versions, out->messages);
 	if ((err = journal_add(ctx, JOURNAL_KIND_CLOSE_DAY, NULL, payload, why)) ||
-	    (err = audit_append(ctx, who->username, "close_day", date, detail, why)))
+	    (err = audit_append(ctx, actor, "close_day", date, detail, why)))
 		goto done;
 	err = store_commit(ctx->store, why);
 done:
-	if (err != AG_OK)
+	if (err != AG_OK) {
 		store_rollback(ctx->store);
+		out->versions = out->messages = out->without_email = 0;
+	}
 	return err;
+}
+
+agenda_err booking_close_day(agenda_ctx *ctx, const struct session *who, agenda_day day,
+                             struct day_close_report *out, agenda_detail *why)
+{
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	out->day = day;
+	if ((err = session_require_personal_data(who, why)))
+		return err;
+	return close_day(ctx, who->username, who->operator_id, day, out, why);
+}
+
+/* The close time in minutes after midnight (setting day_close.time, default 18:00). */
+static int close_minute(agenda_ctx *ctx)
+{
+	char value[16] = "";
+	int minute;
+
+	if (store_setting_get(ctx->store, "day_close.time", value, sizeof value) &&
+	    time_parse(value, &minute))
+		return minute;
+	return DAY_CLOSE_DEFAULT_TIME;
+}
+
+/* Whether day has appointments fixed on it and no close yet. */
+static agenda_err needs_close(agenda_ctx *ctx, agenda_day day, bool *needed, agenda_detail *why)
+{
+	static const char SQL[] = "SELECT EXISTS(SELECT 1 FROM appointment WHERE created_at >= ?1 "
+	                          "AND created_at < ?2)"
+	                          " AND NOT EXISTS(SELECT 1 FROM day_close WHERE day = ?3)";
+	sqlite3_stmt *st = store_stmt(ctx->store, SQL, why);
+	int rc;
+
+	if (!st)
+		return AG_ERR_STORE;
+	sqlite3_bind_int64(st, 1, clock_epoch_of(day, 0));
+	sqlite3_bind_int64(st, 2, clock_epoch_of(day + 1, 0));
+	sqlite3_bind_int(st, 3, day);
+	rc = sqlite3_step(st);
+	*needed = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? AG_OK : store_error(ctx->store, rc, why);
+}
+
+agenda_err day_close_due(agenda_ctx *ctx, struct day_close_report *out, bool *closed,
+                         agenda_detail *why)
+{
+	agenda_day today, day;
+	int minute;
+	bool needed = false;
+	agenda_err err;
+
+	memset(out, 0, sizeof *out);
+	*closed = false;
+	clock_local(clock_now(&ctx->clock), &today, &minute);
+	/* Oldest first: a device off for days closes each of them, one call each. */
+	for (day = today - DAY_CLOSE_LOOKBACK; day <= today; day++) {
+		if (day == today && minute < close_minute(ctx))
+			break;
+		if ((err = needs_close(ctx, day, &needed, why)) != AG_OK)
+			return err;
+		if (needed)
+			break;
+	}
+	if (!needed)
+		return AG_OK;
+	if ((err = close_day(ctx, DAY_CLOSE_ACTOR_SYSTEM, 0, day, out, why)) != AG_OK)
+		return err;
+	*closed = true;
+	return AG_OK;
 }

@@ -216,6 +216,38 @@ static const char MIGRATION_5[] =
         "  done_by TEXT) STRICT;\n"
         "CREATE INDEX worklist_open ON worklist(id) WHERE done_at IS NULL;\n";
 
-const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
-                                         MIGRATION_5};
+/*
+ * Migration 6: the end-of-day lists sent to each Questura (issue 13, services/day_list.h).
+ * - day_list keeps every version of a Questura's list for a day: 1 the original, > 1 a
+ *   RETTIFICA; its counts are what a later close compares to know whether the list changed.
+ * - A day may be closed by the device itself at the close time (no operator: actor "sistema"),
+ *   so day_close.operator_id may be NULL. SQLite cannot drop NOT NULL in place: the table is
+ *   rebuilt as migration 4 rebuilt slot (nothing references day_close).
+ */
+static const char MIGRATION_6[] =
+        "CREATE TABLE day_list(\n"
+        "  day INTEGER NOT NULL,\n"
+        "  questura TEXT NOT NULL,\n"
+        "  version INTEGER NOT NULL CHECK(version >= 1),\n"
+        "  created_at INTEGER NOT NULL,\n"
+        "  appointments INTEGER NOT NULL,\n"
+        "  cancellations INTEGER NOT NULL,\n"
+        "  message_id TEXT NOT NULL,\n"
+        "  PRIMARY KEY(day, questura, version)) STRICT, WITHOUT ROWID;\n"
+        "CREATE TABLE day_close_v6(\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  day INTEGER NOT NULL,\n"
+        "  version INTEGER NOT NULL,\n"
+        "  closed_at INTEGER NOT NULL,\n"
+        "  operator_id INTEGER REFERENCES operator(id),\n"
+        "  appointments INTEGER NOT NULL,\n"
+        "  cancellations INTEGER NOT NULL,\n"
+        "  UNIQUE(day, version)) STRICT;\n"
+        "INSERT INTO day_close_v6 SELECT id, day, version, closed_at, operator_id, appointments,\n"
+        "  cancellations FROM day_close;\n"
+        "DROP TABLE day_close;\n"
+        "ALTER TABLE day_close_v6 RENAME TO day_close;\n";
+
+const char *const SCHEMA_MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3,
+                                         MIGRATION_4, MIGRATION_5, MIGRATION_6};
 const int SCHEMA_VERSION = (int)(sizeof SCHEMA_MIGRATIONS / sizeof SCHEMA_MIGRATIONS[0]);

@@ -15,7 +15,9 @@ reprint_queue, accents, disk_full (root: a small tmpfs in a private mount namesp
 layout_800x480, layout_1024x600, layout_1280x800, names, names_800x480 (Arabic and Chinese
 names read back from Scheda by tesseract's ara and chi_sim models, 127-byte surnames wrapped),
 and enrolment (the Tecnico screen activates the device with a real agenda-central on loopback:
-AGENDA_CENTRAL names its binary).
+AGENDA_CENTRAL names its binary), sync (issue 12), and mail (issue 13: the device's email refused
+by a real SMTP server on loopback, on the status bar and Tecnico, then delivered by "Riprova
+email"; Giornata's "Stampa elenco" and the close's queued email).
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool is missing, or disk_full without root).
 KIOSK_E2E_KEEP=DIR copies the work folder (script, screenshots) there on a failure, and also on
 success with KIOSK_E2E_KEEP_ALL=1.
@@ -1350,6 +1352,171 @@ def central_rows(central, query, *args):
         con.close()
 
 
+# ---- email from the device (issue 13) ----------------------------------------------------------
+class SmtpServer:
+    """tests/tools/smtp_server.py (STARTTLS) on loopback with a throw-away CA and a `localhost`
+    certificate made here with openssl; its fault is changed while it runs through --control."""
+
+    def __init__(self, folder, fault):
+        self.folder, self.proc = folder, None
+        self.maildir = os.path.join(folder, "maildir")
+        self.control = os.path.join(folder, "control.json")
+        self.ca = os.path.join(folder, "ca.pem")
+        os.makedirs(self.maildir)
+        self._certificates()
+        self.set_fault(fault)
+
+    def _certificates(self):
+        f = self.folder
+
+        def ssl(*args):
+            subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+        ssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", f + "/ca.key", "-out", self.ca, "-days", "2", "-subj", "/CN=Prova CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+            "keyUsage=critical,keyCertSign")
+        ssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+            f + "/server.key", "-out", f + "/server.csr", "-subj", "/CN=localhost")
+        ext = os.path.join(f, "ext.cnf")
+        with open(ext, "w") as e:
+            e.write("subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n")
+        ssl("x509", "-req", "-in", f + "/server.csr", "-CA", self.ca, "-CAkey", f + "/ca.key",
+            "-CAcreateserial", "-out", f + "/server.pem", "-days", "2", "-extfile", ext)
+
+    def set_fault(self, fault):
+        with open(self.control + ".tmp", "w") as c:
+            c.write(json.dumps({"fault": fault}) + "\n")
+        os.replace(self.control + ".tmp", self.control)
+
+    def start(self, fault):
+        import select
+        tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools",
+                            "smtp_server.py")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", tool, "--mode", "starttls", "--cert",
+             os.path.join(self.folder, "server.pem"), "--key",
+             os.path.join(self.folder, "server.key"), "--port", "0", "--maildir", self.maildir,
+             "--fault", fault, "--control", self.control],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
+        check(bool(ready), "the SMTP test server printed its port")
+        self.port = int(self.proc.stdout.readline())
+
+    def messages(self):
+        return sorted(n for n in os.listdir(self.maildir) if n.endswith(".eml"))
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def scenario_mail(h):
+    """Issue 13 on the kiosk with a real SMTP server on loopback that refuses every message
+    (5xx): a booking, "Stampa elenco" (the day's list on the virtual printer), "Chiudi giornata"
+    says the Questura's email is queued; the sync thread sends it at once and the server refuses
+    it: the status bar says "1 email non inviata" (in English too) and Tecnico shows the server
+    and its reply; the fault cleared, "Riprova email" delivers it (the .eml appears, the row is
+    sent, the retry audited under the technician's name)."""
+    if not shutil.which("openssl"):
+        raise Failure("openssl is needed for the SMTP server's certificate")
+    server = SmtpServer(os.path.join(h.work, "smtp"), "permfail")
+    try:
+        server.start("permfail")
+        mail_run(h, server)
+    finally:
+        server.stop()
+
+
+def mail_run(h, server):
+    # The technician through $AGENDA_USER: --user after "mail configure" is the server's user.
+    p = subprocess.run([h.ctl, "mail", "configure", "--host", "localhost", "--port",
+                        str(server.port), "--mode", "starttls", "--from",
+                        "agenda.roma@example.invalid", "--from-name", "Agenda Elettronica Roma",
+                        "--ca-file", server.ca], env=dict(h.env, AGENDA_USER="demo.tecnico"),
+                       input=h.passwords["demo.tecnico"] + "\n", capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"agendactl mail configure ({p.stderr.strip()[:200]})")
+    cleared = os.path.join(h.work, "cleared")
+    script = h.login("demo.operatore") + book_script("900002") + """tap_button day
+expect_screen giornata
+tap_button print_list
+wait_idle
+sleep 500
+screenshot list_printed
+tap_button close_day
+wait_idle
+screenshot closed
+sleep 2500
+screenshot failed_bar
+tap_button logout
+""" + h.login("demo.tecnico") + f"""expect_screen tecnico
+tap_button tech_status
+sleep 500
+screenshot tecnico_failed
+check_layout
+tap_button lang
+sleep 300
+screenshot tecnico_failed_en
+tap_button lang
+wait_for_file {cleared}
+tap_button mail_retry
+sleep 2500
+screenshot tecnico_sent
+"""
+    proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        check(wait_for_png(os.path.join(h.shots, "tecnico_failed_en.png"), proc, timeout=90),
+              "the kiosk reached Tecnico with the message refused")
+        check(server.messages() == [], "the refusing server kept nothing")
+        rows = h.sql("SELECT kind, state, attempts FROM outbox")
+        check(rows == [("day_list", "failed", 1)],
+              f"the Questura's list was tried once and given up on the 5xx: {rows}")
+        server.set_fault("none")
+        touch(cleared)
+        _, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if proc.returncode != 0:
+        sys.stderr.write(err)
+    check(proc.returncode == 0, f"the kiosk script ran to its end (exit {proc.returncode})")
+    # Giornata: the list printed, the close's words.
+    slips = sorted(n for n in os.listdir(h.slips) if n.endswith(".png"))
+    check(len(slips) >= 2, f"the virtual printer drew the slip and the day's list: {slips}")
+    text = h.ocr("list_printed")
+    check("Elenco di oggi in stampa" in text, f"Stampa elenco said so: {text[-200:]!r}")
+    text = h.ocr("closed")
+    check("Giornata chiusa" in text and "1 email in coda" in text,
+          f"the close said one email is queued: {text[-300:]!r}")
+    # The refused message: the status bar, then Tecnico in both languages.
+    text = ocr_bar(h, "failed_bar")
+    check("1 email non inviata" in text, f"the status bar says 1 email non inviata: {text!r}")
+    text = h.ocr("tecnico_failed")
+    check(f"localhost:{server.port}" in text and "non inviate 1" in text and "550" in text,
+          f"Tecnico: the server, one not sent, the server's 5xx reply: {text[:500]!r}")
+    text = ocr_bar(h, "tecnico_failed_en")
+    check("1 email not sent" in text, f"in English the bar says 1 email not sent: {text!r}")
+    # Riprova email: delivered, recorded, audited.
+    eml = server.messages()
+    check(len(eml) == 1 and "elenco.20260504.RM.v1" in eml[0],
+          f"after Riprova email the server has the list's message: {eml}")
+    rows = h.sql("SELECT state, reply LIKE '2%' FROM outbox")
+    check(rows == [("sent", 1)], f"the row is sent with the server's 2xx: {rows}")
+    rows = h.sql("SELECT actor FROM audit WHERE action = 'mail_retry'")
+    check(rows == [("demo.tecnico",)], f"the retry is audited under the technician: {rows}")
+    text = h.ocr("tecnico_sent")
+    check("non inviate 0" in text, f"Tecnico after the retry: none left unsent: {text[:400]!r}")
+    text = ocr_bar(h, "tecnico_sent")
+    check("non inviat" not in text, f"the bar no longer warns: {text!r}")
+
+
 SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logout_while_printing, "lockout": scenario_lockout,
              "paper_out": scenario_paper_out, "technician": scenario_technician,
              "reprint_queue": scenario_reprint_queue, "accents": scenario_accents,
@@ -1360,7 +1527,7 @@ SCENARIOS = {"booking": scenario_booking, "logout_while_printing": scenario_logo
              "layout_800x480": lambda h: scenario_layout(h, "800x480"),
              "layout_1024x600": lambda h: scenario_layout(h, "1024x600"),
              "layout_1280x800": lambda h: scenario_layout(h, "1280x800"),
-             "enrolment": scenario_enrolment, "sync": scenario_sync}
+             "enrolment": scenario_enrolment, "sync": scenario_sync, "mail": scenario_mail}
 INNER = "KIOSK_E2E_IN_NAMESPACE"
 
 

@@ -218,12 +218,87 @@ static void migration_5_keeps_a_populated_v4_file(void **state)
 		                 i + 1 < sizeof checks / sizeof checks[0] ? 1 : SCHEMA_VERSION);
 		sqlite3_finalize(st);
 	}
-	assert_int_equal(SCHEMA_VERSION, 5);
+	assert_int_equal(SCHEMA_VERSION, 6);
 	assert_int_equal(sqlite3_exec(db,
 	                              "INSERT INTO worklist(created_at, kind) VALUES(1, 'closure');"
 	                              "UPDATE slot SET lease_end = 0 WHERE id = 8",
 	                              0, 0, 0),
 	                 SQLITE_OK);
+	store_close(s);
+}
+
+/*
+ * Migration 6 (issue 13) on a populated version-5 file: the day_close rows survive the rebuild
+ * (operator kept), a close without operator is now allowed, day_list starts empty and takes a
+ * version per (day, Questura), and foreign keys still hold.
+ */
+static void migration_6_keeps_day_closes(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], sql[64];
+	sqlite3 *db;
+	store *s;
+
+	snprintf(path, sizeof path, "%s/v5.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 5; v++)
+		assert_int_equal(sqlite3_exec(db, SCHEMA_MIGRATIONS[v], 0, 0, 0), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(db, sql, 0, 0, 0), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "PRAGMA user_version = 5;"
+	                              "INSERT INTO operator VALUES(1, 'op', 'operatore', 'h', 0);"
+	                              "INSERT INTO day_close VALUES(1, 20577, 1, 100, 1, 3, 1);"
+	                              "INSERT INTO day_close VALUES(2, 20577, 2, 200, 1, 2, 2);",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	/* Before the migration a close needs its operator. */
+	assert_int_not_equal(sqlite3_exec(db,
+	                                  "INSERT INTO day_close VALUES(3, 20578, 1, 300, NULL, 0,"
+	                                  " 0)",
+	                                  0, 0, 0),
+	                     SQLITE_OK);
+	sqlite3_close(db);
+	chmod(path, 0600);
+	assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, NULL), AG_OK);
+	db = store_db(s);
+	const char *const checks[] = {
+	        "SELECT count(*) = 2 FROM day_close WHERE day = 20577 AND operator_id = 1",
+	        "SELECT count(*) = 1 FROM day_close WHERE version = 2 AND closed_at = 200"
+	        " AND appointments = 2 AND cancellations = 2",
+	        "SELECT count(*) = 0 FROM day_list",
+	        "SELECT count(*) = 0 FROM pragma_foreign_key_check",
+	        "PRAGMA user_version",
+	};
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, checks[i], -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0),
+		                 i + 1 < sizeof checks / sizeof checks[0] ? 1 : SCHEMA_VERSION);
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO day_close(day, version, closed_at, operator_id,"
+	                              " appointments, cancellations) VALUES(20578, 1, 300, NULL,"
+	                              " 0, 0);"
+	                              "INSERT INTO day_list VALUES(20577, 'RM', 1, 100, 3, 1,"
+	                              " '<m1@x>')",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	/* One row per (day, Questura, version); an operator that does not exist is refused. */
+	assert_int_not_equal(sqlite3_exec(db,
+	                                  "INSERT INTO day_list VALUES(20577, 'RM', 1, 101, 3, 1,"
+	                                  " '<m2@x>')",
+	                                  0, 0, 0),
+	                     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db,
+	                                  "INSERT INTO day_close(day, version, closed_at,"
+	                                  " operator_id, appointments, cancellations)"
+	                                  " VALUES(20579, 1, 300, 99, 0, 0)",
+	                                  0, 0, 0),
+	                     SQLITE_OK);
 	store_close(s);
 }
 
@@ -408,6 +483,7 @@ int main(void)
 	        T(older_schema_is_migrated_keeping_data),
 	        T(slot_table_rebuild_keeps_bookings),
 	        T(migration_5_keeps_a_populated_v4_file),
+	        T(migration_6_keeps_day_closes),
 	        T(missing_file_not_created_without_flag),
 	        T(foreign_database_refused),
 	        T(not_sqlite_refused),
