@@ -36,23 +36,22 @@ RULES = [
      "«Carta finita, coperchio aperto»). L'appuntamento resta comunque confermato."),
     ("the kiosk's sync", "sportello", "Sincronizzazione vista dallo sportello", None),
     ("kiosk: the tecnico screen", "tecnico", "Schermata Tecnico: attivazione", None),
-    ("kiosk", "sportello", "Schermate del chiosco", None),
-    ("store", "tecnico", "Archivio del dispositivo (database)",
+    ("email from the device", "sportello", "Email e liste del giorno sul chiosco", None),
+    ("end-of-day lists", "sportello", "Liste di fine giornata e rettifiche", None),
+    ("kiosk (ui/)", "sportello", "Schermate del chiosco", None),
+    ("generic", "sportello", "Messaggi generali", None),
+    ("store (store/)", "tecnico", "Archivio del dispositivo (database)",
      "Se il messaggio non dice altro: annotarlo e chiamare l'assistenza tecnica; nulla di quanto "
      "già confermato va perso."),
-    ("generic", "sportello", "Messaggi generali", None),
     ("site settings", "tecnico", "Impostazioni della sede", None),
     ("questure, calendars", "tecnico", "Questure, calendari e posti", None),
     ("practice import", "tecnico", "Importazione delle pratiche (CSV)", None),
-    ("outbox", "tecnico", "Posta in uscita del dispositivo", None),
-    ("audit", "tecnico", "Registro di controllo (audit)",
+    ("outbox (services", "tecnico", "Posta in uscita del dispositivo", None),
+    ("audit (services", "tecnico", "Registro di controllo (audit)",
      "Un registro non integro va segnalato subito all'assistenza tecnica."),
     ("agendactl printer", "tecnico", "agendactl: stampante", None),
     ("agendactl sync configure", "tecnico", "agendactl: sincronizzazione e lista da verificare",
      None),
-    ("agendactl", "tecnico", "agendactl: comandi del tecnico",
-     "Testi del programma a riga di comando agendactl (aiuto, risultati, errori): li vede solo "
-     "il tecnico."),
     ("enrolment code", "tecnico", "Codice di attivazione",
      "Ricontrollare il codice con l'help desk e riscriverlo: nulla è stato inviato."),
     ("certificates and keys", "tecnico", "Certificati e chiavi",
@@ -61,11 +60,22 @@ RULES = [
     ("device's sync round", "tecnico", "Sincronizzazione con la centrale", None),
     ("device services for sync", "tecnico", "Posti concessi, orologio e lista da verificare",
      None),
+    ("the mail library", "tecnico", "Posta: composizione e invio dei messaggi", None),
+    ("device's mail sender", "tecnico", "Posta del dispositivo: server, invio, stato", None),
     ("sync protocol", "centrale", "Protocollo di sincronizzazione",
      "Errori tra dispositivo e centrale: se si ripetono, annotarli e avvisare l'help desk."),
     ("agenda-central's store", "centrale", "Archivio dell'agenda centrale", None),
     ("central's sync store", "centrale", "Archivio della sincronizzazione (centrale)", None),
-    ("agenda-central", "centrale", "Agenda centrale: comandi e servizio", None),
+    ("agenda-central: sites", "centrale", "Agenda centrale: sedi e opzioni dei comandi", None),
+    ("agenda-central: admin verbs", "centrale", "Agenda centrale: comandi di amministrazione",
+     None),
+    ("agenda-central: enrolment", "centrale", "Agenda centrale: attivazioni e dispositivi", None),
+    ("agenda-central: sync routes", "centrale", "Agenda centrale: sincronizzazione e avvisi",
+     None),
+    ("agenda-central", "centrale", "Agenda centrale: avvio e servizio", None),
+    ("agendactl (firmware/ctl/)", "tecnico", "agendactl: comandi del tecnico",
+     "Testi del programma a riga di comando agendactl (aiuto, risultati, errori): li vede solo "
+     "il tecnico."),
 ]
 
 MSG_LINE = re.compile(r'^MSG\((\w+),\s*("(?:[^"\\]|\\.)*")\s*,\s*("(?:[^"\\]|\\.)*")\)\s*$')
@@ -156,7 +166,12 @@ def main(argv):
     by_section = {key: [] for key, _ in SECTIONS}
     for comment, entries in groups:
         section, title, default = rule_for(comment)
-        by_section[section].append((title, default, entries))
+        # Two blocks of the catalogue under one title (a module's later block) make one list.
+        same = [g for g in by_section[section] if g[0] == title]
+        if same:
+            same[0][2].extend(entries)
+        else:
+            by_section[section].append((title, default, list(entries)))
     out = ["# Messaggi {#messaggi}", "",
            "Tutti i messaggi del programma, presi dal catalogo `firmware/core/messages.def` a ogni "
            "costruzione del manuale: nessuno manca e nessuno è superato. Ogni voce riporta il "
