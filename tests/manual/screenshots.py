@@ -10,8 +10,11 @@ device from the Tecnico screen; a second kiosk process runs sportello.script (bo
 reprint, move, cancel, close the day); then central is stopped and a third runs senza_rete.script
 (booking offline, the sync error on Tecnico). Each
 `screenshot NAME` becomes IMG_DIR/NAME.png; the virtual printer's slips become
-IMG_DIR/scontrino.png (the first convocation) and IMG_DIR/scontrino-prova.png (the activation's
-test slip). Exit 0 done, 1 a step failed, 77 a tool is missing (Xvfb).
+IMG_DIR/scontrino.png (the first convocation), IMG_DIR/scontrino-prova.png (the activation's
+test slip) and IMG_DIR/scontrino-elenco.png (Giornata's "Stampa elenco"). The device's mail goes to
+tests/tools/smtp_server.py on loopback, refusing at first (the pictures of a refused email),
+then accepting: the delivered list's text is IMG_DIR/email-elenco.txt. Exit 0 done, 1 a step failed, 77 a tool is missing (Xvfb). MANUALE_SHOTS_KEEP=DIR copies the
+work folder (database, scripts, slips, mail) there.
 Uses tests/e2e/kiosk_e2e.py's harness (Xvfb on a free display, the demo seed, Central).
 """
 import glob
@@ -38,8 +41,10 @@ def fill(script_name, values):
 
 
 def copy_slips(slips, img):
-    """The first convocation slip and the test slip, told apart by their text twins."""
-    wanted = {"scontrino": "CONVOCAZIONE", "scontrino-prova": "STAMPA DI PROVA"}
+    """The first convocation slip, the test slip and the day's list, told apart by their text
+    twins."""
+    wanted = {"scontrino": "CONVOCAZIONE", "scontrino-prova": "STAMPA DI PROVA",
+              "scontrino-elenco": "Appuntamenti fissati il"}
     for txt in sorted(glob.glob(os.path.join(slips, "*.txt")),
                       key=lambda p: int(p.rsplit("-", 1)[1].split(".")[0])):
         with open(txt, encoding="utf-8", errors="replace") as f:
@@ -48,8 +53,68 @@ def copy_slips(slips, img):
             if marker in text:
                 shutil.copyfile(txt[:-4] + ".png", os.path.join(img, name + ".png"))
                 del wanted[name]
-    e2e.check(not wanted, f"the virtual printer printed a convocation and a test slip "
+    e2e.check(not wanted, f"the virtual printer printed a convocation, a test slip and a day's list "
               f"(missing: {sorted(wanted)})")
+
+
+def counter_with_mail(h, mail, values, img):
+    """sportello.script with the device's mail going to a real SMTP server that first refuses
+    everything (the pictures of a refused email), then accepts: "Riprova email" delivers the
+    Questura's list, whose text becomes img/email-elenco.txt (the manual links it)."""
+    p = subprocess.run([h.ctl, "mail", "configure", "--host", "localhost", "--port",
+                        str(mail.port), "--mode", "starttls", "--from",
+                        "agenda.roma@example.invalid", "--from-name", "Agenda Elettronica Roma",
+                        "--ca-file", mail.ca], env=dict(h.env, AGENDA_USER="demo.tecnico"),
+                       input=h.passwords["demo.tecnico"] + "\n", capture_output=True, text=True,
+                       timeout=60)
+    e2e.check(p.returncode == 0, f"agendactl mail configure ({p.stderr.strip()[:200]})")
+    # The Questura's address, where the day's list goes. agenda-central cannot set one yet
+    # (`questura add` has no --email) and its sync overwrites the device's with an empty one:
+    # set on the device after a first round (reported with the manual's branch).
+    p = subprocess.run([h.ctl, "sync", "now"], env=h.env, capture_output=True, text=True,
+                       timeout=60)
+    e2e.check(p.returncode == 0, f"agendactl sync now ({p.stderr.strip()[:200]})")
+    p = subprocess.run([h.ctl, "questura", "add", "RM", "--name",
+                        "Questura di Roma - Ufficio Immigrazione", "--city", "Roma", "--address",
+                        "Via di San Vitale 15, Roma", "--email", "immigrazione.rm@demo.invalid"],
+                       env=h.env, capture_output=True, text=True, timeout=60)
+    e2e.check(p.returncode == 0, f"agendactl questura add RM --email ({p.stderr.strip()[:200]})")
+    accepted = os.path.join(h.work, "mail-accepted")
+    script = fill("sportello.script", dict(values, WORK=h.work))
+    proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        e2e.check(e2e.wait_for_png(os.path.join(h.shots, "tecnico-email-non-inviata.png"), proc,
+                                   timeout=90), "the kiosk showed the refused email on Tecnico")
+        mail.set_fault("none")
+        e2e.touch(accepted)
+        _, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if proc.returncode != 0:
+        sys.stderr.write(err)
+    e2e.check(proc.returncode == 0, f"sportello.script ran to its end (exit {proc.returncode})")
+    delivered = [os.path.join(mail.maildir, n) for n in mail.messages()]
+    e2e.check(len(delivered) >= 1, f"the Questura's list reached the mail server: {delivered}")
+    write_email_text(delivered[0], os.path.join(img, "email-elenco.txt"))
+
+
+def write_email_text(eml, out):
+    """The message as a person reads it: From, To, Subject, the text, the attachment's name."""
+    import email
+    import email.policy
+    with open(eml, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    lines = [f"Da: {msg['From']}", f"A: {msg['To']}", f"Data: {msg['Date']}",
+             f"Oggetto: {msg['Subject']}", ""]
+    body = msg.get_body(preferencelist=("plain",))
+    lines.append(body.get_content().rstrip("\n") if body else "")
+    for part in msg.iter_attachments():
+        lines += ["", f"[allegato: {part.get_filename()}, {part.get_content_type()}]"]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def run(build, img):
@@ -90,7 +155,12 @@ def run(build, img):
             # A new kiosk process: the sync thread of the one that activated the device keeps
             # the identity it read at start (reported in the manual's branch, not worked around
             # in the pictures of the counter).
-            h.run(fill("sportello.script", values))
+            mail = e2e.SmtpServer(os.path.join(work, "smtp"), "permfail")
+            try:
+                mail.start("permfail")
+                counter_with_mail(h, mail, values, img)
+            finally:
+                mail.stop()
             central.stop()
             h.run(fill("senza_rete.script", values))
         finally:
@@ -99,6 +169,8 @@ def run(build, img):
             # Also after a failure: the pictures made so far show where the script stopped.
             for png in glob.glob(os.path.join(h.shots, "*.png")):
                 shutil.copyfile(png, os.path.join(img, os.path.basename(png)))
+            if os.environ.get("MANUALE_SHOTS_KEEP"):  # the whole work folder, to debug
+                shutil.copytree(work, os.environ["MANUALE_SHOTS_KEEP"], dirs_exist_ok=True)
         copy_slips(h.slips, img)
 
 
