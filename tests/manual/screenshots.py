@@ -13,12 +13,14 @@ reprint, move, cancel, close the day); then central is stopped and a third runs 
 IMG_DIR/scontrino.png (the first convocation), IMG_DIR/scontrino-prova.png (the activation's
 test slip) and IMG_DIR/scontrino-elenco.png (Giornata's "Stampa elenco"). The device's mail goes to
 tests/tools/smtp_server.py on loopback, refusing at first (the pictures of a refused email),
-then accepting: the delivered list's text is IMG_DIR/email-elenco.txt. Exit 0 done, 1 a step failed, 77 a tool is missing (Xvfb). MANUALE_SHOTS_KEEP=DIR copies the
+then accepting: the delivered list's text is IMG_DIR/email-elenco.txt, and the password mailed
+to the Dirigente for a new account (hidden) IMG_DIR/email-password.txt. Exit 0 done, 1 a step failed, 77 a tool is missing (Xvfb). MANUALE_SHOTS_KEEP=DIR copies the
 work folder (database, scripts, slips, mail) there.
 Uses tests/e2e/kiosk_e2e.py's harness (Xvfb on a free display, the demo seed, Central).
 """
 import glob
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -86,6 +88,14 @@ def counter_with_mail(h, mail, values, img):
     try:
         e2e.check(e2e.wait_for_png(os.path.join(h.shots, "tecnico-email-non-inviata.png"), proc,
                                    timeout=90), "the kiosk showed the refused email on Tecnico")
+        # A new account while the kiosk waits: its password is queued for the Dirigente and
+        # leaves with the retried list.
+        for args in (["init", "--site", "Roma", "--dirigente-email",
+                      "dirigente.roma@example.invalid"],
+                     ["operator", "add", "mario.rossi", "--role", "operatore"]):
+            p = subprocess.run([h.ctl, *args], env=h.env, capture_output=True, text=True,
+                               timeout=60)
+            e2e.check(p.returncode == 0, f"agendactl {args[0]} ({p.stderr.strip()[:200]})")
         mail.set_fault("none")
         e2e.touch(accepted)
         _, err = proc.communicate(timeout=90)
@@ -97,12 +107,17 @@ def counter_with_mail(h, mail, values, img):
         sys.stderr.write(err)
     e2e.check(proc.returncode == 0, f"sportello.script ran to its end (exit {proc.returncode})")
     delivered = [os.path.join(mail.maildir, n) for n in mail.messages()]
-    e2e.check(len(delivered) >= 1, f"the Questura's list reached the mail server: {delivered}")
-    write_email_text(delivered[0], os.path.join(img, "email-elenco.txt"))
+    lists = [m for m in delivered if "elenco." in os.path.basename(m)]
+    others = [m for m in delivered if m not in lists]
+    e2e.check(len(lists) == 1 and len(others) == 1,
+              f"the Questura's list and the Dirigente's password reached the server: {delivered}")
+    write_email_text(lists[0], os.path.join(img, "email-elenco.txt"))
+    write_email_text(others[0], os.path.join(img, "email-password.txt"), hide_password=True)
 
 
-def write_email_text(eml, out):
-    """The message as a person reads it: From, To, Subject, the text, the attachment's name."""
+def write_email_text(eml, out, hide_password=False):
+    """The message as a person reads it: From, To, Subject, the text, the attachment's name.
+    hide_password: the body's indented line (the generated password) becomes dots."""
     import email
     import email.policy
     with open(eml, "rb") as f:
@@ -110,7 +125,10 @@ def write_email_text(eml, out):
     lines = [f"Da: {msg['From']}", f"A: {msg['To']}", f"Data: {msg['Date']}",
              f"Oggetto: {msg['Subject']}", ""]
     body = msg.get_body(preferencelist=("plain",))
-    lines.append(body.get_content().rstrip("\n") if body else "")
+    text = body.get_content().rstrip("\n") if body else ""
+    if hide_password:
+        text = re.sub(r"(?m)^    \S+$", "    ••••••••••••", text)
+    lines.append(text)
     for part in msg.iter_attachments():
         lines += ["", f"[allegato: {part.get_filename()}, {part.get_content_type()}]"]
     with open(out, "w", encoding="utf-8") as f:
