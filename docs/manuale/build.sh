@@ -9,6 +9,7 @@
 # made by the kiosk's own script mode on demo data (tests/manual/screenshots.py, ~30-60 s, Xvfb)
 # when a picture the manual names is missing, or always with MANUALE_SHOTS=1 (never with
 # MANUALE_SHOTS=0); (3) Debian's pandoc (2.17) joins the chapters into BUILD_DIR/manuale/index.html.
+# (markdown-smart: "--dir" in the catalogue's help texts stays two hyphens, not a dash).
 # No PDF: pandoc's PDF needs LaTeX, too big for CI; the browser prints the HTML page well.
 set -eu
 src=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +31,7 @@ if [ "$shots" = 1 ] || { [ "$shots" = auto ] && [ -n "$missing" ]; }; then
 fi
 
 cp "$src/manuale.css" "$out/manuale.css"
-pandoc --standalone --toc --toc-depth=2 --number-sections --from markdown \
+pandoc --standalone --toc --toc-depth=2 --number-sections --from markdown-smart \
 	--metadata-file="$src/metadata.yaml" --css manuale.css \
 	--resource-path="$out" -o "$out/index.html" $chapters "$out/messaggi.md"
 echo "Manuale: $out/index.html"

@@ -91,6 +91,27 @@ def problems(root, img, chapters):
     return out
 
 
+def bites(root, img, chapters):
+    """The check fails on a chapter that drops a screen's section or names a picture never
+    made (copies in a temporary folder): [] when it does, else what went unnoticed."""
+    import tempfile
+    text = "".join(open(p, encoding="utf-8").read() for p in chapters)
+    with tempfile.TemporaryDirectory() as tmp:
+        cut = os.path.join(tmp, "senza-login.md")
+        with open(cut, "w", encoding="utf-8") as f:
+            f.write(text.replace("{#schermata-login}", "{#altro}"))
+        extra = os.path.join(tmp, "immagine-in-piu.md")
+        with open(extra, "w", encoding="utf-8") as f:
+            f.write(text + "\n![mai fatta](img/mai-fatta.png)\n")
+        out = []
+        if not any("'login'" in p for p in problems(root, img, [cut])):
+            out.append("FAIL: a manual without the Login section passed the check")
+        if not any("mai-fatta.png" in p for p in problems(root, img, [extra])):
+            out.append("FAIL: a picture never made passed the check")
+    print("\n".join(out) or "ok: a missing screen section and a missing picture both fail")
+    return out
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "missing":
         print("\n".join(missing(argv[2], argv[3:])))
@@ -102,6 +123,7 @@ def main(argv):
         if not found:
             print(f"ok: {len(pictures(argv[4:]))} pictures made, "
                   f"every screen of the kiosk {kiosk_screens(argv[2])} has its section")
+            found = bites(argv[2], argv[3], argv[4:])
         return 1 if found else 0
     sys.exit(__doc__)
 
