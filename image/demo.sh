@@ -13,6 +13,10 @@
 # script, writing screenshots to out/demo/kiosk; if that is not possible either, it falls back
 # to the scripted agendactl booking below.
 #
+# A local SMTP sink (tests/tools/smtp_server.py --sink, STARTTLS with a throw-away CA, loopback)
+# receives the device's email: at the end of the run the day is closed and the outbox drained,
+# so the day's list for each Questura (text + CSV) is in out/demo/mail/*.eml (issue 13).
+#
 # For tests: AGENDA_DEMO_BUILD=DIR uses the programs already built in DIR (no install, no
 # build), AGENDA_DEMO_DIR=DIR puts the demo's files there (default out/demo), and
 # AGENDA_DEMO_NO_KIOSK=1 stops after the activation.
@@ -59,7 +63,8 @@ echo "   code $code, CA fingerprint $fingerprint (what the help desk reads out)"
 # serve prints its port (0: any free one) on its first line; stopped when this script ends.
 "$central" serve --dir "$demo/central" --listen 127.0.0.1:0 >"$demo/central/serve.out" 2>&1 &
 central_pid=$!
-trap 'kill "$central_pid" 2>/dev/null || true; wait "$central_pid" 2>/dev/null || true' EXIT
+mail_pid=
+trap 'kill "$central_pid" $mail_pid 2>/dev/null || true; wait "$central_pid" $mail_pid 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 for _ in $(seq 100); do
 	port=$(grep -m 1 -E '^[0-9]+$' "$demo/central/serve.out" 2>/dev/null || true)
@@ -69,10 +74,46 @@ done
 [ -n "$port" ] || { cat "$demo/central/serve.out"; echo "agenda-central did not start"; exit 1; }
 echo "   serving https://localhost:$port (loopback only)"
 
+# ---- the mail sink (issue 13): what the device sends lands in out/demo/mail, one .eml each ----
+mail="$demo/mail"
+echo "== mail sink on loopback (STARTTLS, a throw-away CA): messages in $mail"
+rm -rf "$mail" "$demo/mail-certs"
+sh "$top/tests/tools/smtp_certs.sh" "$demo/mail-certs"
+/usr/bin/python3 "$top/tests/tools/smtp_server.py" --sink --cert "$demo/mail-certs/server.pem" \
+	--key "$demo/mail-certs/server.key" --port 0 --maildir "$mail" >"$demo/mail-sink.out" 2>&1 &
+mail_pid=$!
+for _ in $(seq 100); do
+	mail_port=$(grep -m 1 -E '^[0-9]+$' "$demo/mail-sink.out" 2>/dev/null || true)
+	[ -n "$mail_port" ] && break
+	sleep 0.1
+done
+[ -n "$mail_port" ] || { cat "$demo/mail-sink.out"; echo "the mail sink did not start"; exit 1; }
+echo "   smtp://localhost:$mail_port (STARTTLS, loopback only)"
+
 echo "== agendactl init --site Roma; agendactl provision (the device's activation)"
 "$ctl" init --site Roma >/dev/null
 "$ctl" provision --central "https://localhost:$port" --code "$code" \
 	--ca-fingerprint "$fingerprint" --printer "$slips"
+echo "== agendactl mail configure (the device's mail goes to the sink)"
+"$ctl" mail configure --host localhost --port "$mail_port" --mode starttls \
+	--from sportello.roma@demo.invalid --from-name "Sportello Unico per l'Immigrazione di Roma" \
+	--ca-file "$demo/mail-certs/ca.pem" --timeout-s 10 >/dev/null
+
+# The end of every run: the day closed (one list per Questura, CSV attached, queued in the same
+# transaction) and the outbox drained to the sink. $1: demo.operatore's password.
+close_day_and_send() {
+	# Central's `questura add` takes no address yet and its sync blanks the device's: the
+	# demo gives the Questura di Roma its (fictional) address here, where the device keeps it.
+	"$ctl" questura add RM --name "Questura di Roma" --city Roma \
+		--email immigrazione.rm@demo.invalid >/dev/null
+	echo "== close-day: the day's list for each Questura goes to the outbox"
+	echo "$1" | "$ctl" --user demo.operatore close-day
+	echo "== outbox send: to the mail sink"
+	"$ctl" outbox send || echo "   (not everything left: agendactl outbox list)"
+	"$ctl" outbox list
+	ls "$mail"/*.eml 2>/dev/null || true
+	echo "Email received by the sink: $mail (one .eml per message; open it with any mail reader)"
+}
 if [ "${AGENDA_DEMO_NO_KIOSK:-}" = 1 ]; then
 	exit 0
 fi
@@ -81,6 +122,8 @@ fi
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${AGENDA_DEMO_CLI:-}" != 1 ]; then
 	echo "== agenda-kiosk --demo (close the window to end; Tecnico shows the activation)"
 	"$kiosk" --demo --db "$AGENDA_DB" --printer "$slips" --size 1280x800
+	seed=$("$ctl" demo-seed) # the demo accounts' passwords again, to close the day
+	close_day_and_send "$(echo "$seed" | awk '$1 == "demo.operatore" { print $NF }')"
 	exit 0
 fi
 shots="$demo/kiosk"
@@ -144,6 +187,8 @@ EOS
 		--printer "$slips" --size 1280x800 --script "$script" --screenshots "$shots"; then
 		ls "$shots"/*.png
 		echo "Screenshots of the kiosk demo: $shots (database and slips: $device)"
+		seed=$("$ctl" demo-seed) # the demo accounts' passwords again, to close the day
+		close_day_and_send "$(echo "$seed" | awk '$1 == "demo.operatore" { print $NF }')"
 		exit 0
 	fi
 	echo "agenda-kiosk under Xvfb failed: falling back to the agendactl demo"
@@ -172,6 +217,7 @@ echo "== a practice of a kind the Agenda does not book"
 echo "$password" | "$ctl" --user demo.operatore book --pratica RM/2026/900020 || true
 echo "== today's appointments"
 echo "$password" | "$ctl" --user demo.operatore day
+close_day_and_send "$password"
 echo "== audit verify"
 "$ctl" audit verify
 echo

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/backoff.h"
+#include "core/messages.h"
 #include "sync/mail_message.h"
 
 /* The attachment's MIME type when the outbox does not say: the project sends CSV lists. */
@@ -71,6 +72,40 @@ static void submit(const struct mail_outbox_ops *ops, void *outbox, smtp_session
 	free(data);
 }
 
+/*
+ * The settings' part of every message (server, sender, display name) checked once, before any
+ * row is touched: a sender address mistyped in the configuration must not give up every queued
+ * message as if each one were wrong.
+ */
+static agenda_err check_settings(const struct smtp_settings *cfg, agenda_detail *why)
+{
+	struct mail_message probe = {
+	        .message_id = "<settings-check@agenda-elettronica.it>",
+	        .from = cfg->from,
+	        .from_name = cfg->from_name[0] ? cfg->from_name : NULL,
+	        .to = "settings-check@agenda-elettronica.it",
+	        .subject = "",
+	        .body = "",
+	};
+	agenda_detail composing;
+	char *data = NULL;
+	size_t length = 0;
+
+	if (!cfg->host[0]) {
+		agenda_detail_set(why, MSG_MAIL_SETTINGS_INVALID, "host");
+		return AG_ERR_USAGE;
+	}
+	if (mail_compose(&probe, &data, &length, &composing) != AG_OK) {
+		agenda_detail_set(why, MSG_MAIL_SETTINGS_INVALID,
+		                  cfg->from_name[0] && strstr(composing.en, "from_name")
+		                          ? "from_name"
+		                          : "from");
+		return AG_ERR_USAGE;
+	}
+	free(data);
+	return AG_OK;
+}
+
 agenda_err mail_drain(const struct mail_outbox_ops *ops, void *outbox, smtp_session *session,
                       const struct smtp_settings *cfg, const agenda_clock *clock, int max_messages,
                       struct mail_drain_report *out, agenda_detail *why)
@@ -79,6 +114,8 @@ agenda_err mail_drain(const struct mail_outbox_ops *ops, void *outbox, smtp_sess
 	bool have_previous = false;
 
 	memset(out, 0, sizeof *out);
+	if (check_settings(cfg, why) != AG_OK)
+		return AG_ERR_USAGE;
 	for (int tried = 0; max_messages <= 0 || tried < max_messages; tried++) {
 		struct mail_item item;
 		struct smtp_result result;

@@ -48,7 +48,9 @@ struct mail_drain_report {
  * limit) or the link is down. Each: mail_compose (Date = now), smtp_send, then mark_sent, or
  * mark_failed with backoff_next(&BACKOFF_MAIL, attempts + 1, now, &next_try) (give_up when it
  * says so or on SMTP_PERMANENT). LINK_DOWN marks nothing and stops. A store error stops and is
- * returned. *out is always filled.
+ * returned. Settings that no message could be sent with (no host, a sender address or display
+ * name that cannot be composed) are AG_ERR_USAGE before any row is touched. *out is always
+ * filled.
  */
 agenda_err mail_drain(const struct mail_outbox_ops *ops, void *outbox, smtp_session *session,
                       const struct smtp_settings *cfg, const agenda_clock *clock, int max_messages,

@@ -168,6 +168,10 @@ int ctl_closure_open(struct ctl *c, int argc, char **argv);
 int ctl_practice_import(struct ctl *c, int argc, char **argv);
 int ctl_demo_seed(struct ctl *c, int argc, char **argv);
 
+/* day lists (issue 13, ctl_day_list.c) */
+int ctl_day_print(struct ctl *c, int argc, char **argv);
+int ctl_day_configure(struct ctl *c, int argc, char **argv);
+void ctl_day_close_report(struct ctl *c, const struct day_close_report *rep);
 int ctl_printer_list(struct ctl *c, int argc, char **argv);
 int ctl_printer_status(struct ctl *c, int argc, char **argv);
 int ctl_printer_test(struct ctl *c, int argc, char **argv);

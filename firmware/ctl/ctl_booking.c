@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "ctl/ctl.h"
 #include "services/booking.h"
+#include "services/day_list.h"
 #include "services/practices.h"
 
 #define OPTS(a) (sizeof(a) / sizeof((a)[0]))
@@ -366,27 +367,76 @@ int ctl_day(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int ctl_close_day(struct ctl *c, int argc, char **argv)
+static json_t *close_json(const struct day_close_report *rep)
+{
+	json_t *no_email = json_array();
+
+	for (int i = 0; i < rep->without_email && i < DAY_CLOSE_NO_EMAIL_MAX; i++)
+		json_array_append_new(no_email, json_string(rep->no_email[i]));
+	return json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:o}", "date", ctl_json_day(rep->day),
+	                 "version", rep->version, "appointments", rep->appointments,
+	                 "cancellations", rep->cancellations, "lists", rep->versions, "messages",
+	                 rep->messages, "without_email", no_email);
+}
+
+static void say_closed(struct ctl *c, const struct day_close_report *rep)
+{
+	char when[64];
+
+	if (c->json) {
+		ctl_emit(close_json(rep));
+		return;
+	}
+	date_format_long(rep->day, c->lang, when, sizeof when);
+	ctl_say(c, MSG_CTL_DAY_CLOSED, when, rep->version, rep->appointments, rep->cancellations);
+	ctl_day_close_report(c, rep);
+}
+
+/* close-day --due: every day the automatic close owes, oldest first, as "sistema". */
+static int close_due(struct ctl *c)
 {
 	agenda_detail why = {{0}, {0}};
+	struct day_close_report rep;
+	bool closed = true;
+	int closes = 0, status;
+	agenda_err err;
+
+	if ((status = ctl_open(c, false)))
+		return status;
+	while (closed) {
+		if ((err = day_close_due(&c->ctx, &rep, &closed, &why)) != AG_OK)
+			return ctl_fail(c, err, &why);
+		if (closed) {
+			closes++;
+			say_closed(c, &rep);
+		}
+	}
+	if (!closes && !c->json)
+		ctl_say(c, MSG_CTL_DAY_NONE_DUE);
+	return EXIT_OK;
+}
+
+int ctl_close_day(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt o[] = {{"--due", false, NULL}};
+	agenda_detail why = {{0}, {0}};
 	struct day_close_report rep = {0};
-	char when[64];
+	const char *text = NULL;
 	agenda_day day;
-	int status = day_command(c, argc, argv, &day);
+	int status = ctl_parse(c, argc, argv, o, 1, &text, 0, 1);
 	agenda_err err;
 
 	if (status != EXIT_OK)
 		return status;
+	if (o[0].value)
+		return text ? ctl_usage(c, MSG_CTL_EXTRA_ARGUMENT, text) : close_due(c);
+	if ((text && (status = ctl_parse_day(c, text, &day))) || (status = ctl_login(c)))
+		return status;
+	if (!text)
+		day = agenda_today(&c->ctx, NULL);
 	err = booking_close_day(&c->ctx, &c->session, day, &rep, &why);
 	if (err != AG_OK)
 		return ctl_fail(c, err, &why);
-	if (c->json) {
-		ctl_emit(json_pack("{s:o, s:i, s:i, s:i}", "date", ctl_json_day(rep.day), "version",
-		                   rep.version, "appointments", rep.appointments, "cancellations",
-		                   rep.cancellations));
-		return EXIT_OK;
-	}
-	date_format_long(rep.day, c->lang, when, sizeof when);
-	ctl_say(c, MSG_CTL_DAY_CLOSED, when, rep.version, rep.appointments, rep.cancellations);
+	say_closed(c, &rep);
 	return EXIT_OK;
 }

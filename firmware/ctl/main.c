@@ -52,6 +52,10 @@ const struct ctl_command CTL_COMMANDS[] = {
         {"show", NULL, ctl_show, MSG_CTL_SUM_SHOW, MSG_CTL_HELP_SHOW},
         {"reprint", NULL, ctl_reprint, MSG_CTL_SUM_REPRINT, MSG_CTL_HELP_REPRINT},
         {"modello209", NULL, ctl_modello209, MSG_CTL_SUM_MODELLO209, MSG_CTL_HELP_MODELLO209},
+        /* day lists (issue 13): the sub-words before the bare verb, which takes a date */
+        {"day", "print", ctl_day_print, MSG_CTL_SUM_DAY_PRINT, MSG_CTL_HELP_DAY_PRINT},
+        {"day", "configure", ctl_day_configure, MSG_CTL_SUM_DAY_CONFIGURE,
+         MSG_CTL_HELP_DAY_CONFIGURE},
         {"day", NULL, ctl_day, MSG_CTL_SUM_DAY, MSG_CTL_HELP_DAY},
         {"close-day", NULL, ctl_close_day, MSG_CTL_SUM_CLOSE_DAY, MSG_CTL_HELP_CLOSE_DAY},
         {"printer", "list", ctl_printer_list, MSG_CTL_SUM_PRINTER_LIST, MSG_CTL_HELP_PRINTER_LIST},

@@ -125,6 +125,46 @@ static int close_minute(agenda_ctx *ctx)
 	return DAY_CLOSE_DEFAULT_TIME;
 }
 
+void day_close_settings_get(agenda_ctx *ctx, struct day_close_settings *out)
+{
+	out->close_minute = close_minute(ctx);
+	out->send_empty = send_empty_setting(ctx);
+}
+
+agenda_err day_close_configure(agenda_ctx *ctx, const char *actor, int minute, int send_empty,
+                               agenda_detail *why)
+{
+	char text[16], detail[64];
+	struct day_close_settings now;
+	agenda_err err;
+
+	if (minute >= 24 * 60) {
+		snprintf(text, sizeof text, "%d", minute);
+		agenda_detail_set(why, MSG_DAYLIST_BAD_CLOSE_TIME, text);
+		return AG_ERR_INVALID;
+	}
+	if ((err = store_begin(ctx->store, why)) != AG_OK)
+		return err;
+	if (minute >= 0) {
+		time_format(minute, text, sizeof text);
+		if ((err = store_setting_set(ctx->store, "day_close.time", text, why)))
+			goto done;
+	}
+	if (send_empty >= 0 && (err = store_setting_set(ctx->store, "day_close.send_empty",
+	                                                send_empty ? "1" : "0", why)))
+		goto done;
+	day_close_settings_get(ctx, &now);
+	time_format(now.close_minute, text, sizeof text);
+	snprintf(detail, sizeof detail, "time=%s send_empty=%d", text, now.send_empty);
+	if ((err = audit_append(ctx, actor, "day_close_configure", "day_close", detail, why)))
+		goto done;
+	err = store_commit(ctx->store, why);
+done:
+	if (err != AG_OK)
+		store_rollback(ctx->store);
+	return err;
+}
+
 /* Whether day has appointments fixed on it and no close yet. */
 static agenda_err needs_close(agenda_ctx *ctx, agenda_day day, bool *needed, agenda_detail *why)
 {

@@ -83,4 +83,18 @@ char *day_list_csv(const struct day_list *l);
 agenda_err day_close_due(agenda_ctx *ctx, struct day_close_report *out, bool *closed,
                          agenda_detail *why);
 
+/* The automatic close's settings. */
+struct day_close_settings {
+	int close_minute; /* day_close.time, minutes after midnight (default 18:00) */
+	bool send_empty;  /* day_close.send_empty: "nessun appuntamento" lists too */
+};
+void day_close_settings_get(agenda_ctx *ctx, struct day_close_settings *out);
+
+/*
+ * Sets the close time (close_minute >= 0; -1 leaves it) and send_empty (0/1; -1 leaves it),
+ * in one transaction with an audit record under actor. AG_ERR_INVALID for a minute out of range.
+ */
+agenda_err day_close_configure(agenda_ctx *ctx, const char *actor, int close_minute, int send_empty,
+                               agenda_detail *why);
+
 #endif

@@ -30,6 +30,8 @@ COMMANDS = ["init", "device assign", "questura add", "questura list", "capacity 
             "outbox retry", "device show", "provision", "renew", "factory-reset",
             "worklist", "worklist done"]
 COMMANDS += ["sync now", "sync status", "sync configure"]  # issue 12: the device's rounds
+COMMANDS += ["outbox send", "mail configure", "mail status"]  # issue 13: the device's mail sender
+COMMANDS += ["day print", "day configure"]  # issue 13: the end-of-day lists
 
 
 class Commands(h.AgendaTest):

@@ -12,7 +12,6 @@ Usage: mail_day_close_test.py PATH/TO/agendactl
 """
 import csv
 import io
-import unittest
 
 import agendactl_harness as h
 import mail_harness as mh

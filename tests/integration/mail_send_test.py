@@ -16,7 +16,6 @@ import signal
 import stat
 import subprocess
 import time
-import unittest
 
 import agendactl_harness as h
 import mail_harness as mh
@@ -70,6 +69,15 @@ class SendStarttls(mh.MailTest):
         r = other.run("outbox", "send")
         self.assertExit(r, 2, "usage")
         self.assertIn("mail configure", r.json["message"])
+
+    def test_password_file_readable_by_others_is_refused(self):
+        self.add_operator()
+        os.chmod(os.path.join(self.folder, "smtp-password"), 0o644)
+        r = self.send()
+        self.assertExit(r, 4, "refused")
+        self.assertIn("smtp-password", r.json["message"])
+        self.assertEqual(self.server.messages(), [])
+        self.assertNoSecret(r, mh.SMTP_PASSWORD)
 
     # ---- delivery -----------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
  * there (a real refused connection on loopback) marks nothing and stops; a row that cannot be
  * composed is given up at once with the reason; a store error stops the drain and is returned;
  * max_messages is honoured; a store that hands back the same message again does not make the
- * drain spin. Deliveries and every SMTP fault are in tests/integration/smtp_transport_test.py.
+ * drain spin; settings no message could be sent with touch no row. Deliveries and every SMTP
+ * fault are in tests/integration/smtp_transport_test.py.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -211,6 +212,36 @@ static void store_error_stops(void **state)
 	smtp_session_free(s);
 }
 
+static void bad_settings_touch_nothing(void **state)
+{
+	struct fake_outbox o = {.count = 1, .rows = {{.recipient = "a@example.it"}}};
+	int64_t now = 1777887000;
+	agenda_clock clock = clock_fixed(&now);
+	struct smtp_settings cfg;
+	struct mail_drain_report report;
+	agenda_detail why;
+	smtp_session *s = smtp_session_new();
+
+	(void)state;
+	settings(&cfg);
+	cfg.from[0] = '\0';
+	assert_int_equal(mail_drain(&FAKE_OPS, &o, s, &cfg, &clock, 0, &report, &why),
+	                 AG_ERR_USAGE);
+	assert_non_null(strstr(why.en, "(from)"));
+	settings(&cfg);
+	snprintf(cfg.from_name, sizeof cfg.from_name, "Forl\xec"); /* Latin-1, not UTF-8 */
+	assert_int_equal(mail_drain(&FAKE_OPS, &o, s, &cfg, &clock, 0, &report, &why),
+	                 AG_ERR_USAGE);
+	assert_non_null(strstr(why.en, "(from_name)"));
+	settings(&cfg);
+	cfg.host[0] = '\0';
+	assert_int_equal(mail_drain(&FAKE_OPS, &o, s, &cfg, &clock, 0, &report, &why),
+	                 AG_ERR_USAGE);
+	assert_int_equal(o.next_due_calls, 0);
+	assert_true(o.rows[0].attempts == 0 && !o.rows[0].failed);
+	smtp_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +249,7 @@ int main(void)
 	        cmocka_unit_test(bad_row_given_up_with_reason),
 	        cmocka_unit_test(max_messages_and_no_spinning),
 	        cmocka_unit_test(store_error_stops),
+	        cmocka_unit_test(bad_settings_touch_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
