@@ -61,25 +61,28 @@ static bool count_one(const struct outbox_item *item, void *arg)
 	return true;
 }
 
+/* "host:port" from the settings, the port defaulting as smtp_transport.h does. */
+static bool server_name(agenda_ctx *ctx, char *out, size_t size)
+{
+	char host[256] = "", port[16] = "", mode[16] = "";
+
+	if (!store_setting_get(ctx->store, "mail.host", host, sizeof host) || !host[0])
+		return false;
+	store_setting_get(ctx->store, "mail.port", port, sizeof port);
+	store_setting_get(ctx->store, "mail.mode", mode, sizeof mode);
+	if (!port[0] || atoi(port) <= 0)
+		snprintf(port, sizeof port, "%d", strcmp(mode, "smtps") == 0 ? 465 : 587);
+	snprintf(out, size, "%s:%s", host, port);
+	return true;
+}
+
 agenda_err sync_mail_counts_read(agenda_ctx *ctx, struct sync_mail_counts *out, agenda_detail *why)
 {
 	struct tally t = {0, 0, out->last_failure};
-	char port[16] = "", mode[16] = "";
 	agenda_err err;
 
 	memset(out, 0, sizeof *out);
-	out->configured =
-	        store_setting_get(ctx->store, "mail.host", out->server, sizeof out->server - 8) &&
-	        out->server[0];
-	if (out->configured) {
-		store_setting_get(ctx->store, "mail.port", port, sizeof port);
-		store_setting_get(ctx->store, "mail.mode", mode, sizeof mode);
-		if (!port[0] || atoi(port) <= 0)
-			snprintf(port, sizeof port, "%d", strcmp(mode, "smtps") == 0 ? 465 : 587);
-		size_t n = strlen(out->server);
-
-		snprintf(out->server + n, sizeof out->server - n, ":%s", port);
-	}
+	out->configured = server_name(ctx, out->server, sizeof out->server);
 	if ((err = outbox_list(ctx, "queued", count_one, &t, why)) != AG_OK ||
 	    (err = outbox_list(ctx, "failed", count_one, &t, why)) != AG_OK)
 		return err;

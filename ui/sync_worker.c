@@ -245,6 +245,55 @@ static void wait_for_turn(struct sync_worker *w, int64_t due_ms)
 	}
 }
 
+/* A round; called and returns with the lock held. Returns when the next one is due. */
+static int64_t round_turn(struct sync_worker *w, struct sync_worker_status *s)
+{
+	agenda_detail why = {{0}, {0}};
+	bool not_provisioned = false;
+	agenda_err err;
+	int64_t due;
+
+	w->requested = false;
+	if (w->fresh_start)
+		w->status.failures = 0;
+	w->fresh_start = false;
+	w->status.syncing = true;
+	w->status.version++;
+	*s = w->status;
+	pthread_mutex_unlock(&w->lock);
+
+	err = w->config.round(w->config.round_arg, &w->ctx, &w->cancel, &not_provisioned, &why);
+	after_round(w, s, err, not_provisioned, &why);
+	due = monotonic_ms() +
+	      (err == AG_OK || not_provisioned ? interval_ms(w) : retry_ms(w, s->failures));
+
+	pthread_mutex_lock(&w->lock);
+	s->version = w->status.version + 1;
+	w->status = *s;
+	return due;
+}
+
+/* A mail step, with the retry a person asked for; called and returns with the lock held. */
+static void mail_turn(struct sync_worker *w, struct sync_worker_status *s)
+{
+	bool retry = w->mail_retry;
+	char actor[SYNC_WORKER_ACTOR_MAX];
+
+	snprintf(actor, sizeof actor, "%s", w->mail_actor);
+	w->mail_requested = false;
+	w->mail_retry = false;
+	w->status.mail_sending = true;
+	w->status.version++;
+	*s = w->status;
+	pthread_mutex_unlock(&w->lock);
+
+	mail_run(w, s, retry, actor);
+
+	pthread_mutex_lock(&w->lock);
+	s->version = w->status.version + 1;
+	w->status = *s;
+}
+
 static void destroy(struct sync_worker *w)
 {
 	pthread_cond_destroy(&w->done);
@@ -277,52 +326,14 @@ static void *thread_main(void *arg)
 	}
 	pthread_mutex_lock(&w->lock);
 	while (open && !w->stopping) {
-		agenda_err err;
-		bool not_provisioned = false;
-
 		wait_for_turn(w, due < mail_due ? due : mail_due);
 		if (w->stopping)
 			break;
-		if (w->requested || monotonic_ms() >= due) {
-			w->requested = false;
-			if (w->fresh_start)
-				w->status.failures = 0;
-			w->fresh_start = false;
-			w->status.syncing = true;
-			w->status.version++;
-			s = w->status;
-			pthread_mutex_unlock(&w->lock);
-
-			agenda_detail_clear(&why);
-			err = w->config.round(w->config.round_arg, &w->ctx, &w->cancel,
-			                      &not_provisioned, &why);
-			after_round(w, &s, err, not_provisioned, &why);
-			due = monotonic_ms() + (err == AG_OK || not_provisioned
-			                                ? interval_ms(w)
-			                                : retry_ms(w, s.failures));
-
-			pthread_mutex_lock(&w->lock);
-			s.version = w->status.version + 1;
-			w->status = s;
-		}
+		if (w->requested || monotonic_ms() >= due)
+			due = round_turn(w, &s);
 		if (!w->stopping && (w->mail_requested || monotonic_ms() >= mail_due)) {
-			bool retry = w->mail_retry;
-			char actor[SYNC_WORKER_ACTOR_MAX];
-
-			snprintf(actor, sizeof actor, "%s", w->mail_actor);
-			w->mail_requested = false;
-			w->mail_retry = false;
-			w->status.mail_sending = true;
-			w->status.version++;
-			s = w->status;
-			pthread_mutex_unlock(&w->lock);
-
-			mail_run(w, &s, retry, actor);
+			mail_turn(w, &s);
 			mail_due = monotonic_ms() + mail_every;
-
-			pthread_mutex_lock(&w->lock);
-			s.version = w->status.version + 1;
-			w->status = s;
 		}
 	}
 	pthread_mutex_unlock(&w->lock);

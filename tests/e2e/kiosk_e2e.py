@@ -1489,7 +1489,13 @@ screenshot tecnico_sent
     check(proc.returncode == 0, f"the kiosk script ran to its end (exit {proc.returncode})")
     # Giornata: the list printed, the close's words.
     slips = sorted(n for n in os.listdir(h.slips) if n.endswith(".png"))
-    check(len(slips) >= 2, f"the virtual printer drew the slip and the day's list: {slips}")
+    check(slips == ["slip-1.png", "slip-2.png"],
+          f"the virtual printer drew the slip, then the day's list: {slips}")
+    with open(os.path.join(h.slips, "slip-2.txt"), encoding="utf-8") as f:
+        printed = f.read()
+    check("Questura di Roma" in printed and "appuntamenti: 1" in printed and
+          "RM/2026/900002" in printed and "confermato" in printed,
+          f"the printed list is Roma's, with the booking: {printed[:300]!r}")
     text = h.ocr("list_printed")
     check("Elenco di oggi in stampa" in text, f"Stampa elenco said so: {text[-200:]!r}")
     text = h.ocr("closed")
