@@ -70,17 +70,11 @@ def counter_with_mail(h, mail, values, img):
                        input=h.passwords["demo.tecnico"] + "\n", capture_output=True, text=True,
                        timeout=60)
     e2e.check(p.returncode == 0, f"agendactl mail configure ({p.stderr.strip()[:200]})")
-    # The Questura's address, where the day's list goes. agenda-central cannot set one yet
-    # (`questura add` has no --email) and its sync overwrites the device's with an empty one:
-    # set on the device after a first round (reported with the manual's branch).
+    # The Questura's address, where the day's list goes, comes from central with the Questura
+    # (`agenda-central questura add --email`) at the device's first round.
     p = subprocess.run([h.ctl, "sync", "now"], env=h.env, capture_output=True, text=True,
                        timeout=60)
     e2e.check(p.returncode == 0, f"agendactl sync now ({p.stderr.strip()[:200]})")
-    p = subprocess.run([h.ctl, "questura", "add", "RM", "--name",
-                        "Questura di Roma - Ufficio Immigrazione", "--city", "Roma", "--address",
-                        "Via di San Vitale 15, Roma", "--email", "immigrazione.rm@demo.invalid"],
-                       env=h.env, capture_output=True, text=True, timeout=60)
-    e2e.check(p.returncode == 0, f"agendactl questura add RM --email ({p.stderr.strip()[:200]})")
     accepted = os.path.join(h.work, "mail-accepted")
     script = fill("sportello.script", dict(values, WORK=h.work))
     proc = subprocess.Popen(h.command(script), env=h.env, stdout=subprocess.DEVNULL,
@@ -151,7 +145,7 @@ def run(build, img):
             h.seed()
             central.start()
             central.json("questura", "add", "--dir", central.folder, "--code", "RM", "--name",
-                         "Roma")
+                         "Roma", "--email", "immigrazione.rm@demo.invalid")
             # Tomorrow has one slot only: the second applicant's date is "differita".
             central.json("capacity", "set", "--dir", central.folder, "--questura", "RM",
                          "--from", "2026-05-05", "--to", "2026-05-05", "--per-day", "1",
