@@ -306,6 +306,14 @@ agenda_err store_create(const char *path, const char *const *settings, agenda_de
 		return AG_ERR_NOMEM;
 	}
 	err = connect(s, SQLITE_OPEN_READWRITE, why);
+	/*
+	 * WAL before the file gets its name: the mode is kept in the file's header, so programs
+	 * opening it at once never race to switch it (two switches from rollback mode can make
+	 * one of them fail at once with SQLITE_BUSY, no busy handler asked).
+	 */
+	if (err == AG_OK &&
+	    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
+		err = store_error(s, sqlite3_errcode(s->db), why);
 	if (err == AG_OK)
 		err = migrate(s, why);
 	for (int i = 0; err == AG_OK && settings && settings[i]; i += 2)
